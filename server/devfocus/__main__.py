@@ -1,0 +1,3 @@
+from devfocus.cli import main
+
+raise SystemExit(main())

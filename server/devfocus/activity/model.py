@@ -1,0 +1,57 @@
+"""Plain data shared by the tracker, the timeline algorithm, the store and the reports."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+
+class Kind(str, enum.Enum):
+    """What happened. ``EDIT`` rows span coalesced edits; the others are instants."""
+
+    OPEN = "open"
+    EDIT = "edit"
+    SAVE = "save"
+    CLOSE = "close"
+    FOCUS = "focus"  # the editor window gained focus
+    BLUR = "blur"  # the editor window lost focus: the developer is idle from here
+    ACTIVATE = "activate"  # the active editor changed
+    PAUSE = "pause"  # tracking was paused: the developer counts as idle from here
+
+
+IDLE_MARKERS = frozenset({Kind.BLUR, Kind.PAUSE})
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Where attention is: a project (its root, a POSIX path) and the branch checked out there."""
+
+    project: str
+    branch: str | None = None
+
+    @property
+    def name(self) -> str:
+        return PurePosixPath(self.project).name or self.project
+
+    def label(self) -> str:
+        return f"{self.name} @ {self.branch}" if self.branch else self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """One stored event: an instant (``start == end``) or a span of coalesced edits.
+
+    Times are seconds since the epoch, UTC.
+    """
+
+    start: float
+    end: float
+    kind: Kind
+    context: Context | None = None
+    language: str | None = None
+    path: str | None = None
+    editor: str | None = None
+    source: str | None = None  # the server process (one per editor window) that saw it
+    lines_added: int = 0
+    lines_removed: int = 0

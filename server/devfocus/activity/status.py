@@ -1,0 +1,121 @@
+"""The live status an editor shows: state, current session, today's focus, deep work, context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from devfocus.activity.model import Context
+from devfocus.activity.sessions import DEEP_WORK_MAX_GAP, Timeline, focus_between
+from devfocus.timeutil import iso_utc, overlap
+
+State = Literal["active", "idle", "paused"]
+
+
+@dataclass(frozen=True)
+class Status:
+    state: State
+    session_start: float | None
+    session_seconds: float
+    today_seconds: float
+    context: Context | None
+    switches_last_hour: int
+    deep_work: bool
+    deep_work_today_seconds: float
+    # Seconds until state, deepWork or switchesLastHour would change with no new activity.
+    next_change: float | None = None
+
+    def to_wire(self) -> dict[str, Any]:
+        """The ``devfocus/status`` notification and ``devfocus.status`` result (camelCase)."""
+        context = None
+        if self.context is not None:
+            context = {
+                "project": self.context.name,
+                "root": self.context.project,
+                "branch": self.context.branch,
+            }
+        return {
+            "state": self.state,
+            "sessionStart": iso_utc(self.session_start) if self.session_start is not None else None,
+            "sessionSeconds": int(self.session_seconds),
+            "todaySeconds": int(self.today_seconds),
+            "context": context,
+            "switchesLastHour": self.switches_last_hour,
+            "deepWork": self.deep_work,
+            "deepWorkSeconds": int(self.deep_work_today_seconds),
+        }
+
+
+def compute_status(
+    timeline: Timeline,
+    *,
+    now: float,
+    day_start: float,
+    idle_timeout: float,
+    deep_work: float,
+    paused: bool,
+) -> Status:
+    """Status at ``now`` of a timeline built from the activity up to ``now``.
+
+    While a session is active the pause since its last activity is counted as focus (it will be
+    if the developer carries on, as with any pause shorter than the idle timeout).
+    """
+    tail = timeline.tail
+    active = (
+        not paused
+        and tail is not None
+        and not tail.blurred
+        and now - tail.presence_end <= idle_timeout
+    )
+    open_pause = max(0.0, now - tail.presence_end) if active and tail is not None else 0.0
+    today = focus_between(timeline.segments, day_start, now) + overlap(
+        now - open_pause, now, day_start, now
+    )
+
+    deep_now = False
+    ongoing_start: float | None = None
+    if active and tail is not None and tail.run_context is not None:
+        deep_gap = min(DEEP_WORK_MAX_GAP, idle_timeout)
+        deep_now = open_pause <= deep_gap and tail.run_focus_seconds + open_pause >= deep_work
+        if deep_now:
+            ongoing_start = tail.run_start
+    deep_today = 0.0
+    for block in timeline.deep_work:
+        if block.start == ongoing_start:
+            continue  # the ongoing run is counted below, with the pause since its last activity
+        deep_today += focus_between(
+            timeline.segments, max(block.start, day_start), min(block.end, now)
+        )
+    if ongoing_start is not None:
+        deep_today += focus_between(timeline.segments, max(ongoing_start, day_start), now)
+        deep_today += overlap(now - open_pause, now, day_start, now)
+
+    recent = [s.at for s in timeline.switches if now - 3600 <= s.at <= now]
+    changes = [min(recent) + 3600 - now] if recent else []
+    if not active or tail is None:
+        state: State = "paused" if paused else "idle"
+        return Status(
+            state, None, 0.0, today, None, len(recent), False, deep_today, _soonest(changes)
+        )
+    changes.append(idle_timeout - open_pause)  # becomes idle
+    if tail.run_context is not None:
+        deep_gap = min(DEEP_WORK_MAX_GAP, idle_timeout)
+        if deep_now:
+            changes.append(deep_gap - open_pause)  # the run breaks
+        elif open_pause <= deep_gap:
+            changes.append(deep_work - tail.run_focus_seconds - open_pause)  # becomes deep work
+    return Status(
+        "active",
+        tail.session.start,
+        tail.session.focus_seconds + open_pause,
+        today,
+        tail.context,
+        len(recent),
+        deep_now,
+        deep_today,
+        _soonest(changes),
+    )
+
+
+def _soonest(delays: list[float]) -> float | None:
+    return max(0.0, min(delays)) if delays else None

@@ -1,0 +1,205 @@
+"""The tracker: editor notifications in, coalesced records out, with O(1) work per notification.
+
+It lives on the language server's event loop and does no I/O. Edits to one document are
+coalesced into one span record per minute at most (as WakaTime coalesces heartbeats), so
+storage grows with minutes of work, not keystrokes. :meth:`Tracker.drain` hands everything
+recorded so far to the recorder, including copies of spans still growing (written again, under
+the same id, once they grow).
+
+While the window is unfocused or tracking is paused nothing is recorded but the marker that
+starts it, so idle time is never counted as focus.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+
+from devfocus.activity.model import Kind
+
+SPAN_LIMIT = 60.0  # seconds: an edit span never covers more than a minute
+COALESCE_GAP = 60.0  # seconds: a longer pause between edits starts a new span
+
+# One content change of a didChange: (start line, end line, text) of an incremental change, or
+# (None, None, text) for a whole-document replacement.
+LineChange = tuple[int | None, int | None, str]
+
+
+@dataclass(slots=True)
+class Record:
+    """An event as the tracker saw it: a document URI, not yet a project and path."""
+
+    id: int
+    kind: Kind
+    uri: str | None
+    language: str | None
+    start: float  # seconds since the epoch
+    end: float
+    lines_added: int = 0
+    lines_removed: int = 0
+    final: bool = True  # False for an edit span that may still grow
+
+
+@dataclass(slots=True)
+class _Document:
+    language: str | None
+    lines: int
+
+
+def line_delta(changes: Iterable[LineChange], lines: int) -> tuple[int, int, int]:
+    """Line breaks added and removed by ``changes``, and the document's new line count."""
+    added = removed = 0
+    for start, end, text in changes:
+        breaks = text.count("\n")
+        if start is None or end is None:
+            if breaks >= lines:
+                added += breaks - lines
+            else:
+                removed += lines - breaks
+            lines = breaks
+        else:
+            added += breaks
+            removed += max(0, end - start)
+            lines += breaks - max(0, end - start)
+    return added, removed, max(lines, 0)
+
+
+def _trackable(uri: str | None) -> bool:
+    return uri is not None and uri.startswith("file:")
+
+
+class Tracker:
+    def __init__(
+        self,
+        *,
+        coalesce_gap: float = COALESCE_GAP,
+        new_id: Callable[[], int] = lambda: random.getrandbits(63),
+    ) -> None:
+        self.coalesce_gap = min(coalesce_gap, COALESCE_GAP)
+        self.paused = False
+        self.focused = True  # clients that never report window focus count as focused
+        self._new_id = new_id
+        self._documents: dict[str, _Document] = {}
+        self._spans: dict[str, Record] = {}
+        self._grown: set[str] = set()  # open spans changed since the last drain
+        self._pending: list[Record] = []
+        self._active_uri: str | None = None
+        self.last_uri: str | None = None  # the document of the last recorded event
+
+    @property
+    def recording(self) -> bool:
+        return self.focused and not self.paused
+
+    def is_open(self, uri: str) -> bool:
+        return uri in self._documents
+
+    # -- document lifecycle ----------------------------------------------------------------
+    def opened(self, uri: str, language: str | None, lines: int, now: float) -> None:
+        self._documents[uri] = _Document(language, lines)
+        self._instant(Kind.OPEN, uri, now)
+
+    def changed(self, uri: str, changes: Iterable[LineChange], now: float) -> None:
+        doc = self._documents.get(uri)
+        if doc is None:
+            return
+        added, removed, doc.lines = line_delta(changes, doc.lines)
+        if not self.recording or not _trackable(uri):
+            return
+        self.last_uri = uri
+        span = self._spans.get(uri)
+        self._grown.add(uri)
+        if (
+            span is not None
+            and now - span.start <= SPAN_LIMIT
+            and now - span.end <= self.coalesce_gap
+        ):
+            span.end = max(span.end, now)
+            span.lines_added += added
+            span.lines_removed += removed
+            return
+        if span is not None:
+            self._close(span)
+        self._spans[uri] = Record(
+            self._new_id(), Kind.EDIT, uri, doc.language, now, now, added, removed, final=False
+        )
+
+    def saved(self, uri: str, now: float) -> None:
+        if uri in self._documents:
+            self._instant(Kind.SAVE, uri, now)
+
+    def closed(self, uri: str, now: float) -> None:
+        if (span := self._spans.pop(uri, None)) is not None:
+            self._close(span)
+        if uri in self._documents:
+            self._instant(Kind.CLOSE, uri, now)
+            del self._documents[uri]
+        if self._active_uri == uri:
+            self._active_uri = None
+
+    # -- window and editor focus -----------------------------------------------------------
+    def window_state(self, focused: bool, now: float) -> None:
+        if focused == self.focused:
+            return
+        if not focused:
+            if self.recording:
+                self._close_all()
+                self._record(Kind.BLUR, self._active_uri, now)
+            self.focused = False
+            return
+        self.focused = True
+        self._instant(Kind.FOCUS, self._active_uri, now)
+
+    def active_editor(self, uri: str | None, now: float) -> None:
+        self._active_uri = uri if _trackable(uri) else None
+        self._instant(Kind.ACTIVATE, self._active_uri, now)
+
+    def pause(self, now: float) -> None:
+        if self.paused:
+            return
+        if self.recording:
+            self._close_all()
+            self._record(Kind.PAUSE, None, now)
+        self.paused = True
+
+    def resume(self) -> None:
+        self.paused = False
+
+    # -- hand-over ---------------------------------------------------------------------------
+    def has_records(self) -> bool:
+        return bool(self._pending or self._grown)
+
+    def drain(self, now: float) -> list[Record]:
+        """Everything recorded since the last drain; spans still growing are included as copies
+        when they grew."""
+        for span in list(self._spans.values()):
+            if now - span.start >= SPAN_LIMIT or now - span.end > self.coalesce_gap:
+                self._close(span)
+        out, self._pending = self._pending, []
+        out.extend(replace(self._spans[uri]) for uri in self._grown if uri in self._spans)
+        self._grown.clear()
+        return out
+
+    # -- internals -------------------------------------------------------------------------
+    def _instant(self, kind: Kind, uri: str | None, now: float) -> None:
+        if not self.recording:
+            return
+        if uri is not None and not _trackable(uri):
+            return
+        self._record(kind, uri, now)
+
+    def _record(self, kind: Kind, uri: str | None, now: float) -> None:
+        doc = self._documents.get(uri) if uri is not None else None
+        language = doc.language if doc is not None else None
+        if uri is not None:
+            self.last_uri = uri
+        self._pending.append(Record(self._new_id(), kind, uri, language, now, now))
+
+    def _close(self, span: Record) -> None:
+        span.final = True
+        self._spans.pop(span.uri or "", None)
+        self._pending.append(span)
+
+    def _close_all(self) -> None:
+        for span in list(self._spans.values()):
+            self._close(span)

@@ -1,0 +1,258 @@
+"""Activity tracking as a service: the tracker on the event loop, the rest on one store thread.
+
+The event loop only touches the :class:`Tracker` (O(1) per notification). Every few seconds its
+records go to the store thread, which places them, writes them and answers status and report
+queries. The database is opened (SQLAlchemy imported, schema migrated) on that thread on first
+use, so the server answers ``initialize`` as fast as a bare pygls server.
+
+A database that fails (locked, read-only, corrupt, unreachable) is reported once through
+``on_problem``; tracking carries on in memory (bounded) and writes are retried with backoff until
+they succeed, which is reported through ``on_recovered``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from devfocus.activity.sessions import build_timeline
+from devfocus.activity.status import Status, compute_status
+from devfocus.activity.tracker import Record, Tracker
+from devfocus.config import Settings, database_url
+from devfocus.timeutil import local_date, midnight
+
+if TYPE_CHECKING:
+    from devfocus.app.recorder import Recorder
+    from devfocus.insights.report import Report
+    from devfocus.store.database import Database
+    from devfocus.store.errors import StoreError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+FLUSH_INTERVAL = 2.0  # seconds between writes while there is activity (kill -9 loses at most this)
+RETRY_MAX = 30.0  # seconds: the longest wait between attempts on a failing database
+STATUS_LOOKBACK = 12 * 3600  # how far back the live status looks for the current session
+
+
+class TrackingService:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        on_problem: Callable[[StoreError], None] = lambda error: None,
+        on_recovered: Callable[[int], None] = lambda written: None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.source = secrets.token_hex(8)
+        self.editor: str | None = None
+        self.tracker = Tracker(coalesce_gap=settings.sessions.idle_timeout_minutes * 60)
+        self._on_problem = on_problem
+        self._on_recovered = on_recovered
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="devfocus-store")
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._roots: tuple[str, ...] = ()
+        self._closed = False
+        # Store-thread state: touched only by functions running on self._executor.
+        self._database: Database | None = None
+        self._recorder: Recorder | None = None
+        self.problem: StoreError | None = None
+        self._failures = 0
+        self._retry_at = 0.0
+
+    # -- lifecycle (event loop) -------------------------------------------------------------
+    def start(self) -> None:
+        """Begin periodic writing; call from the running event loop."""
+        self._loop = asyncio.get_running_loop()
+        self._task = self._loop.create_task(self._flush_periodically())
+        self._executor.submit(self._open_database)
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Write everything still in memory; safe to call more than once and off the loop."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+        self.tracker.window_state(False, self.clock())  # the window is going away
+        records = self.tracker.drain(self.clock())
+        try:
+            self._executor.submit(self._write, records, True).result(timeout)
+        except Exception:
+            log.exception("could not write the last activity before exiting")
+        self._executor.submit(self._close_database)
+        self._executor.shutdown(wait=True, cancel_futures=False)
+
+    async def _flush_periodically(self) -> None:
+        while True:
+            await asyncio.sleep(FLUSH_INTERVAL)
+            if self.tracker.has_records() or self._retry_due():
+                try:
+                    await self.flush()
+                except RuntimeError:  # the executor shut down under us: exiting
+                    return
+
+    def _retry_due(self) -> bool:
+        recorder = self._recorder
+        return recorder is not None and len(recorder) > 0 and self.clock() >= self._retry_at
+
+    # -- from the event loop -----------------------------------------------------------------
+    async def flush(self) -> None:
+        await self._in_store(self._write, self.tracker.drain(self.clock()))
+
+    async def status(self) -> Status:
+        now = self.clock()
+        return await self._in_store(self._status, self.tracker.drain(now), now, self.tracker.paused)
+
+    async def report(self, period: str, *, project: str | None = None) -> Report:
+        now = self.clock()
+        return await self._in_store(self._report, self.tracker.drain(now), now, period, project)
+
+    async def configure(self, settings: Settings, roots: Iterable[str] | None = None) -> None:
+        """Apply new settings (and workspace roots): exclusions, timeouts, database."""
+        self.settings = settings
+        if roots is not None:
+            self._roots = tuple(roots)
+        self.tracker.coalesce_gap = min(settings.sessions.idle_timeout_minutes * 60, 60.0)
+        await self._in_store(self._reconfigure, settings, self._roots)
+
+    async def _in_store(self, fn: Callable[..., T], *args: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, fn, *args)
+
+    def _notify(self, callback: Callable[..., None], *args: Any) -> None:
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(callback, *args)
+
+    # -- store thread ------------------------------------------------------------------------
+    def _ensure_recorder(self) -> Recorder:
+        if self._recorder is None:
+            from devfocus.app.locate import Locator
+            from devfocus.app.recorder import Recorder
+
+            locator = Locator(self._roots, self.settings.tracking.exclude)
+            self._recorder = Recorder(locator, source=self.source, editor=self.editor)
+        return self._recorder
+
+    def _ensure_database(self) -> Database:
+        if self._database is None:
+            from devfocus.store.database import Database
+
+            self._database = Database(database_url(self.settings))
+        return self._database
+
+    def _open_database(self) -> None:
+        """Open (and migrate) early, so a broken database is reported before the first write."""
+        self._ensure_recorder()
+        self._attempt(lambda db: db.engine())
+
+    def _close_database(self) -> None:
+        if self._database is not None:
+            self._database.close()
+
+    def _reconfigure(self, settings: Settings, roots: tuple[str, ...]) -> None:
+        recorder = self._ensure_recorder()
+        recorder.locator.configure(roots, settings.tracking.exclude)
+        url = database_url(settings)
+        if self._database is not None and self._database.url != url:
+            log.info("activity database changed to %s", _display(url))
+            self._database.close()
+            self._database = None
+            self.problem = None
+            self._failures = 0
+            self._retry_at = 0.0
+            self._open_database()
+
+    def _write(self, records: list[Record], force: bool = False) -> None:
+        recorder = self._ensure_recorder()
+        recorder.editor = self.editor
+        recorder.add(records)
+        if len(recorder) and (force or self.clock() >= self._retry_at):
+            self._attempt(recorder.write)
+
+    def _attempt(self, operation: Callable[[Database], Any]) -> bool:
+        from devfocus.store.errors import StoreError
+
+        database = self._ensure_database()
+        try:
+            result = operation(database)
+        except StoreError as error:
+            self._failures += 1
+            self._retry_at = self.clock() + min(RETRY_MAX, 2.0**self._failures)
+            if self.problem is None or self.problem.kind != error.kind:
+                log.warning("activity database problem: %s", error.message)
+                self._notify(self._on_problem, error)
+            self.problem = error
+            return False
+        if self.problem is not None:
+            written = result if isinstance(result, int) else 0
+            log.info("activity database available again: %s", database.display)
+            self._notify(self._on_recovered, written)
+        self.problem = None
+        self._failures = 0
+        self._retry_at = 0.0
+        return True
+
+    def _unwritten(self) -> list[Any]:
+        return self._recorder.unwritten() if self._recorder is not None else []
+
+    def _status(self, records: list[Record], now: float, paused: bool) -> Status:
+        from devfocus.store.errors import StoreError
+        from devfocus.store.events import load_activities
+
+        self._write(records)
+        day_start = midnight(local_date(now))
+        since = min(day_start, now - STATUS_LOOKBACK)
+        stored: list[Any] = []
+        if self.problem is None:
+            try:
+                stored = self._ensure_database().run(
+                    lambda engine: load_activities(engine, since, now + 1)
+                )
+            except StoreError as error:
+                log.debug("status without stored activity: %s", error.message)
+        sessions = self.settings.sessions
+        timeline = build_timeline(
+            [*stored, *self._unwritten()],
+            idle_timeout=sessions.idle_timeout_minutes * 60,
+            deep_work=sessions.deep_work_minutes * 60,
+        )
+        return compute_status(
+            timeline,
+            now=now,
+            day_start=day_start,
+            idle_timeout=sessions.idle_timeout_minutes * 60,
+            deep_work=sessions.deep_work_minutes * 60,
+            paused=paused,
+        )
+
+    def _report(
+        self, records: list[Record], now: float, period: str, project: str | None
+    ) -> Report:
+        from devfocus.app.reports import make_report
+
+        recorder = self._ensure_recorder()
+        self._write(records)
+        return make_report(
+            self._ensure_database(),
+            period,
+            self.settings,
+            now=now,
+            project=recorder.locator.project_root(project) if project else None,
+            unwritten=self._unwritten(),
+        )
+
+
+def _display(url: str) -> str:
+    from devfocus.store.engine import display_url
+
+    return display_url(url)

@@ -1,0 +1,352 @@
+"""The CLI commands other than ``serve``: report, export, doctor, delete."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+from devfocus import __version__
+from devfocus.config import Settings, data_dir, database_url, load_settings
+from devfocus.store.errors import StoreError
+
+EXPORT_FIELDS = (
+    "id",
+    "start",
+    "end",
+    "kind",
+    "project",
+    "path",
+    "language",
+    "branch",
+    "editor",
+    "source",
+    "linesAdded",
+    "linesRemoved",
+)
+
+
+def run(args: argparse.Namespace) -> int:
+    commands: dict[str, Callable[[argparse.Namespace], int]] = {
+        "report": report,
+        "export": export,
+        "doctor": doctor,
+        "delete": delete,
+    }
+    try:
+        return commands[args.command](args)
+    except StoreError as error:
+        print(f"devfocus: {error.message}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # `devfocus export ... | head`
+        return 0
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    """Settings from the command line, validated like the editor's."""
+    raw: dict[str, Any] = {}
+    if getattr(args, "idle_timeout_minutes", None) is not None:
+        raw.setdefault("sessions", {})["idleTimeoutMinutes"] = args.idle_timeout_minutes
+    if getattr(args, "deep_work_minutes", None) is not None:
+        raw.setdefault("sessions", {})["deepWorkMinutes"] = args.deep_work_minutes
+    if getattr(args, "database_url", None):
+        raw.setdefault("database", {})["url"] = args.database_url
+    settings, problems = load_settings(raw)
+    for problem in problems:
+        print(f"devfocus: {problem}", file=sys.stderr)
+    return settings
+
+
+@contextmanager
+def _working(message: str) -> Iterator[None]:
+    """A transient line on a terminal while something slow runs."""
+    show = sys.stderr.isatty()
+    if show:
+        sys.stderr.write(f"{message}…\r")
+        sys.stderr.flush()
+    try:
+        yield
+    finally:
+        if show:
+            sys.stderr.write(" " * (len(message) + 1) + "\r")
+            sys.stderr.flush()
+
+
+# -- report ------------------------------------------------------------------------------------
+def report(args: argparse.Namespace) -> int:
+    from devfocus.app.locate import Locator
+    from devfocus.app.reports import make_report
+    from devfocus.insights.render import RENDERERS
+    from devfocus.store.database import Database
+
+    settings = _settings(args)
+    project = Locator().project_root(args.path) if args.path else None
+    database = Database(database_url(settings))
+    with _working(f"Reading activity from {database.display}"):
+        result = make_report(database, args.period, settings, now=time.time(), project=project)
+    rendered = RENDERERS[args.format](result, None)
+    if args.format == "json":
+        rendered = json.dumps(rendered, indent=2, ensure_ascii=False) + "\n"
+    sys.stdout.write(rendered)
+    return 0
+
+
+# -- export ------------------------------------------------------------------------------------
+def _iso_ms(ms: int) -> str:
+    seconds, millis = divmod(int(ms), 1000)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{millis:03d}Z"
+
+
+def _export_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "start": _iso_ms(row["start_ms"]),
+        "end": _iso_ms(row["end_ms"]),
+        "kind": row["kind"],
+        "project": row["project"],
+        "path": row["path"],
+        "language": row["language"],
+        "branch": row["branch"],
+        "editor": row["editor"],
+        "source": row["source"],
+        "linesAdded": row["lines_added"],
+        "linesRemoved": row["lines_removed"],
+    }
+
+
+def export(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from devfocus.store.database import Database
+    from devfocus.store.events import count_events, iter_events
+
+    settings = _settings(args)
+    database = Database(database_url(settings))
+    total = database.run(count_events)
+    rows = (_export_row(r) for r in database.run(lambda engine: iter_events(engine)))
+    progress = tqdm(total=total, unit=" events", disable=None, file=sys.stderr, leave=False)
+    with _output(args.output) as out, progress:
+        if args.format == "csv":
+            writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, lineterminator="\n")
+            writer.writeheader()
+            for row in rows:
+                writer.writerow(row)
+                progress.update()
+        else:
+            out.write('{"format": "devfocus-export", "version": 1, ')
+            out.write(f'"exportedAt": {json.dumps(_iso_ms(int(time.time() * 1000)))}, ')
+            out.write('"events": [')
+            for i, row in enumerate(rows):
+                out.write(("," if i else "") + "\n  " + json.dumps(row, ensure_ascii=False))
+                progress.update()
+            out.write("\n]}\n")
+    if args.output:
+        print(f"exported {total} events to {args.output}", file=sys.stderr)
+    return 0
+
+
+@contextmanager
+def _output(path: str | None) -> Iterator[IO[str]]:
+    """stdout, or a file readable by its owner only, replaced in one step when complete."""
+    if path is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            yield out
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# -- doctor ------------------------------------------------------------------------------------
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {"devfocus": __version__, "python": platform.python_version()}
+    for name in ("pygls", "lsprotocol", "cattrs", "SQLAlchemy", "platformdirs", "pathspec"):
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "missing"
+    return found
+
+
+def _mode(path: Path) -> str:
+    return oct(stat.S_IMODE(path.stat().st_mode))
+
+
+def _check_database(url: str) -> dict[str, Any]:
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from devfocus.store.engine import create, display_url, sqlite_file
+    from devfocus.store.errors import classify
+    from devfocus.store.events import count_events, event_range
+    from devfocus.store.migrations import current_version, head
+
+    info: dict[str, Any] = {"url": display_url(url), "ok": False}
+    path = sqlite_file(make_url(url))
+    if path is not None:
+        info["file"] = str(path)
+        if not path.exists():
+            info["ok"] = True
+            info["note"] = "not created yet: it is created when an editor connects"
+            return info
+        info["size"] = path.stat().st_size
+        info["mode"] = _mode(path)
+    engine = None
+    try:
+        engine = create(url)
+        with engine.connect() as conn:
+            info["schema"] = current_version(conn)
+            info["schemaKnown"] = head()
+            if engine.dialect.name == "sqlite":
+                info["integrity"] = conn.execute(text("PRAGMA quick_check")).scalar()
+                info["journal"] = conn.execute(text("PRAGMA journal_mode")).scalar()
+        if info["schema"]:
+            info["events"] = count_events(engine)
+            span = event_range(engine)
+            if span is not None:
+                info["first"], info["last"] = (_iso_ms(int(t * 1000)) for t in span)
+        problems = []
+        if info.get("integrity", "ok") != "ok":
+            problems.append(f"integrity check failed: {info['integrity']}")
+        if info["schema"] > info["schemaKnown"]:
+            problems.append("written by a newer DevFocus: upgrade to use it")
+        if info.get("mode") not in (None, "0o600"):
+            problems.append(f"the file is readable by others ({info['mode']}); chmod 600 it")
+        info["problems"] = problems
+        info["ok"] = not problems
+    except Exception as exc:
+        info["problems"] = [classify(exc, info["url"]).message]
+    finally:
+        if engine is not None:
+            engine.dispose()
+    return info
+
+
+def _check_git() -> dict[str, Any]:
+    git = shutil.which("git")
+    if git is None:
+        return {"ok": False, "problems": ["git is not on PATH: git history features are off"]}
+    try:
+        out = subprocess.run([git, "--version"], capture_output=True, text=True, timeout=10)
+        return {"ok": out.returncode == 0, "path": git, "version": out.stdout.strip()}
+    except (OSError, subprocess.SubprocessError) as exc:
+        return {"ok": False, "path": git, "problems": [f"git does not run: {exc}"]}
+
+
+def doctor(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    directory = data_dir()
+    url = database_url(settings)
+    with _working("Checking the database"):
+        database = _check_database(url)
+    result = {
+        "versions": _versions(),
+        "dataDirectory": {
+            "path": str(directory),
+            "from": "DEVFOCUS_DATA_DIR" if os.environ.get("DEVFOCUS_DATA_DIR") else "platform",
+            "exists": directory.exists(),
+            "mode": _mode(directory) if directory.exists() else None,
+        },
+        "database": database,
+        "git": _check_git(),
+    }
+    healthy = database["ok"]  # git is optional: its absence is reported, not a failure
+    result["healthy"] = healthy
+    if args.format == "json":
+        print(json.dumps(result, indent=2))
+    else:
+        print(_doctor_text(result))
+    return 0 if healthy else 1
+
+
+def _doctor_text(r: dict[str, Any]) -> str:
+    v = r["versions"]
+    libs = ", ".join(f"{k} {v[k]}" for k in v if k not in ("devfocus", "python"))
+    d, db, git = r["dataDirectory"], r["database"], r["git"]
+    lines = [
+        f"DevFocus {v['devfocus']} on Python {v['python']} ({sys.executable})",
+        f"  {libs}",
+        "",
+        f"Data directory  {d['path']}  (from {d['from']}"
+        + (f", mode {d['mode']})" if d["exists"] else ", not created yet)"),
+        f"Database        {db['url']}",
+    ]
+    if "size" in db:
+        lines.append(f"                {db['size'] / 1048576:.1f} MiB, mode {db['mode']}")
+    if db.get("note"):
+        lines.append(f"                {db['note']}")
+    if "schema" in db:
+        lines.append(
+            f"                schema {db['schema']} (this version knows {db['schemaKnown']})"
+            + (
+                f", integrity {db['integrity']}, journal {db['journal']}"
+                if "integrity" in db
+                else ""
+            )
+        )
+    if "events" in db:
+        span = f", {db['first']} … {db['last']}" if "first" in db else ""
+        lines.append(f"                {db['events']} events{span}")
+    lines += [f"  ✗ {p}" for p in db.get("problems", [])]
+    lines.append(f"Git             {git.get('version') or 'not available'}")
+    lines += [f"  ✗ {p}" for p in git.get("problems", [])]
+    lines += ["", "healthy" if r["healthy"] else "problems found (see ✗ above)"]
+    return "\n".join(lines)
+
+
+# -- delete ------------------------------------------------------------------------------------
+def delete(args: argparse.Namespace) -> int:
+    from sqlalchemy.engine import make_url
+
+    from devfocus.store.database import Database
+    from devfocus.store.engine import sqlite_file
+    from devfocus.store.events import count_events, delete_events
+
+    settings = _settings(args)
+    url = database_url(settings)
+    path = sqlite_file(make_url(url))
+    if path is not None and not path.exists():
+        print(f"nothing to delete: {path} does not exist")
+        return 0
+    database = Database(url)
+    count = database.run(count_events)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print(
+                "devfocus: refusing to delete without --yes (no terminal to ask)", file=sys.stderr
+            )
+            return 2
+        answer = input(f"Erase all {count} events in {database.display}? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("nothing deleted")
+            return 1
+    if path is not None and not settings.database.url:
+        database.close()  # the default file is ours alone: remove it with its journal files
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        print(f"deleted {path} ({count} events)")
+    else:
+        deleted = database.run(delete_events)
+        database.close()
+        print(f"deleted {deleted} events from {database.display}")
+    return 0

@@ -1,0 +1,317 @@
+"""Typed settings: the one place that names every setting, its default, bounds and description.
+
+The same definitions feed the language server (``initializationOptions``,
+``workspace/configuration``), the CLI, VS Code's ``contributes.configuration`` in package.json and
+the README's settings table (``scripts/sync_settings.py`` writes both; a test keeps them in step).
+
+On the wire settings are the ``devfocus`` section, nested and camelCase, for example
+``{"sessions": {"idleTimeoutMinutes": 10}}``. A bad value never stops the server: it is reported as
+a :class:`SettingProblem` naming the key, and the default is used instead.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import cattrs
+
+SECTION = "devfocus"
+DATA_DIR_ENV = "DEVFOCUS_DATA_DIR"
+DATABASE_FILE = "devfocus.db"
+
+DEFAULT_EXCLUDES: tuple[str, ...] = (
+    "**/.git/**",
+    "**/.hg/**",
+    "**/.svn/**",
+    "**/node_modules/**",
+    "**/.venv/**",
+    "**/venv/**",
+    "**/.tox/**",
+    "**/.nox/**",
+    "**/site-packages/**",
+    "**/__pycache__/**",
+)
+
+
+def _setting(
+    default: Any,
+    description: str,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    scope: str = "window",
+) -> Any:
+    """A dataclass field carrying what the schema, README and validation need to know."""
+    meta = {"description": description, "minimum": minimum, "maximum": maximum, "scope": scope}
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class TrackingSettings:
+    exclude: tuple[str, ...] = _setting(
+        DEFAULT_EXCLUDES,
+        "Glob patterns (gitignore syntax, matched against the path inside the project and the "
+        "absolute path) of files whose activity is never recorded. Documents that are not "
+        "`file:` URIs are never recorded either.",
+    )
+
+
+@dataclass(frozen=True)
+class SessionSettings:
+    idle_timeout_minutes: float = _setting(
+        15.0,
+        "A pause in activity longer than this ends a focus session. Shorter pauses (while the "
+        "editor window keeps focus) count as focus time.",
+        minimum=0.1,
+        maximum=480,
+    )
+    deep_work_minutes: float = _setting(
+        25.0,
+        "Time in one project and branch, with no pause over 5 minutes and no context switch, "
+        "that makes a deep-work block.",
+        minimum=0.1,
+        maximum=480,
+    )
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str = _setting(
+        "",
+        "SQLAlchemy URL of the activity database, for example "
+        "`postgresql+psycopg://user@host/devfocus`. Empty: an SQLite file in the DevFocus data "
+        "directory.",
+        scope="machine-overridable",
+    )
+
+
+@dataclass(frozen=True)
+class Settings:
+    tracking: TrackingSettings = field(default_factory=TrackingSettings)
+    sessions: SessionSettings = field(default_factory=SessionSettings)
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+
+
+@dataclass(frozen=True)
+class SettingProblem:
+    """A value that could not be used; ``key`` is the full dotted name, e.g. devfocus.x.y."""
+
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.message}"
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """One leaf setting, flattened for schemas and tables."""
+
+    key: str  # full dotted camelCase name
+    path: tuple[str, ...]  # attribute path in Settings
+    type: Any
+    default: Any
+    description: str
+    minimum: float | None
+    maximum: float | None
+    scope: str
+
+
+def camel_case(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def _strict_converter() -> cattrs.Converter:
+    """cattrs, but refusing the coercions JSON settings should not get ("15" is not 15)."""
+    converter = cattrs.Converter()
+
+    def number(value: Any, _: type) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError("expected a number")
+        return float(value)
+
+    def string(value: Any, _: type) -> str:
+        if not isinstance(value, str):
+            raise TypeError("expected a string")
+        return value
+
+    def boolean(value: Any, _: type) -> bool:
+        if not isinstance(value, bool):
+            raise TypeError("expected true or false")
+        return value
+
+    def string_tuple(value: Any, _: type) -> tuple[str, ...]:
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            raise TypeError("expected a list of strings")
+        return tuple(value)
+
+    converter.register_structure_hook(float, number)
+    converter.register_structure_hook(str, string)
+    converter.register_structure_hook(bool, boolean)
+    converter.register_structure_hook_func(lambda t: t == tuple[str, ...], string_tuple)
+    return converter
+
+
+_CONVERTER = _strict_converter()
+
+
+def _field_types(cls: type) -> list[tuple[dataclasses.Field[Any], Any]]:
+    hints = typing.get_type_hints(cls)
+    return [(f, hints[f.name]) for f in dataclasses.fields(cls)]
+
+
+def _leaves(cls: type) -> list[tuple[tuple[str, ...], dataclasses.Field[Any], Any]]:
+    """(attribute path, field, type) of every leaf setting under ``cls``."""
+    out: list[tuple[tuple[str, ...], dataclasses.Field[Any], Any]] = []
+    for f, tp in _field_types(cls):
+        if dataclasses.is_dataclass(tp):
+            out += [((f.name, *path), leaf, t) for path, leaf, t in _leaves(tp)]
+        else:
+            out.append(((f.name,), f, tp))
+    return out
+
+
+def setting_specs() -> list[SettingSpec]:
+    """Every leaf setting with its full key, in declaration order."""
+    specs = []
+    for path, f, tp in _leaves(Settings):
+        meta = f.metadata
+        specs.append(
+            SettingSpec(
+                key=".".join([SECTION, *(camel_case(p) for p in path)]),
+                path=path,
+                type=tp,
+                default=f.default,
+                description=meta["description"],
+                minimum=meta["minimum"],
+                maximum=meta["maximum"],
+                scope=meta["scope"],
+            )
+        )
+    return specs
+
+
+def _expand_dotted(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Accept ``{"sessions.idleTimeoutMinutes": 5}`` (flat, as some clients send) as nested."""
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if not isinstance(key, str):
+            continue
+        target = out
+        *parents, last = key.split(".")
+        for part in parents:
+            nxt = target.get(part)
+            if not isinstance(nxt, dict):
+                nxt = target[part] = {}
+            target = nxt
+        if isinstance(value, Mapping):
+            existing = target.get(last)
+            merged = dict(existing) if isinstance(existing, dict) else {}
+            merged.update(_expand_dotted(value))
+            target[last] = merged
+        else:
+            target[last] = value
+    return out
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:g}"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _bounds(spec: SettingSpec) -> str:
+    if spec.minimum is not None and spec.maximum is not None:
+        return f"a number from {spec.minimum:g} to {spec.maximum:g}"
+    return "a number"
+
+
+def load_settings(raw: Any) -> tuple[Settings, list[SettingProblem]]:
+    """Build :class:`Settings` from the client's ``devfocus`` section.
+
+    ``raw`` may be ``None``, the section itself, or an object holding it under ``"devfocus"``.
+    Keys this version does not know are ignored; each unusable value yields one problem and its
+    default.
+    """
+    problems: list[SettingProblem] = []
+    if raw is None:
+        return Settings(), problems
+    if not isinstance(raw, Mapping):
+        problems.append(SettingProblem(SECTION, f"expected an object, got {_describe(raw)}"))
+        return Settings(), problems
+    section = _expand_dotted(raw)
+    if isinstance(section.get(SECTION), dict):
+        section = section[SECTION]
+
+    values: dict[tuple[str, ...], Any] = {}
+    for spec in setting_specs():
+        node: Any = section
+        for part in spec.key.split(".")[1:]:
+            if not isinstance(node, Mapping) or part not in node:
+                node = _MISSING
+                break
+            node = node[part]
+        if node is _MISSING or node is None:
+            continue
+        try:
+            value = _CONVERTER.structure(node, spec.type)
+        except (TypeError, ValueError, cattrs.BaseValidationError) as exc:
+            expected = _bounds(spec) if spec.type is float else str(exc).removeprefix("expected ")
+            problems.append(
+                SettingProblem(
+                    spec.key,
+                    f"expected {expected}, got {_describe(node)}; using the default "
+                    f"{_describe(spec.default)}",
+                )
+            )
+            continue
+        if spec.type is float and not _within(value, spec):
+            problems.append(
+                SettingProblem(
+                    spec.key,
+                    f"expected {_bounds(spec)}, got {_describe(node)}; using the default "
+                    f"{_describe(spec.default)}",
+                )
+            )
+            continue
+        values[spec.path] = value
+
+    groups: dict[str, dict[str, Any]] = {}
+    for (group, name), value in values.items():
+        groups.setdefault(group, {})[name] = value
+    kwargs = {f.name: tp(**groups.get(f.name, {})) for f, tp in _field_types(Settings)}
+    return Settings(**kwargs), problems
+
+
+_MISSING = object()
+
+
+def _within(value: float, spec: SettingSpec) -> bool:
+    if spec.minimum is not None and value < spec.minimum:
+        return False
+    return not (spec.maximum is not None and value > spec.maximum)
+
+
+def data_dir() -> Path:
+    """Where DevFocus keeps its data: ``$DEVFOCUS_DATA_DIR`` or the platform's user data dir."""
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
+    import platformdirs  # lazily: the server's start-up does not need it
+
+    return Path(platformdirs.user_data_dir("devfocus", appauthor=False))
+
+
+def database_url(settings: Settings) -> str:
+    """The effective database URL: the setting, or the SQLite file in :func:`data_dir`."""
+    if settings.database.url.strip():
+        return settings.database.url.strip()
+    return f"sqlite:///{(data_dir() / DATABASE_FILE).as_posix()}"

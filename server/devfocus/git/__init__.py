@@ -1,0 +1,1 @@
+"""Git awareness. Reading HEAD here needs no git executable and no subprocess."""

@@ -1,0 +1,1 @@
+"""Insights from activity: reports and their renderers (pure)."""

@@ -1,0 +1,278 @@
+"""Reports as text (a terminal), Markdown (an editor) or JSON (other tools)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, tzinfo
+from typing import Any
+
+from devfocus.insights.report import Report, Share
+from devfocus.timeutil import iso_local
+
+FORMATS = ("text", "markdown", "json")
+_BAR = 20
+_TOP = 8  # rows per breakdown table
+
+
+def duration(seconds: float) -> str:
+    """``1h 05m``, ``12m``, ``40s``."""
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds}s"
+    hours, minutes = divmod(seconds // 60, 60)
+    return f"{hours}h {minutes:02d}m" if hours else f"{minutes}m"
+
+
+def _clock(t: float, tz: tzinfo | None) -> str:
+    return datetime.fromtimestamp(t, tz).strftime("%H:%M")
+
+
+def _span(start: float, end: float, tz: tzinfo | None, multi_day: bool) -> str:
+    if multi_day:
+        first = datetime.fromtimestamp(start, tz).strftime("%a %d %b %H:%M")
+        return f"{first}–{_clock(end, tz)}"
+    return f"{_clock(start, tz)}–{_clock(end, tz)}"
+
+
+def _heading(report: Report, tz: tzinfo | None) -> str:
+    start = datetime.fromtimestamp(report.period.start, tz)
+    end = datetime.fromtimestamp(report.period.end, tz).astimezone(tz)
+    zone = end.tzname() or ""
+    if report.period.name == "today":
+        when = f"{start:%a %d %b %Y}, {start:%H:%M}–{end:%H:%M} {zone}".rstrip()
+    else:
+        when = f"{start:%a %d %b} – {end:%a %d %b %Y}, to {end:%H:%M} {zone}".rstrip()
+    return f"{report.period.title} ({when})"
+
+
+def _project_line(report: Report) -> str | None:
+    if report.project is None:
+        return None
+    name = report.project.rstrip("/").rsplit("/", 1)[-1] or report.project
+    return f"{name} ({report.project})"
+
+
+def _summary_rows(report: Report) -> list[tuple[str, str]]:
+    focus = report.focus_seconds
+    hours = focus / 3600
+    longest = max((s.focus_seconds for s in report.sessions), default=0.0)
+    deep_share = f", {report.deep_work_seconds / focus:.0%} of focus" if focus else ""
+    rate = f" ({len(report.switches) / hours:.1f} per focus hour)" if hours >= 0.5 else ""
+    return [
+        (
+            "Focus",
+            f"{duration(focus)} in {_plural(len(report.sessions), 'session')}"
+            + (f" (longest {duration(longest)})" if report.sessions else ""),
+        ),
+        (
+            "Deep work",
+            f"{duration(report.deep_work_seconds)} in "
+            f"{_plural(len(report.deep_work), 'block')}{deep_share}",
+        ),
+        ("Switches", f"{len(report.switches)}{rate}"),
+        ("Lines", f"+{report.lines_added} −{report.lines_removed}"),
+    ]
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {plural or word + 's'}"
+
+
+def _empty_message(report: Report) -> str:
+    where = f" in {_project_line(report)}" if report.project else ""
+    period = "today" if report.period.name == "today" else f"in the {report.period.title.lower()}"
+    return (
+        f"No activity recorded {period}{where}. DevFocus records activity while an editor is "
+        "connected to `devfocus serve` (see the README's editor setup)."
+    )
+
+
+def _bar(share: float) -> str:
+    filled = round(share * _BAR)
+    return "█" * filled + "░" * (_BAR - filled)
+
+
+def _breakdowns(report: Report) -> list[tuple[str, Sequence[Share]]]:
+    tables = [
+        ("By project", report.by_project),
+        ("By branch", report.by_branch),
+        ("By language", report.by_language),
+        ("By editor", report.by_editor),
+    ]
+    return [(title, rows) for title, rows in tables if rows]
+
+
+def render_text(report: Report, tz: tzinfo | None = None) -> str:
+    lines = [f"DevFocus — {_heading(report, tz)}"]
+    if (project := _project_line(report)) is not None:
+        lines.append(f"Project: {project}")
+    lines.append("")
+    if report.empty:
+        lines.append(_empty_message(report).replace("`", ""))
+        return "\n".join(lines) + "\n"
+    width = max(len(k) for k, _ in _summary_rows(report))
+    lines += [f"{k.ljust(width)}  {v}" for k, v in _summary_rows(report)]
+    for title, rows in _breakdowns(report):
+        lines += ["", title]
+        label_width = min(max(len(r.label) for r in rows[:_TOP]), 32)
+        for r in rows[:_TOP]:
+            label = r.label if len(r.label) <= label_width else r.label[: label_width - 1] + "…"
+            lines.append(
+                f"  {label.ljust(label_width)}  {duration(r.seconds).rjust(7)}  {_bar(r.share)}"
+                f"  {r.share:4.0%}"
+            )
+        if len(rows) > _TOP:
+            lines.append(f"  … and {len(rows) - _TOP} more")
+    multi_day = len(report.period.days) > 1
+    if multi_day:
+        lines += ["", "By day"]
+        for d in report.by_day:
+            lines.append(
+                f"  {d.day:%a %d %b}  {duration(d.focus_seconds).rjust(7)}  "
+                f"deep {duration(d.deep_work_seconds).rjust(7)}  "
+                f"{_plural(d.sessions, 'session')}, {_plural(d.switches, 'switch', 'switches')}"
+            )
+    lines += ["", "Sessions"]
+    for s in report.sessions:
+        extra = f"  {_plural(s.switches, 'switch', 'switches')}" if s.switches else ""
+        lines.append(
+            f"  {_span(s.start, s.end, tz, multi_day)}  {duration(s.focus_seconds).rjust(7)}  "
+            f"{', '.join(s.contexts[:3])}{extra}"
+        )
+    if report.deep_work:
+        lines += ["", "Deep work"]
+        for b in report.deep_work:
+            lines.append(
+                f"  {_span(b.start, b.end, tz, multi_day)}  {duration(b.focus_seconds).rjust(7)}  "
+                f"{b.context.label()}"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def render_markdown(report: Report, tz: tzinfo | None = None) -> str:
+    lines = [f"# DevFocus — {_heading(report, tz)}", ""]
+    if (project := _project_line(report)) is not None:
+        lines += [f"Project: **{_md_escape(project)}**", ""]
+    if report.empty:
+        lines.append(_empty_message(report))
+        return "\n".join(lines) + "\n"
+    lines += ["| | |", "|---|---|"]
+    lines += [f"| **{k}** | {_md_escape(v)} |" for k, v in _summary_rows(report)]
+    for title, rows in _breakdowns(report):
+        lines += ["", f"## {title}", "", "| | time | share |", "|---|---:|---:|"]
+        lines += [
+            f"| {_md_escape(r.label)} | {duration(r.seconds)} | {r.share:.0%} |"
+            for r in rows[:_TOP]
+        ]
+    multi_day = len(report.period.days) > 1
+    if multi_day:
+        lines += [
+            "",
+            "## By day",
+            "",
+            "| day | focus | deep work | sessions | switches |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        lines += [
+            f"| {d.day:%a %d %b} | {duration(d.focus_seconds)} | {duration(d.deep_work_seconds)} "
+            f"| {d.sessions} | {d.switches} |"
+            for d in report.by_day
+        ]
+    lines += ["", "## Sessions", "", "| when | focus | where | switches |", "|---|---:|---|---:|"]
+    lines += [
+        f"| {_span(s.start, s.end, tz, multi_day)} | {duration(s.focus_seconds)} "
+        f"| {_md_escape(', '.join(s.contexts[:3]))} | {s.switches} |"
+        for s in report.sessions
+    ]
+    if report.deep_work:
+        lines += ["", "## Deep work", "", "| when | focus | where |", "|---|---:|---|"]
+        lines += [
+            f"| {_span(b.start, b.end, tz, multi_day)} | {duration(b.focus_seconds)} "
+            f"| {_md_escape(b.context.label())} |"
+            for b in report.deep_work
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _share_json(share: Share) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "label": share.label,
+        "seconds": round(share.seconds),
+        "share": round(share.share, 4),
+    }
+    if share.project is not None:
+        out["root"] = share.project
+    return out
+
+
+def report_json(report: Report, tz: tzinfo | None = None) -> dict[str, Any]:
+    """The report as plain JSON data (camelCase keys, ISO 8601 local times with offsets)."""
+
+    def t(x: float) -> str:
+        return iso_local(x, tz)
+
+    def ctx(c: Any) -> dict[str, Any]:
+        return {"project": c.name, "root": c.project, "branch": c.branch}
+
+    return {
+        "period": {
+            "name": report.period.name,
+            "start": t(report.period.start),
+            "end": t(report.period.end),
+        },
+        "generatedAt": t(report.generated_at),
+        "project": report.project,
+        "focusSeconds": round(report.focus_seconds),
+        "deepWorkSeconds": round(report.deep_work_seconds),
+        "sessionCount": len(report.sessions),
+        "switchCount": len(report.switches),
+        "linesAdded": report.lines_added,
+        "linesRemoved": report.lines_removed,
+        "byProject": [_share_json(s) for s in report.by_project],
+        "byBranch": [_share_json(s) for s in report.by_branch],
+        "byLanguage": [_share_json(s) for s in report.by_language],
+        "byEditor": [_share_json(s) for s in report.by_editor],
+        "byDay": [
+            {
+                "date": d.day.isoformat(),
+                "focusSeconds": round(d.focus_seconds),
+                "deepWorkSeconds": round(d.deep_work_seconds),
+                "sessions": d.sessions,
+                "switches": d.switches,
+            }
+            for d in report.by_day
+        ],
+        "sessions": [
+            {
+                "start": t(s.start),
+                "end": t(s.end),
+                "focusSeconds": round(s.focus_seconds),
+                "contexts": list(s.contexts),
+                "switches": s.switches,
+            }
+            for s in report.sessions
+        ],
+        "deepWork": [
+            {
+                "start": t(b.start),
+                "end": t(b.end),
+                "focusSeconds": round(b.focus_seconds),
+                "context": ctx(b.context),
+            }
+            for b in report.deep_work
+        ],
+        "switches": [
+            {"at": t(s.at), "from": ctx(s.before), "to": ctx(s.after)} for s in report.switches
+        ],
+    }
+
+
+RENDERERS: dict[str, Callable[[Report, tzinfo | None], Any]] = {
+    "text": render_text,
+    "markdown": render_markdown,
+    "json": report_json,
+}

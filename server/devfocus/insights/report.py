@@ -1,0 +1,240 @@
+"""Reports: focus, sessions, deep work, switches and breakdowns over a period (pure)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta, tzinfo
+from typing import Literal
+
+from devfocus.activity.model import Activity, Context, Kind
+from devfocus.activity.sessions import Segment, Switch, build_timeline, focus_between
+from devfocus.timeutil import day_bounds, local_date, midnight
+
+PeriodName = Literal["today", "week", "30d"]
+PERIOD_DAYS: dict[str, int] = {"today": 1, "week": 7, "30d": 30}
+PERIOD_TITLES: dict[str, str] = {"today": "Today", "week": "Last 7 days", "30d": "Last 30 days"}
+# Activity before a period that still shapes it (a session or deep-work run crossing its start).
+LOOKBACK_SECONDS = 6 * 3600
+
+
+@dataclass(frozen=True)
+class Period:
+    name: str
+    start: float
+    end: float
+    days: tuple[date, ...]
+
+    @property
+    def title(self) -> str:
+        return PERIOD_TITLES.get(self.name, self.name)
+
+
+def resolve_period(name: str, now: float, tz: tzinfo | None = None) -> Period:
+    """``today``: since local midnight; ``week`` / ``30d``: the last 7 / 30 local days, today
+    included."""
+    count = PERIOD_DAYS[name]
+    today = local_date(now, tz)
+    first = today - timedelta(days=count - 1)
+    days = tuple(first + timedelta(days=i) for i in range(count))
+    return Period(name, midnight(first, tz), now, days)
+
+
+@dataclass(frozen=True)
+class Share:
+    label: str
+    seconds: float
+    share: float  # of the period's focus time, 0..1
+    project: str | None = None  # the project root, for project and branch rows
+
+
+@dataclass(frozen=True)
+class DayTotal:
+    day: date
+    focus_seconds: float
+    deep_work_seconds: float
+    sessions: int
+    switches: int
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    start: float
+    end: float
+    focus_seconds: float
+    contexts: tuple[str, ...]  # labels, most time first
+    switches: int
+
+
+@dataclass(frozen=True)
+class DeepWorkSummary:
+    start: float
+    end: float
+    focus_seconds: float
+    context: Context
+
+
+@dataclass(frozen=True)
+class Report:
+    period: Period
+    generated_at: float
+    project: str | None  # root the report is restricted to, if any
+    focus_seconds: float
+    deep_work_seconds: float
+    lines_added: int
+    lines_removed: int
+    sessions: list[SessionSummary] = field(default_factory=list)
+    deep_work: list[DeepWorkSummary] = field(default_factory=list)
+    switches: list[Switch] = field(default_factory=list)
+    by_project: list[Share] = field(default_factory=list)
+    by_branch: list[Share] = field(default_factory=list)
+    by_language: list[Share] = field(default_factory=list)
+    by_editor: list[Share] = field(default_factory=list)
+    by_day: list[DayTotal] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return self.focus_seconds <= 0 and not self.sessions
+
+
+def _in_project(context: Context | None, project: str | None) -> bool:
+    if project is None:
+        return True
+    if context is None:
+        return False
+    return context.project == project or context.project.startswith(project.rstrip("/") + "/")
+
+
+def _shares(totals: dict[tuple[str, str | None], float], focus: float) -> list[Share]:
+    ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0][0]))
+    return [Share(label, s, s / focus if focus else 0.0, root) for (label, root), s in ranked]
+
+
+def build_report(
+    activities: Iterable[Activity],
+    period: Period,
+    *,
+    idle_timeout: float,
+    deep_work: float,
+    now: float,
+    tz: tzinfo | None = None,
+    project: str | None = None,
+) -> Report:
+    """The report of ``period`` from ``activities`` (which should reach back
+    :data:`LOOKBACK_SECONDS` before it). ``project`` restricts it to one project root; time is
+    still computed over all projects first, so a pause spent elsewhere never counts."""
+    acts = list(activities)
+    timeline = build_timeline(acts, idle_timeout=idle_timeout, deep_work=deep_work)
+    lo, hi = period.start, period.end
+
+    clipped: list[Segment] = []
+    for seg in timeline.segments:
+        if seg.end <= lo or seg.start >= hi or not _in_project(seg.context, project):
+            continue
+        if seg.start < lo or seg.end > hi:
+            seg = Segment(
+                max(seg.start, lo),
+                min(seg.end, hi),
+                seg.context,
+                seg.language,
+                seg.path,
+                seg.editor,
+                seg.session,
+                seg.bridged,
+            )
+        clipped.append(seg)
+    focus = sum(s.seconds for s in clipped)
+
+    projects: dict[tuple[str, str | None], float] = defaultdict(float)
+    branches: dict[tuple[str, str | None], float] = defaultdict(float)
+    languages: dict[tuple[str, str | None], float] = defaultdict(float)
+    editors: dict[tuple[str, str | None], float] = defaultdict(float)
+    for s in clipped:
+        ctx = s.context
+        projects[(ctx.name, ctx.project) if ctx else ("(no project)", None)] += s.seconds
+        if ctx is not None:
+            branches[(f"{ctx.name} @ {ctx.branch or '(no branch)'}", ctx.project)] += s.seconds
+        languages[(s.language or "(unknown)", None)] += s.seconds
+        editors[(s.editor or "(unknown)", None)] += s.seconds
+
+    switches = [
+        sw
+        for sw in timeline.switches
+        if lo <= sw.at < hi and (_in_project(sw.before, project) or _in_project(sw.after, project))
+    ]
+    deep = [
+        DeepWorkSummary(
+            max(b.start, lo), min(b.end, hi), focus_between(clipped, b.start, b.end), b.context
+        )
+        for b in timeline.deep_work
+        if b.end > lo and b.start < hi and _in_project(b.context, project)
+    ]
+    deep = [d for d in deep if d.focus_seconds > 0]
+    sessions = _sessions(clipped, switches)
+
+    return Report(
+        period=period,
+        generated_at=now,
+        project=project,
+        focus_seconds=focus,
+        deep_work_seconds=sum(d.focus_seconds for d in deep),
+        lines_added=sum(a.lines_added for a in acts if _counts_lines(a, lo, hi, project)),
+        lines_removed=sum(a.lines_removed for a in acts if _counts_lines(a, lo, hi, project)),
+        sessions=sessions,
+        deep_work=deep,
+        switches=switches,
+        by_project=_shares(projects, focus),
+        by_branch=_shares(branches, focus),
+        by_language=_shares(languages, focus),
+        by_editor=_shares(editors, focus),
+        by_day=_days(period, clipped, sessions, deep, switches, tz),
+    )
+
+
+def _counts_lines(a: Activity, lo: float, hi: float, project: str | None) -> bool:
+    return a.kind is Kind.EDIT and lo <= a.start < hi and _in_project(a.context, project)
+
+
+def _sessions(segments: Sequence[Segment], switches: Sequence[Switch]) -> list[SessionSummary]:
+    grouped: dict[int, list[Segment]] = defaultdict(list)
+    for s in segments:
+        grouped[s.session].append(s)
+    switch_counts: dict[int, int] = defaultdict(int)
+    for sw in switches:
+        switch_counts[sw.session] += 1
+    out = []
+    for index, segs in sorted(grouped.items()):
+        per_context: dict[str, float] = defaultdict(float)
+        for s in segs:
+            per_context[s.context.label() if s.context else "(no project)"] += s.seconds
+        labels = tuple(k for k, _ in sorted(per_context.items(), key=lambda kv: -kv[1]))
+        focus = sum(s.seconds for s in segs)
+        if focus > 0:
+            out.append(
+                SessionSummary(segs[0].start, segs[-1].end, focus, labels, switch_counts[index])
+            )
+    return out
+
+
+def _days(
+    period: Period,
+    segments: Sequence[Segment],
+    sessions: Sequence[SessionSummary],
+    deep: Sequence[DeepWorkSummary],
+    switches: Sequence[Switch],
+    tz: tzinfo | None,
+) -> list[DayTotal]:
+    out = []
+    for day in period.days:
+        lo, hi = day_bounds(day, tz)
+        out.append(
+            DayTotal(
+                day,
+                focus_between(segments, lo, hi),
+                sum(focus_between(segments, max(d.start, lo), min(d.end, hi)) for d in deep),
+                sum(1 for s in sessions if lo <= s.start < hi),
+                sum(1 for sw in switches if lo <= sw.at < hi),
+            )
+        )
+    return out

@@ -1,0 +1,1 @@
+"""The language server: thin adapters from LSP messages to the application services."""

@@ -1,0 +1,159 @@
+"""Settings from initializationOptions, then workspace/configuration (re-read on change), and the
+workspace folders that make projects; plus start-up once the client is ready."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+from pygls.uris import to_fs_path
+
+from devfocus.config import SECTION, SettingProblem, load_settings
+from devfocus.lsp.handlers import handler
+from devfocus.lsp.log import attach_to_client
+
+if TYPE_CHECKING:
+    from devfocus.lsp.features.status import StatusFeature
+    from devfocus.lsp.server import DevFocusServer
+
+log = logging.getLogger(__name__)
+
+
+def _roots(folders: list[types.WorkspaceFolder] | None, root_uri: str | None) -> list[str]:
+    uris = [f.uri for f in folders or []] or ([root_uri] if root_uri else [])
+    return [p for p in (to_fs_path(u) for u in uris if u.startswith("file:")) if p]
+
+
+class SettingsFeature:
+    def __init__(self, server: DevFocusServer, status: StatusFeature) -> None:
+        self.server = server
+        self.status = status
+        self.roots: list[str] = []
+        self._problems: tuple[SettingProblem, ...] = ()
+        self._queued: list[SettingProblem] = []
+        server.feature(types.INITIALIZE)(handler(self.initialize))
+        server.feature(types.INITIALIZED)(handler(self.initialized))
+        server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)(
+            handler(self.did_change_configuration)
+        )
+        server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)(
+            handler(self.did_change_folders)
+        )
+        server.feature(types.SHUTDOWN)(handler(self.shutdown))
+        server.feature(types.EXIT)(handler(self.exit))
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def initialize(self, params: types.InitializeParams) -> None:
+        root_uri = params.root_uri
+        if root_uri is None and params.root_path:
+            root_uri = "file://" + os.path.abspath(params.root_path)
+        self.roots = _roots(params.workspace_folders, root_uri)
+        if params.client_info is not None:
+            self.server.tracking.editor = params.client_info.name[:64]
+        self._take(params.initialization_options, show=False)
+
+    async def initialized(self, params: types.InitializedParams) -> None:
+        attach_to_client(self.server, self.server.log_level)
+        for problem in self._queued:
+            self._warn(problem)
+        self._queued.clear()
+        self.server.tracking.start()
+        await self.server.tracking.configure(self.server.settings, self.roots)
+        if self._pull_supported():
+            await self._pull()
+            if self._capability("workspace.did_change_configuration.dynamic_registration"):
+                await self._register_for_changes()
+        self.status.start()
+        log.info("DevFocus %s ready; %d workspace folder(s)", self.server.version, len(self.roots))
+
+    def shutdown(self, params: None) -> None:
+        self.status.stop()
+
+    def exit(self, params: None) -> None:
+        self.server.tracking.close()
+
+    # -- settings ----------------------------------------------------------------------------
+    async def did_change_configuration(self, params: types.DidChangeConfigurationParams) -> None:
+        if self._pull_supported():
+            await self._pull()
+            return
+        settings = params.settings
+        if isinstance(settings, dict) and SECTION in settings:
+            settings = settings[SECTION]
+        await self._apply(settings)
+
+    async def _pull(self) -> None:
+        try:
+            result = await self.server.workspace_configuration_async(
+                types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)])
+            )
+        except Exception as exc:  # the client could not answer: keep what we have
+            log.warning("could not read the %s settings from the editor: %s", SECTION, exc)
+            return
+        await self._apply(result[0] if result else None)
+
+    async def _apply(self, raw: Any) -> None:
+        before = self.server.settings
+        self._take(raw, show=True)
+        if self.server.settings != before:
+            log.info("settings changed")
+            await self.server.tracking.configure(self.server.settings, self.roots)
+            self.status.poke()
+
+    def _take(self, raw: Any, *, show: bool) -> None:
+        settings, problems = load_settings(_plain(raw))
+        self.server.settings = settings
+        new = [p for p in problems if p not in self._problems]
+        self._problems = tuple(problems)
+        for problem in new:
+            if show:
+                self._warn(problem)
+            else:
+                self._queued.append(problem)
+
+    def _warn(self, problem: SettingProblem) -> None:
+        log.warning("setting %s", problem)
+        self.server.window_show_message(
+            types.ShowMessageParams(type=types.MessageType.Warning, message=f"DevFocus: {problem}")
+        )
+
+    async def _register_for_changes(self) -> None:
+        registration = types.Registration(
+            id="devfocus-configuration", method=types.WORKSPACE_DID_CHANGE_CONFIGURATION
+        )
+        try:
+            await self.server.client_register_capability_async(
+                types.RegistrationParams(registrations=[registration])
+            )
+        except Exception as exc:
+            log.info("the editor did not take the configuration registration: %s", exc)
+
+    # -- workspace folders -------------------------------------------------------------------
+    async def did_change_folders(self, params: types.DidChangeWorkspaceFoldersParams) -> None:
+        self.roots = _roots(list(self.server.workspace.folders.values()), None)
+        await self.server.tracking.configure(self.server.settings, self.roots)
+
+    # -- client capabilities ------------------------------------------------------------------
+    def _pull_supported(self) -> bool:
+        return bool(self._capability("workspace.configuration"))
+
+    def _capability(self, dotted: str) -> Any:
+        node: Any = self.server.client_capabilities
+        for part in dotted.split("."):
+            node = getattr(node, part, None)
+            if node is None:
+                return None
+        return node
+
+
+def _plain(value: Any) -> Any:
+    """pygls hands over JSON objects of untyped params as namedtuples: make them dicts again."""
+    if hasattr(value, "_asdict"):
+        return {k: _plain(v) for k, v in value._asdict().items()}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value

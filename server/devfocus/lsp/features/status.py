@@ -1,0 +1,112 @@
+"""The live status: a ``devfocus/status`` notification when it changes, and the status commands.
+
+A notification goes out at once when state, session start, context, deep work or switches in
+the last hour change, and at most every 15 s when only the counters moved. The loop sleeps until
+something is due: activity wakes it, otherwise the status says when it would change by itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+
+from devfocus.activity.status import Status
+from devfocus.lsp.handlers import handler
+
+if TYPE_CHECKING:
+    from devfocus.lsp.server import DevFocusServer
+
+log = logging.getLogger(__name__)
+
+STATUS = "devfocus/status"
+REFRESH_SECONDS = 15.0
+_STATE_FIELDS = ("state", "sessionStart", "context", "deepWork", "switchesLastHour")
+
+
+class StatusFeature:
+    def __init__(self, server: DevFocusServer) -> None:
+        self.server = server
+        self._wake: asyncio.Event | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._state = "idle"
+        self._last_uri: str | None = None
+        self._sent: dict[str, Any] | None = None
+        self._sent_at = 0.0
+        server.command("devfocus.status")(handler(self.status_command))
+        server.command("devfocus.tracking.pause")(handler(self.pause_command))
+        server.command("devfocus.tracking.resume")(handler(self.resume_command))
+
+    def start(self) -> None:
+        self._wake = asyncio.Event()
+        self._wake.set()  # the first status goes out right away
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    def poke(self) -> None:
+        if self._wake is not None:
+            self._wake.set()
+
+    def on_activity(self, uri: str | None) -> None:
+        """Cheap check on every notification: only a possible change of state or place wakes."""
+        if self._state != "active" or uri != self._last_uri:
+            self._last_uri = uri
+            self.poke()
+
+    async def _run(self) -> None:
+        assert self._wake is not None
+        timeout: float | None = None
+        while True:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout)
+            self._wake.clear()
+            try:
+                status = await self.server.tracking.status()
+            except RuntimeError:  # shutting down
+                return
+            except Exception:
+                log.exception("could not compute the status")
+                timeout = REFRESH_SECONDS
+                continue
+            self._state = status.state
+            self._send_if_due(status)
+            timeout = self._next_check(status)
+
+    def _send_if_due(self, status: Status) -> None:
+        wire = status.to_wire()
+        now = time.monotonic()
+        last = self._sent
+        changed = last is None or any(wire[k] != last[k] for k in _STATE_FIELDS)
+        counters_due = last is not None and wire != last and now - self._sent_at >= REFRESH_SECONDS
+        if changed or counters_due:
+            self.server.protocol.notify(STATUS, wire)
+            self._sent = wire
+            self._sent_at = now
+
+    def _next_check(self, status: Status) -> float | None:
+        due = [status.next_change] if status.next_change is not None else []
+        if status.state == "active":
+            due.append(max(0.0, REFRESH_SECONDS - (time.monotonic() - self._sent_at)))
+        return max(0.05, min(due)) if due else None
+
+    # -- commands ------------------------------------------------------------------------------
+    async def status_command(self, *args: Any) -> dict[str, Any]:
+        return (await self.server.tracking.status()).to_wire()
+
+    async def pause_command(self, *args: Any) -> dict[str, Any]:
+        self.server.tracking.tracker.pause(time.time())
+        log.info("tracking paused")
+        self.poke()
+        return await self.status_command()
+
+    async def resume_command(self, *args: Any) -> dict[str, Any]:
+        self.server.tracking.tracker.resume()
+        log.info("tracking resumed")
+        self.poke()
+        return await self.status_command()

@@ -1,0 +1,28 @@
+"""Registering bound methods as pygls handlers."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+
+def handler(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A plain function that calls ``method``.
+
+    pygls marks handlers by setting attributes on them, which bound methods cannot carry; the
+    wrapper keeps the method's signature and annotations (through ``__wrapped__``) and whether it
+    is a coroutine, which is all pygls inspects.
+    """
+    if inspect.iscoroutinefunction(method):
+
+        async def call_async(*args: Any, **kwargs: Any) -> Any:
+            return await method(*args, **kwargs)
+
+        return functools.wraps(method)(call_async)
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return method(*args, **kwargs)
+
+    return functools.wraps(method)(call)

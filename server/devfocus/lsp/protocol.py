@@ -1,0 +1,96 @@
+"""pygls's protocol with guards: documents too big or binary to track, and changes to documents
+that were never opened, are logged once and ignored instead of reaching the handlers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Generator
+from typing import Any
+from urllib.parse import unquote
+
+from lsprotocol import types
+from pygls.protocol import LanguageServerProtocol, lsp_method
+
+from devfocus.lsp.documents import LineWorkspace
+
+log = logging.getLogger(__name__)
+
+MAX_DOCUMENT_CHARS = 5 * 1024 * 1024
+SYNC_KIND = types.TextDocumentSyncKind.Incremental
+
+
+def unsupported_reason(text: str) -> str | None:
+    if len(text) > MAX_DOCUMENT_CHARS:
+        return f"it is larger than {MAX_DOCUMENT_CHARS // (1024 * 1024)} MiB"
+    if "\x00" in text:
+        return "it looks binary (it contains NUL characters)"
+    return None
+
+
+class DevFocusProtocol(LanguageServerProtocol):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ignored: set[str] = set()  # URIs of open documents we do not track
+        self._warned_unknown: set[str] = set()
+
+    @lsp_method(types.INITIALIZE)
+    def lsp_initialize(self, params: types.InitializeParams) -> Generator[Any, Any, Any]:
+        # pygls creates its workspace first thing; swap in one with fast documents before any
+        # handler (ours included) sees it.
+        steps = super().lsp_initialize(params)
+        try:
+            step = next(steps)
+        except StopIteration as done:
+            self._use_line_documents()
+            return done.value
+        self._use_line_documents()
+        while True:
+            try:
+                step = steps.send((yield step))
+            except StopIteration as done:
+                return done.value
+
+    def _use_line_documents(self) -> None:
+        self._workspace = LineWorkspace.like(self.workspace, SYNC_KIND)
+
+    def is_open(self, uri: str) -> bool:
+        return unquote(uri) in self.workspace.text_documents
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(
+        self, params: types.DidOpenTextDocumentParams
+    ) -> Generator[Any, Any, None]:
+        doc = params.text_document
+        reason = unsupported_reason(doc.text)
+        if reason is not None:
+            self.ignored.add(doc.uri)
+            log.info("not tracking %s: %s", doc.uri, reason)
+            return
+        self.ignored.discard(doc.uri)
+        self._warned_unknown.discard(doc.uri)
+        yield from super().lsp_text_document__did_open(params)
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(
+        self, params: types.DidChangeTextDocumentParams
+    ) -> Generator[Any, Any, None]:
+        uri = params.text_document.uri
+        if uri in self.ignored:
+            return
+        if not self.is_open(uri):
+            if uri not in self._warned_unknown:
+                self._warned_unknown.add(uri)
+                log.warning("ignoring changes to %s: it was never opened (didOpen)", uri)
+            return
+        yield from super().lsp_text_document__did_change(params)
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(
+        self, params: types.DidCloseTextDocumentParams
+    ) -> Generator[Any, Any, None]:
+        uri = params.text_document.uri
+        self._warned_unknown.discard(uri)
+        if uri in self.ignored:
+            self.ignored.discard(uri)
+            return
+        yield from super().lsp_text_document__did_close(params)

@@ -1,0 +1,87 @@
+"""Engines set up for safe concurrent use by several editor windows.
+
+SQLite: the file (and its directory) are created readable by their owner only; WAL journal,
+a busy timeout, and ``BEGIN IMMEDIATE`` where a transaction must not be upgraded mid-way.
+Other databases: connections checked before use, so a restarted server is picked up again.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+
+BUSY_TIMEOUT_MS = 5000
+CONNECT_TIMEOUT_S = 5
+
+
+def display_url(url: str | URL) -> str:
+    """The URL with any password hidden, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<unparseable database URL>"
+
+
+def sqlite_file(url: URL) -> Path | None:
+    """The file of an SQLite URL, or None for memory and ``file:`` URI databases."""
+    if url.get_backend_name() != "sqlite":
+        return None
+    database = url.database or ""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def prepare_sqlite_file(path: Path) -> None:
+    """Create the directory (0700) and an empty database file (0600) unless they exist."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+
+
+def create(url_text: str) -> Engine:
+    url = make_url(url_text)
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_engine(url)
+    connect_args: dict[str, Any] = {}
+    if url.get_backend_name() == "postgresql":
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    path = sqlite_file(url)
+    if path is not None:
+        prepare_sqlite_file(path)
+    connect_args: dict[str, Any] = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+    if (url.database or "").startswith("file:"):
+        connect_args["uri"] = True
+    engine = create_engine(url, connect_args=connect_args)
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        # Transactions are begun explicitly below, so pysqlite must not begin its own.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            mode = cursor.execute("PRAGMA journal_mode").fetchone()
+            if mode and str(mode[0]).lower() not in {"wal", "memory"}:
+                cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        immediate = conn.get_execution_options().get("immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine

@@ -1,0 +1,133 @@
+"""Versioned schema migrations, applied in order in one transaction.
+
+Each migration describes its own tables (not the current models), so old steps keep meaning what
+they meant when they shipped. Several processes may start at once: SQLite takes the write lock
+up front (``BEGIN IMMEDIATE``), PostgreSQL an advisory lock, and the version is re-read under it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Engine,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    inspect,
+    text,
+)
+
+from devfocus.store.models import EventId
+
+VERSION_TABLE = "devfocus_schema"
+_PG_LOCK_KEY = 0x6465_7666_6F63  # "devfoc"
+
+
+class SchemaTooNew(Exception):
+    def __init__(self, found: int, known: int) -> None:
+        super().__init__(
+            f"the database has schema version {found}, written by a newer DevFocus; this "
+            f"version knows up to {known}. Upgrade DevFocus to use it."
+        )
+        self.found = found
+        self.known = known
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    apply: Callable[[Connection], None]
+
+
+def _v1_events(conn: Connection) -> None:
+    meta = MetaData()
+    Table(
+        VERSION_TABLE,
+        meta,
+        Column("version", Integer, primary_key=True, autoincrement=False),
+        Column("description", Text, nullable=False),
+        Column("applied_ms", BigInteger, nullable=False),
+    )
+    events = Table(
+        "events",
+        meta,
+        Column("id", EventId, primary_key=True, autoincrement=False),
+        Column("start_ms", BigInteger, nullable=False),
+        Column("end_ms", BigInteger, nullable=False),
+        Column("kind", String(16), nullable=False),
+        Column("project", Text),
+        Column("path", Text),
+        Column("language", String(64)),
+        Column("branch", Text),
+        Column("editor", String(64)),
+        Column("source", String(32)),
+        Column("lines_added", Integer, nullable=False),
+        Column("lines_removed", Integer, nullable=False),
+    )
+    Index("ix_events_start_ms", events.c.start_ms)
+    meta.create_all(conn)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "activity events and the schema version table", _v1_events),
+)
+
+
+def head(migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    return migrations[-1].version
+
+
+def current_version(conn: Connection) -> int:
+    if not inspect(conn).has_table(VERSION_TABLE):
+        return 0
+    found = conn.execute(text(f"SELECT MAX(version) FROM {VERSION_TABLE}")).scalar()
+    return int(found or 0)
+
+
+def upgrade(engine: Engine, migrations: Sequence[Migration] = MIGRATIONS) -> tuple[int, int]:
+    """Bring the schema to the newest version; returns (version before, version after).
+
+    A database already at the newest version is only read, so a read-only one still works.
+    """
+    known = head(migrations)
+    with engine.connect() as conn:
+        found = current_version(conn)
+        conn.rollback()
+    if found > known:
+        raise SchemaTooNew(found, known)
+    if found == known:
+        return found, found
+    with engine.connect() as conn:
+        conn = conn.execution_options(immediate=True)
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+            found = current_version(conn)  # another process may have migrated meanwhile
+            if found > known:
+                raise SchemaTooNew(found, known)
+            for migration in migrations:
+                if migration.version <= found:
+                    continue
+                migration.apply(conn)
+                conn.execute(
+                    text(
+                        f"INSERT INTO {VERSION_TABLE} (version, description, applied_ms) "
+                        "VALUES (:v, :d, :t)"
+                    ),
+                    {"v": migration.version, "d": migration.description, "t": _now_ms()},
+                )
+    return found, known
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
