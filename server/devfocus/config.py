@@ -56,9 +56,9 @@ def _setting(
 class TrackingSettings:
     exclude: tuple[str, ...] = _setting(
         DEFAULT_EXCLUDES,
-        "Glob patterns (gitignore syntax, matched against the path inside the project and the "
-        "absolute path) of files whose activity is never recorded. Documents that are not "
-        "`file:` URIs are never recorded either.",
+        "Files whose activity is never recorded: gitignore-style globs matched against the path "
+        "inside the project; patterns starting with `/` or `~/` match absolute paths. Documents "
+        "that are not `file:` URIs are never recorded either.",
     )
 
 
@@ -221,6 +221,22 @@ def _expand_dotted(raw: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def layer(base: Any, override: Any) -> Any:
+    """``override`` on top of ``base``, key by key (both raw sections, as clients send them).
+
+    Used to read ``workspace/configuration`` over ``initializationOptions``: a key the editor
+    does not set keeps the value it was started with.
+    """
+    if not isinstance(override, Mapping):
+        return base if override is None else override
+    if not isinstance(base, Mapping):
+        return _expand_dotted(override)
+    merged = _expand_dotted(base)
+    for key, value in _expand_dotted(override).items():
+        merged[key] = layer(merged.get(key), value) if isinstance(value, Mapping) else value
+    return merged
+
+
 def _describe(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return f"{value:g}"
@@ -234,12 +250,19 @@ def _bounds(spec: SettingSpec) -> str:
     return "a number"
 
 
+def section_of(raw: Any) -> Any:
+    """Clients send either the ``devfocus`` section itself or an object holding it by name."""
+    if isinstance(raw, Mapping) and isinstance(raw.get(SECTION), Mapping):
+        return raw[SECTION]
+    return raw
+
+
 def load_settings(raw: Any) -> tuple[Settings, list[SettingProblem]]:
     """Build :class:`Settings` from the client's ``devfocus`` section.
 
     ``raw`` may be ``None``, the section itself, or an object holding it under ``"devfocus"``.
-    Keys this version does not know are ignored; each unusable value yields one problem and its
-    default.
+    Keys this version does not know are ignored; each unusable value (or group of values that is
+    not an object) yields one problem, and the defaults stand in for it.
     """
     problems: list[SettingProblem] = []
     if raw is None:
@@ -247,37 +270,41 @@ def load_settings(raw: Any) -> tuple[Settings, list[SettingProblem]]:
     if not isinstance(raw, Mapping):
         problems.append(SettingProblem(SECTION, f"expected an object, got {_describe(raw)}"))
         return Settings(), problems
-    section = _expand_dotted(raw)
-    if isinstance(section.get(SECTION), dict):
-        section = section[SECTION]
+    section = section_of(_expand_dotted(raw))
 
     values: dict[tuple[str, ...], Any] = {}
+    bad_groups: set[str] = set()
     for spec in setting_specs():
         node: Any = section
-        for part in spec.key.split(".")[1:]:
-            if not isinstance(node, Mapping) or part not in node:
+        parts = spec.key.split(".")
+        for depth, part in enumerate(parts[1:], start=1):
+            if not isinstance(node, Mapping):
+                group = ".".join(parts[:depth])
+                if group not in bad_groups:
+                    bad_groups.add(group)
+                    problems.append(
+                        SettingProblem(group, f"expected an object, got {_describe(node)}")
+                    )
                 node = _MISSING
                 break
-            node = node[part]
+            node = node.get(part, _MISSING)
+            if node is _MISSING:
+                break
         if node is _MISSING or node is None:
             continue
+        problem = None
         try:
             value = _CONVERTER.structure(node, spec.type)
         except (TypeError, ValueError, cattrs.BaseValidationError) as exc:
-            expected = _bounds(spec) if spec.type is float else str(exc).removeprefix("expected ")
+            problem = _bounds(spec) if spec.type is float else str(exc).removeprefix("expected ")
+        else:
+            if spec.type is float and not _within(value, spec):
+                problem = _bounds(spec)
+        if problem is not None:
             problems.append(
                 SettingProblem(
                     spec.key,
-                    f"expected {expected}, got {_describe(node)}; using the default "
-                    f"{_describe(spec.default)}",
-                )
-            )
-            continue
-        if spec.type is float and not _within(value, spec):
-            problems.append(
-                SettingProblem(
-                    spec.key,
-                    f"expected {_bounds(spec)}, got {_describe(node)}; using the default "
+                    f"expected {problem}, got {_describe(node)}; using the default "
                     f"{_describe(spec.default)}",
                 )
             )

@@ -6,8 +6,15 @@ tests pass a ``zoneinfo.ZoneInfo``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
+
+
+def epoch_ms(t: float) -> int:
+    """Seconds to whole milliseconds, the same way wherever times are stored or compared (a
+    float like 1.005 s is 1004.999… ms: rounded to microseconds first, then floored)."""
+    return math.floor(round(t * 1000, 3))
 
 
 def local_date(t: float, tz: tzinfo | None = None) -> date:

@@ -58,6 +58,7 @@ class Session:
     repo: Path
     data_dir: Path
     statuses: Collected = field(default_factory=Collected)
+    registrations: list[Any] = field(default_factory=list)
 
     @property
     def root_uri(self) -> str:
@@ -120,6 +121,15 @@ class Session:
             except sqlite3.OperationalError:
                 return []  # not created yet
 
+    async def wait_for_log(self, text: str, *, after: int = 0, timeout: float = TIMEOUT) -> None:
+        """Until the server has logged a window/logMessage containing ``text`` (past ``after``)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not any(text in m.message for m in self.client.log_messages[after:]):
+            if loop.time() > deadline:
+                raise AssertionError(f"the server never logged {text!r}")
+            await asyncio.sleep(0.05)  # pytest-lsp keeps the log itself; poll its list
+
     async def wait_for_events(self, predicate: Callable[[list[sqlite3.Row]], bool],
                               timeout: float = TIMEOUT) -> list[sqlite3.Row]:
         """Poll the database file until ``predicate`` holds (the server writes on its own clock)."""
@@ -147,16 +157,25 @@ async def start_session(
     configuration: dict[str, Any] | None = None,
     env: dict[str, str] | None = None,
     client_name: str = "pytest-lsp",
+    push_only: bool = False,
 ) -> Session:
+    """Start and initialize a server. ``push_only``: the client cannot answer
+    workspace/configuration, so settings come with didChangeConfiguration."""
     config = ClientServerConfig(server_command=SERVER, server_env=env or server_env(data_dir))
     client = await config.start()
     session = Session(client, repo, data_dir)
-    client.feature("devfocus/status")(session.statuses.add)
+    client.feature("devfocus/status")(lambda params: session.statuses.add(params))
+    client.feature(types.CLIENT_REGISTER_CAPABILITY)(
+        lambda params: session.registrations.extend(params.registrations)
+    )
     if configuration is not None:
         client.set_configuration(configuration, section="devfocus")
+    capabilities = client_capabilities(preset)
+    if push_only and capabilities.workspace is not None:
+        capabilities.workspace.configuration = False
     await client.initialize_session(
         types.InitializeParams(
-            capabilities=client_capabilities(preset),
+            capabilities=capabilities,
             root_uri=repo.as_uri(),
             workspace_folders=[types.WorkspaceFolder(uri=repo.as_uri(), name=repo.name)],
             client_info=types.ClientInfo(name=client_name),
@@ -167,7 +186,10 @@ async def start_session(
 
 
 async def end_session(session: Session) -> None:
-    await session.client.shutdown_session()
+    """Shut the server down unless the test already did (or killed it)."""
+    server = session.client._server
+    if server is not None and server.returncode is None:
+        await session.client.shutdown_session()
     await session.client.stop()
 
 

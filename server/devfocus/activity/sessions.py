@@ -120,12 +120,16 @@ class _Sweep:
     def add(self, act: Activity) -> None:
         cursor = self.cursor
         if act.kind in IDLE_MARKERS:
-            if cursor is None or act.start - cursor > self.idle_timeout:
-                return  # losing focus while already idle changes nothing
-            if act.start > cursor:
-                self._pause_until(act.start)
-            if act.start >= self.cursor and self._same_window(act):  # type: ignore[operator]
-                self.blurred = True
+            if (
+                cursor is None
+                or self.blurred
+                or act.start < cursor  # another window's activity goes on past it
+                or act.start - cursor > self.idle_timeout
+                or not self._same_window(act)
+            ):
+                return  # already idle, or not the window the developer is in: nothing changes
+            self._pause_until(act.start)
+            self.blurred = True
             return
 
         if cursor is None or act.start - cursor > self.idle_timeout:
@@ -155,6 +159,8 @@ class _Sweep:
     def _pause_until(self, t: float) -> None:
         """Time passes with no activity from the cursor to ``t`` (at most the idle timeout)."""
         assert self.cursor is not None
+        if t <= self.cursor:
+            return
         if not self.blurred and self.owner is not None:
             self._present(self.cursor, t, self.owner, bridged=True)
         self.cursor = t
@@ -243,9 +249,24 @@ def build_timeline(
     ``idle_timeout``, ``deep_work`` and ``deep_work_max_gap`` are in seconds.
     """
     sweep = _Sweep(idle_timeout, deep_work, min(deep_work_max_gap, idle_timeout))
-    for act in sorted(activities, key=lambda a: (a.start, a.end)):
+    for act in sorted(activities, key=_order):
         sweep.add(act)
     return sweep.finish()
+
+
+def _order(act: Activity) -> tuple[float, float, bool, str, str, str, str]:
+    """Time order; at one instant idle markers last (an auto-save as the window loses focus is
+    still the developer leaving), then a fixed order so any input order gives one result."""
+    context = act.context
+    return (
+        act.start,
+        act.end,
+        act.kind in IDLE_MARKERS,
+        act.source or "",
+        context.project if context else "",
+        (context.branch or "") if context else "",
+        act.kind.value,
+    )
 
 
 def focus_between(segments: Sequence[Segment], lo: float, hi: float) -> float:

@@ -90,7 +90,8 @@ def compute_status(
         deep_today += focus_between(timeline.segments, max(ongoing_start, day_start), now)
         deep_today += overlap(now - open_pause, now, day_start, now)
 
-    recent = [s.at for s in timeline.switches if now - 3600 <= s.at <= now]
+    # No upper bound: another window's clock may run a little ahead of this one.
+    recent = [s.at for s in timeline.switches if s.at >= now - 3600]
     changes = [min(recent) + 3600 - now] if recent else []
     if not active or tail is None:
         state: State = "paused" if paused else "idle"

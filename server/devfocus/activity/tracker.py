@@ -6,6 +6,9 @@ storage grows with minutes of work, not keystrokes. :meth:`Tracker.drain` hands 
 recorded so far to the recorder, including copies of spans still growing (written again, under
 the same id, once they grow).
 
+A span grows only while its document is the one being worked on: activity anywhere else closes
+it, so spans never overlap and the order of work (A, then B, then A again) survives coalescing.
+
 While the window is unfocused or tracking is paused nothing is recorded but the marker that
 starts it, so idle time is never counted as focus.
 """
@@ -85,7 +88,6 @@ class Tracker:
         self._grown: set[str] = set()  # open spans changed since the last drain
         self._pending: list[Record] = []
         self._active_uri: str | None = None
-        self.last_uri: str | None = None  # the document of the last recorded event
 
     @property
     def recording(self) -> bool:
@@ -106,7 +108,7 @@ class Tracker:
         added, removed, doc.lines = line_delta(changes, doc.lines)
         if not self.recording or not _trackable(uri):
             return
-        self.last_uri = uri
+        self._close_others(uri)
         span = self._spans.get(uri)
         self._grown.add(uri)
         if (
@@ -191,8 +193,7 @@ class Tracker:
     def _record(self, kind: Kind, uri: str | None, now: float) -> None:
         doc = self._documents.get(uri) if uri is not None else None
         language = doc.language if doc is not None else None
-        if uri is not None:
-            self.last_uri = uri
+        self._close_others(uri)
         self._pending.append(Record(self._new_id(), kind, uri, language, now, now))
 
     def _close(self, span: Record) -> None:
@@ -203,3 +204,8 @@ class Tracker:
     def _close_all(self) -> None:
         for span in list(self._spans.values()):
             self._close(span)
+
+    def _close_others(self, uri: str | None) -> None:
+        if self._spans and (len(self._spans) > 1 or uri not in self._spans):
+            for other in [s for u, s in self._spans.items() if u != uri]:
+                self._close(other)

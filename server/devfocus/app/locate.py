@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from pygls.uris import to_fs_path
@@ -17,6 +17,8 @@ class Location:
     project: str | None  # POSIX path of the project root
     path: str  # POSIX path relative to the project (absolute when there is none)
     branch: str | None
+    # The git working tree holding the file: where the branch is read (not part of equality).
+    repository: str | None = field(default=None, compare=False)
 
 
 class Locator:
@@ -31,7 +33,15 @@ class Locator:
         import pathspec  # lazily: only the store thread and the CLI need it
 
         self._roots = tuple(sorted({_posix(r) for r in workspace_roots}, key=len, reverse=True))
-        self._spec = pathspec.PathSpec.from_lines("gitwildmatch", list(excludes))
+        inside, absolute = [], []
+        for pattern in excludes:
+            if pattern.startswith(("/", "~")):
+                absolute.append(_posix(os.path.expanduser(pattern)))
+            else:
+                inside.append(pattern)
+        # Relative patterns match inside a project; "/..." and "~/..." match absolute paths.
+        self._inside = pathspec.GitIgnoreSpec.from_lines(inside)
+        self._absolute = pathspec.GitIgnoreSpec.from_lines(absolute)
         self._memo: dict[str, Location | None] = {}
 
     def locate(self, uri: str) -> Location | None:
@@ -42,12 +52,11 @@ class Locator:
             location = self._memo[uri] = self._resolve(uri)
         if location is None:
             return None
-        branch = self._heads.branch(location.project) if location.project else None
-        return (
-            location
-            if branch == location.branch
-            else Location(location.project, location.path, branch)
-        )
+        repository = location.repository
+        branch = self._heads.branch(repository) if repository else None
+        if branch == location.branch:
+            return location
+        return Location(location.project, location.path, branch, repository)
 
     def project_root(self, path: str) -> str:
         """The project a path on disk belongs to: its nearest git root, else the path itself."""
@@ -68,9 +77,9 @@ class Locator:
             candidates.append(git_root)
         project = max(candidates, key=len) if candidates else None
         relative = absolute[len(project.rstrip("/")) + 1 :] if project else absolute
-        if self._spec.match_file(relative) or self._spec.match_file(absolute):
+        if self._inside.match_file(relative) or self._absolute.match_file(absolute):
             return None
-        return Location(project, relative, None)
+        return Location(project, relative, None, git_root)
 
     def _git_root(self, directory: str) -> str | None:
         seen: list[str] = []

@@ -16,6 +16,7 @@ from devfocus.activity.tracker import Record
 from devfocus.app.locate import Location, Locator
 from devfocus.store.database import Database
 from devfocus.store.events import write_events
+from devfocus.timeutil import epoch_ms
 
 BUFFER_LIMIT = 100_000
 _DOCUMENT_KINDS = frozenset({Kind.OPEN, Kind.EDIT, Kind.SAVE, Kind.CLOSE})
@@ -80,8 +81,8 @@ class Recorder:
     def _row(self, record: Record, location: Location | None) -> dict[str, Any]:
         return {
             "id": record.id,
-            "start_ms": round(record.start * 1000),
-            "end_ms": round(record.end * 1000),
+            "start_ms": epoch_ms(record.start),
+            "end_ms": epoch_ms(record.end),
             "kind": record.kind.value,
             "project": location.project if location else None,
             "path": location.path if location else None,

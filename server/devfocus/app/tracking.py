@@ -69,6 +69,12 @@ class TrackingService:
         self._retry_at = 0.0
 
     # -- lifecycle (event loop) -------------------------------------------------------------
+    def prime(self, settings: Settings, roots: Iterable[str]) -> None:
+        """Settings and workspace roots known before :meth:`start` (from ``initialize``)."""
+        self.settings = settings
+        self._roots = tuple(roots)
+        self.tracker.coalesce_gap = min(settings.sessions.idle_timeout_minutes * 60, 60.0)
+
     def start(self) -> None:
         """Begin periodic writing; call from the running event loop."""
         self._loop = asyncio.get_running_loop()
@@ -119,10 +125,7 @@ class TrackingService:
 
     async def configure(self, settings: Settings, roots: Iterable[str] | None = None) -> None:
         """Apply new settings (and workspace roots): exclusions, timeouts, database."""
-        self.settings = settings
-        if roots is not None:
-            self._roots = tuple(roots)
-        self.tracker.coalesce_gap = min(settings.sessions.idle_timeout_minutes * 60, 60.0)
+        self.prime(settings, self._roots if roots is None else roots)
         await self._in_store(self._reconfigure, settings, self._roots)
 
     async def _in_store(self, fn: Callable[..., T], *args: Any) -> T:

@@ -9,6 +9,7 @@ from sqlalchemy import Engine, delete, func, insert, select, update
 
 from devfocus.activity.model import Activity, Context, Kind
 from devfocus.store.models import EVENTS
+from devfocus.timeutil import epoch_ms
 
 # Columns a growing edit span changes when it is written again.
 _GROWING = ("end_ms", "lines_added", "lines_removed")
@@ -67,7 +68,7 @@ def load_activities(engine: Engine, start: float, end: float) -> list[Activity]:
             c.lines_added,
             c.lines_removed,
         )
-        .where(c.start_ms >= int(start * 1000), c.start_ms < int(end * 1000))
+        .where(c.start_ms >= epoch_ms(start), c.start_ms < epoch_ms(end))
         .order_by(c.start_ms)
     )
     contexts: dict[tuple[str, str | None], Context] = {}

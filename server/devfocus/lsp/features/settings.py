@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
-from devfocus.config import SECTION, SettingProblem, load_settings
+from devfocus.config import SECTION, SettingProblem, layer, load_settings, section_of
 from devfocus.lsp.handlers import handler
 from devfocus.lsp.log import attach_to_client
 
@@ -31,6 +31,7 @@ class SettingsFeature:
         self.server = server
         self.status = status
         self.roots: list[str] = []
+        self._initial: Any = None  # initializationOptions: the base the editor's settings layer on
         self._problems: tuple[SettingProblem, ...] = ()
         self._queued: list[SettingProblem] = []
         server.feature(types.INITIALIZE)(handler(self.initialize))
@@ -46,21 +47,23 @@ class SettingsFeature:
 
     # -- lifecycle ---------------------------------------------------------------------------
     def initialize(self, params: types.InitializeParams) -> None:
+        # Logging to the client is allowed from here on, and notifications may follow at once.
+        attach_to_client(self.server, self.server.log_level)
         root_uri = params.root_uri
         if root_uri is None and params.root_path:
             root_uri = "file://" + os.path.abspath(params.root_path)
         self.roots = _roots(params.workspace_folders, root_uri)
         if params.client_info is not None:
             self.server.tracking.editor = params.client_info.name[:64]
-        self._take(params.initialization_options, show=False)
+        self._initial = section_of(_plain(params.initialization_options))
+        self._take(self._initial, show=False)
+        self.server.tracking.prime(self.server.settings, self.roots)
 
     async def initialized(self, params: types.InitializedParams) -> None:
-        attach_to_client(self.server, self.server.log_level)
         for problem in self._queued:
             self._warn(problem)
         self._queued.clear()
         self.server.tracking.start()
-        await self.server.tracking.configure(self.server.settings, self.roots)
         if self._pull_supported():
             await self._pull()
             if self._capability("workspace.did_change_configuration.dynamic_registration"):
@@ -79,10 +82,7 @@ class SettingsFeature:
         if self._pull_supported():
             await self._pull()
             return
-        settings = params.settings
-        if isinstance(settings, dict) and SECTION in settings:
-            settings = settings[SECTION]
-        await self._apply(settings)
+        await self._apply(section_of(_plain(params.settings)))
 
     async def _pull(self) -> None:
         try:
@@ -92,18 +92,18 @@ class SettingsFeature:
         except Exception as exc:  # the client could not answer: keep what we have
             log.warning("could not read the %s settings from the editor: %s", SECTION, exc)
             return
-        await self._apply(result[0] if result else None)
+        await self._apply(_plain(result[0]) if result else None)
 
     async def _apply(self, raw: Any) -> None:
         before = self.server.settings
-        self._take(raw, show=True)
+        self._take(layer(self._initial, raw), show=True)
         if self.server.settings != before:
-            log.info("settings changed")
             await self.server.tracking.configure(self.server.settings, self.roots)
             self.status.poke()
+            log.info("settings applied")
 
     def _take(self, raw: Any, *, show: bool) -> None:
-        settings, problems = load_settings(_plain(raw))
+        settings, problems = load_settings(raw)
         self.server.settings = settings
         new = [p for p in problems if p not in self._problems]
         self._problems = tuple(problems)

@@ -1,0 +1,293 @@
+"""Settings from the client: defaults, accepted shapes, and one problem per unusable value."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from devfocus.config import (
+    DEFAULT_EXCLUDES,
+    Settings,
+    database_url,
+    layer,
+    load_settings,
+    setting_specs,
+)
+
+IDLE_KEY = "devfocus.sessions.idleTimeoutMinutes"
+DEEP_KEY = "devfocus.sessions.deepWorkMinutes"
+EXCLUDE_KEY = "devfocus.tracking.exclude"
+URL_KEY = "devfocus.database.url"
+
+# Every setting set to a valid value that is not its default.
+VALID: dict[str, Any] = {
+    "sessions": {"idleTimeoutMinutes": 10, "deepWorkMinutes": 40},
+    "tracking": {"exclude": ["*.log"]},
+    "database": {"url": "sqlite:///elsewhere.db"},
+}
+
+
+def values(settings: Settings) -> dict[str, Any]:
+    return {
+        IDLE_KEY: settings.sessions.idle_timeout_minutes,
+        DEEP_KEY: settings.sessions.deep_work_minutes,
+        EXCLUDE_KEY: settings.tracking.exclude,
+        URL_KEY: settings.database.url,
+    }
+
+
+DEFAULTS = {IDLE_KEY: 15.0, DEEP_KEY: 25.0, EXCLUDE_KEY: DEFAULT_EXCLUDES, URL_KEY: ""}
+VALID_VALUES = {
+    IDLE_KEY: 10.0,
+    DEEP_KEY: 40.0,
+    EXCLUDE_KEY: ("*.log",),
+    URL_KEY: "sqlite:///elsewhere.db",
+}
+
+
+# -- accepted shapes --------------------------------------------------------------------------
+
+
+def test_no_settings_give_the_defaults() -> None:
+    settings, problems = load_settings(None)
+    assert problems == []
+    assert settings == Settings()
+    assert values(settings) == DEFAULTS
+
+
+def test_an_empty_section_gives_the_defaults() -> None:
+    assert load_settings({}) == (Settings(), [])
+
+
+def test_nested_camel_case_settings_are_read() -> None:
+    settings, problems = load_settings({"sessions": {"idleTimeoutMinutes": 10}})
+    assert problems == []
+    assert settings.sessions.idle_timeout_minutes == 10.0
+    assert settings.sessions.deep_work_minutes == 25.0
+
+
+def test_every_setting_can_be_set() -> None:
+    settings, problems = load_settings(VALID)
+    assert problems == []
+    assert values(settings) == VALID_VALUES
+
+
+def test_whole_numbers_become_floats() -> None:
+    settings, _ = load_settings({"sessions": {"idleTimeoutMinutes": 10}})
+    assert isinstance(settings.sessions.idle_timeout_minutes, float)
+
+
+def test_flat_dotted_keys_are_read() -> None:
+    settings, problems = load_settings(
+        {"sessions.idleTimeoutMinutes": 10, "database.url": "sqlite:///x.db"}
+    )
+    assert problems == []
+    assert settings.sessions.idle_timeout_minutes == 10.0
+    assert settings.database.url == "sqlite:///x.db"
+
+
+def test_a_section_wrapped_in_devfocus_is_read() -> None:
+    settings, problems = load_settings({"devfocus": {"sessions": {"deepWorkMinutes": 50}}})
+    assert problems == []
+    assert settings.sessions.deep_work_minutes == 50.0
+
+
+def test_fully_qualified_dotted_keys_are_read() -> None:
+    settings, problems = load_settings({"devfocus.sessions.idleTimeoutMinutes": 5})
+    assert problems == []
+    assert settings.sessions.idle_timeout_minutes == 5.0
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"sessions": {"deepWorkMinutes": 30}, "sessions.idleTimeoutMinutes": 10},
+        {"sessions.idleTimeoutMinutes": 10, "sessions": {"deepWorkMinutes": 30}},
+    ],
+)
+def test_flat_and_nested_keys_can_be_mixed(raw: dict[str, Any]) -> None:
+    settings, problems = load_settings(raw)
+    assert problems == []
+    assert settings.sessions.idle_timeout_minutes == 10.0
+    assert settings.sessions.deep_work_minutes == 30.0
+
+
+def test_a_list_of_excludes_is_kept_in_order() -> None:
+    settings, _ = load_settings({"tracking": {"exclude": ["build/**", "*.log"]}})
+    assert settings.tracking.exclude == ("build/**", "*.log")
+
+
+def test_an_empty_exclude_list_excludes_nothing() -> None:
+    settings, problems = load_settings({"tracking": {"exclude": []}})
+    assert problems == []
+    assert settings.tracking.exclude == ()
+
+
+def test_null_values_mean_the_default() -> None:
+    settings, problems = load_settings({"sessions": {"idleTimeoutMinutes": None}})
+    assert problems == []
+    assert settings.sessions.idle_timeout_minutes == 15.0
+
+
+def test_unknown_keys_are_ignored() -> None:
+    raw = {"colour": "blue", "sessions": {"idleTimeoutMinutes": 10, "snooze": 3}, "x.y": 1}
+    settings, problems = load_settings(raw)
+    assert problems == []
+    assert settings.sessions.idle_timeout_minutes == 10.0
+
+
+# -- problems ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "bad"),
+    [
+        (IDLE_KEY, "15"),
+        (IDLE_KEY, True),
+        (DEEP_KEY, [30]),
+        (DEEP_KEY, {"minutes": 30}),
+        (EXCLUDE_KEY, ["*.log", 3]),
+        (EXCLUDE_KEY, "*.log"),
+        (URL_KEY, 5),
+        (URL_KEY, {"host": "db"}),
+    ],
+)
+def test_a_value_of_the_wrong_type_is_one_problem_and_the_default(key: str, bad: Any) -> None:
+    raw = copy.deepcopy(VALID)
+    _, group, name = key.split(".")
+    raw[group][name] = bad
+    settings, problems = load_settings(raw)
+    assert [p.key for p in problems] == [key]
+    assert values(settings) == {**VALID_VALUES, key: DEFAULTS[key]}
+
+
+def test_a_flat_dotted_value_of_the_wrong_type_is_one_problem() -> None:
+    settings, problems = load_settings(
+        {"sessions.idleTimeoutMinutes": "15", "sessions.deepWorkMinutes": 40}
+    )
+    assert [p.key for p in problems] == [IDLE_KEY]
+    assert settings.sessions.idle_timeout_minutes == 15.0
+    assert settings.sessions.deep_work_minutes == 40.0
+
+
+def test_a_problem_names_the_key_the_value_and_the_default() -> None:
+    _, problems = load_settings({"sessions": {"idleTimeoutMinutes": "15"}})
+    (problem,) = problems
+    text = str(problem)
+    assert text.startswith(IDLE_KEY + ": ")
+    assert "'15'" in text
+    assert "0.1 to 480" in text
+    assert "default 15" in text
+
+
+@pytest.mark.parametrize("bad", [0, 0.09, -5, 480.5, 10_000])
+def test_a_number_out_of_range_is_one_problem_and_the_default(bad: float) -> None:
+    settings, problems = load_settings({"sessions": {"idleTimeoutMinutes": bad}})
+    assert [p.key for p in problems] == [IDLE_KEY]
+    assert settings.sessions.idle_timeout_minutes == 15.0
+
+
+@pytest.mark.parametrize("edge", [0.1, 480])
+def test_the_range_limits_themselves_are_accepted(edge: float) -> None:
+    settings, problems = load_settings({"sessions": {"deepWorkMinutes": edge}})
+    assert problems == []
+    assert settings.sessions.deep_work_minutes == float(edge)
+
+
+@pytest.mark.parametrize("raw", ["fast", 5, ["sessions"], True])
+def test_a_section_that_is_not_an_object_is_one_problem(raw: Any) -> None:
+    settings, problems = load_settings(raw)
+    assert [p.key for p in problems] == ["devfocus"]
+    assert settings == Settings()
+
+
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ({"sessions": 5, "database": {"url": "sqlite:///x.db"}}, "devfocus.sessions"),
+        ({"tracking": ["*.log"], "database": {"url": "sqlite:///x.db"}}, "devfocus.tracking"),
+    ],
+)
+def test_a_group_that_is_not_an_object_is_one_problem(raw: dict[str, Any], key: str) -> None:
+    settings, problems = load_settings(raw)
+    assert [p.key for p in problems] == [key]
+    assert settings.database.url == "sqlite:///x.db"
+
+
+def test_several_bad_values_are_one_problem_each() -> None:
+    raw = {
+        "sessions": {"idleTimeoutMinutes": "15", "deepWorkMinutes": 0},
+        "tracking": {"exclude": [1]},
+        "database": {"url": "sqlite:///x.db"},
+    }
+    settings, problems = load_settings(raw)
+    assert sorted(p.key for p in problems) == sorted([IDLE_KEY, DEEP_KEY, EXCLUDE_KEY])
+    assert settings.database.url == "sqlite:///x.db"
+
+
+# -- specs ------------------------------------------------------------------------------------
+
+
+def test_setting_specs_list_every_leaf_with_key_default_and_description() -> None:
+    specs = setting_specs()
+    assert [s.key for s in specs] == [EXCLUDE_KEY, IDLE_KEY, DEEP_KEY, URL_KEY]
+    assert {s.key: s.default for s in specs} == DEFAULTS
+    assert all(s.description.strip() for s in specs)
+
+
+def test_setting_specs_match_the_settings_object() -> None:
+    defaults = Settings()
+    for spec in setting_specs():
+        value: Any = defaults
+        for attr in spec.path:
+            value = getattr(value, attr)
+        assert value == spec.default
+
+
+def test_number_specs_carry_their_bounds() -> None:
+    bounds = {s.key: (s.minimum, s.maximum) for s in setting_specs()}
+    assert bounds[IDLE_KEY] == (0.1, 480)
+    assert bounds[DEEP_KEY] == (0.1, 480)
+    assert bounds[URL_KEY] == (None, None)
+
+
+# -- layering and the database ----------------------------------------------------------------
+
+
+def test_a_later_section_overrides_only_the_keys_it_sets() -> None:
+    base = {"sessions": {"idleTimeoutMinutes": 10, "deepWorkMinutes": 30}}
+    settings, problems = load_settings(layer(base, {"sessions.idleTimeoutMinutes": 5}))
+    assert problems == []
+    assert settings.sessions.idle_timeout_minutes == 5.0
+    assert settings.sessions.deep_work_minutes == 30.0
+
+
+def test_no_later_section_keeps_the_first() -> None:
+    base = {"sessions": {"idleTimeoutMinutes": 10}}
+    assert layer(base, None) == base
+
+
+def test_the_default_database_is_a_file_in_the_data_dir(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DEVFOCUS_DATA_DIR", str(tmp_path))
+    assert database_url(Settings()) == f"sqlite:///{(tmp_path / 'devfocus.db').as_posix()}"
+
+
+def test_a_blank_database_setting_means_the_default_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DEVFOCUS_DATA_DIR", str(tmp_path))
+    settings, _ = load_settings({"database": {"url": "   "}})
+    assert database_url(settings) == f"sqlite:///{(tmp_path / 'devfocus.db').as_posix()}"
+
+
+def test_a_database_setting_is_used_without_surrounding_spaces(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DEVFOCUS_DATA_DIR", str(tmp_path))
+    settings, _ = load_settings({"database": {"url": " postgresql+psycopg://dev@db/devfocus "}})
+    assert database_url(settings) == "postgresql+psycopg://dev@db/devfocus"
