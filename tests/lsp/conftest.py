@@ -116,8 +116,9 @@ class Session:
             return []
         with sqlite3.connect(self.db_path, timeout=10) as conn:
             conn.row_factory = sqlite3.Row
+            query = f"SELECT * FROM events WHERE {where} ORDER BY start_ms"
             try:
-                return conn.execute(f"SELECT * FROM events WHERE {where} ORDER BY start_ms").fetchall()
+                return conn.execute(query).fetchall()
             except sqlite3.OperationalError:
                 return []  # not created yet
 
@@ -130,8 +131,9 @@ class Session:
                 raise AssertionError(f"the server never logged {text!r}")
             await asyncio.sleep(0.05)  # pytest-lsp keeps the log itself; poll its list
 
-    async def wait_for_events(self, predicate: Callable[[list[sqlite3.Row]], bool],
-                              timeout: float = TIMEOUT) -> list[sqlite3.Row]:
+    async def wait_for_events(
+        self, predicate: Callable[[list[sqlite3.Row]], bool], timeout: float = TIMEOUT
+    ) -> list[sqlite3.Row]:
         """Poll the database file until ``predicate`` holds (the server writes on its own clock)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -140,7 +142,8 @@ class Session:
             if predicate(rows):
                 return rows
             if loop.time() > deadline:
-                raise AssertionError(f"database never matched; last rows: {[dict(r) for r in rows]}")
+                last = [dict(r) for r in rows]
+                raise AssertionError(f"database never matched; last rows: {last}")
             await asyncio.sleep(0.1)  # polling another process's file: there is no event to await
 
 

@@ -87,7 +87,9 @@ async def test_excluded_and_non_file_documents_are_never_recorded(session: Sessi
 async def test_exclude_setting_from_initialization_options(repo, data_dir, preset) -> None:
     (repo / "secret").mkdir()
     s = await start_session(
-        repo, data_dir, preset,
+        repo,
+        data_dir,
+        preset,
         initialization_options={"tracking": {"exclude": ["secret/**"]}},
     )
     try:
@@ -135,5 +137,11 @@ async def test_window_focus_and_active_editor_are_recorded(session: Session) -> 
     rows = await session.wait_for_events(lambda rows: Counter(r["kind"] for r in rows) == expected)
     by_kind = {(r["kind"], r["path"]) for r in rows}
     # Focus and blur carry the active editor's place; a null active editor has none.
-    assert {("activate", "app.py"), ("activate", None), ("blur", "app.py"), ("focus", "app.py")} <= by_kind
+    expected_places = {
+        ("activate", "app.py"),
+        ("activate", None),
+        ("blur", "app.py"),
+        ("focus", "app.py"),
+    }
+    assert expected_places <= by_kind
     assert all(r["project"] == session.repo.as_posix() for r in rows if r["path"])

@@ -75,10 +75,19 @@ def send_raw(session: Session, message: object) -> None:
 
 
 async def test_malformed_standard_params_do_not_stop_the_server(session: Session) -> None:
-    send_raw(session, {"jsonrpc": "2.0", "method": "textDocument/didChange",
-                       "params": {"textDocument": 7}})
-    send_raw(session, {"jsonrpc": "2.0", "id": "bad-hover", "method": "textDocument/hover",
-                       "params": {"textDocument": {"uri": 1}, "position": "here"}})
+    send_raw(
+        session,
+        {"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": 7}},
+    )
+    send_raw(
+        session,
+        {
+            "jsonrpc": "2.0",
+            "id": "bad-hover",
+            "method": "textDocument/hover",
+            "params": {"textDocument": {"uri": 1}, "position": "here"},
+        },
+    )
     await still_serving(session)
     assert session.client.messages == []
 

@@ -34,7 +34,9 @@ async def test_week_report_as_json_and_markdown(request, make_repo, data_dir, pr
         assert report["switchCount"] == 1
         assert report["switches"][0]["from"]["project"] == "api"
         assert report["switches"][0]["to"] == {
-            "project": "web", "root": web.as_posix(), "branch": "develop"
+            "project": "web",
+            "root": web.as_posix(),
+            "branch": "develop",
         }
         assert report["sessionCount"] == 2
         assert report["deepWork"][0]["context"]["project"] == "api"  # the 30-minute run

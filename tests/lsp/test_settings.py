@@ -12,7 +12,9 @@ async def test_invalid_value_warns_naming_the_key_and_uses_the_default(
     request, repo, data_dir, preset
 ) -> None:
     s = await start_session(
-        repo, data_dir, preset,
+        repo,
+        data_dir,
+        preset,
         initialization_options={
             "sessions": {"idleTimeoutMinutes": "soon", "deepWorkMinutes": 40},
             "tracking": {"exclude": "node_modules"},
@@ -22,8 +24,9 @@ async def test_invalid_value_warns_naming_the_key_and_uses_the_default(
     try:
         await s.statuses.wait_for(lambda st: True)  # ready: queued warnings went out first
         warnings = [m.message for m in s.client.messages if m.type == types.MessageType.Warning]
-        assert any("devfocus.sessions.idleTimeoutMinutes" in m and "default 15" in m
-                   for m in warnings), warnings
+        assert any(
+            "devfocus.sessions.idleTimeoutMinutes" in m and "default 15" in m for m in warnings
+        ), warnings
         assert any("devfocus.tracking.exclude" in m for m in warnings), warnings
         assert len(warnings) == 2  # the valid deepWorkMinutes is not complained about
         # The default exclusions still hold: node_modules is not recorded.
@@ -42,7 +45,9 @@ async def test_workspace_configuration_layers_over_initialization_options(
     (repo / "private").mkdir()
     (repo / "generated").mkdir()
     s = await start_session(
-        repo, data_dir, preset,
+        repo,
+        data_dir,
+        preset,
         initialization_options={"tracking": {"exclude": ["private/**"]}},
         configuration={"sessions": {"idleTimeoutMinutes": 30}},
     )

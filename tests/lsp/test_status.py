@@ -11,8 +11,14 @@ from devfocus.store.events import write_events
 from tests.lsp.conftest import Session, end_session, expose_client, start_session
 
 WIRE_KEYS = {
-    "state", "sessionStart", "sessionSeconds", "todaySeconds", "context",
-    "switchesLastHour", "deepWork", "deepWorkSeconds",
+    "state",
+    "sessionStart",
+    "sessionSeconds",
+    "todaySeconds",
+    "context",
+    "switchesLastHour",
+    "deepWork",
+    "deepWorkSeconds",
 }
 
 
@@ -54,7 +60,9 @@ async def test_status_goes_active_with_context_on_first_edit(session: Session) -
     assert set(result) >= WIRE_KEYS
     assert result["state"] == "active"
     assert result["context"] == {
-        "project": session.repo.name, "root": session.repo.as_posix(), "branch": "main"
+        "project": session.repo.name,
+        "root": session.repo.as_posix(),
+        "branch": "main",
     }
 
 
@@ -96,7 +104,9 @@ async def test_no_activity_for_the_idle_timeout_ends_the_session(
         await end_session(s)
 
 
-async def test_deep_work_and_today_come_from_stored_history(request, repo, data_dir, preset) -> None:
+async def test_deep_work_and_today_come_from_stored_history(
+    request, repo, data_dir, preset
+) -> None:
     now = time.time()
     seed_edits(data_dir, repo, "main", start=now - 30 * 60, minutes=30)
     s = await start_session(repo, data_dir, preset)
