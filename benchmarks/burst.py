@@ -157,6 +157,13 @@ async def _memory_profile(count: int) -> None:
         f"{sum(s.size for s in after.statistics('filename')) / 2**20:.1f} MiB traced; "
         f"pygls protocol._request_futures holds {len(futures):,} futures ({done:,} done)"
     )
+    if done >= count:
+        print(
+            "  pygls keeps the (done) Future of every notification whose handler runs as a "
+            "generator,\n  async or threaded function in protocol._request_futures; only "
+            "request responses remove\n  entries (pygls/protocol/json_rpc.py, "
+            "JsonRPCProtocol._execute_handler)."
+        )
     print("  allocations still alive, by line (tracemalloc, top 8):")
     for stat in after.compare_to(before, "lineno")[:8]:
         frame = stat.traceback[0]

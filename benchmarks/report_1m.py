@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
-import os
 import pstats
 import random
 import shutil
@@ -39,7 +38,17 @@ from datetime import time as dtime
 
 from sqlalchemy import insert
 
-from _common import PYTHON, REPO, WORK_DIR, Result, emit, header, median, profile_by_package
+from _common import (
+    PYTHON,
+    REPO,
+    WORK_DIR,
+    Result,
+    emit,
+    header,
+    median,
+    profile_by_package,
+    python_env,
+)
 from devfocus.app.reports import make_report
 from devfocus.config import Settings
 from devfocus.insights.report import LOOKBACK_SECONDS, build_report, resolve_period
@@ -421,7 +430,7 @@ CLI_REFERENCE = (
 
 def cli_runs(runs: int) -> tuple[list[float], list[float]]:
     """The CLI reports the week to the real time; its reference reads the same rows."""
-    env = dict(os.environ, DEVFOCUS_DATA_DIR=str(DATA_DIR))
+    env = dict(python_env(), DEVFOCUS_DATA_DIR=str(DATA_DIR))
     cli = [PYTHON, "-m", "devfocus", "report", "--period", "week"]
     lo, hi = bounds(time.time() + 600)
     ref = [PYTHON, "-c", CLI_REFERENCE, str(DB_PATH), READ_SQL, str(lo), str(hi)]

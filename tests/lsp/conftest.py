@@ -124,12 +124,25 @@ class Session:
 
     async def wait_for_log(self, text: str, *, after: int = 0, timeout: float = TIMEOUT) -> None:
         """Until the server has logged a window/logMessage containing ``text`` (past ``after``)."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while not any(text in m.message for m in self.client.log_messages[after:]):
-            if loop.time() > deadline:
-                raise AssertionError(f"the server never logged {text!r}")
-            await asyncio.sleep(0.05)  # pytest-lsp keeps the log itself; poll its list
+        await _poll(
+            lambda: any(text in m.message for m in self.client.log_messages[after:]),
+            f"the server never logged {text!r}",
+            timeout,
+        )
+
+    async def wait_for_message(
+        self, text: str, timeout: float = TIMEOUT
+    ) -> types.ShowMessageParams:
+        """Until the user has been shown a window/showMessage containing ``text``."""
+        await _poll(
+            lambda: any(text in m.message for m in self.client.messages),
+            f"the user was never shown {text!r}",
+            timeout,
+        )
+        return next(m for m in self.client.messages if text in m.message)
+
+    def shown(self, text: str) -> int:
+        return sum(text in m.message for m in self.client.messages)
 
     async def wait_for_events(
         self, predicate: Callable[[list[sqlite3.Row]], bool], timeout: float = TIMEOUT
@@ -145,6 +158,16 @@ class Session:
                 last = [dict(r) for r in rows]
                 raise AssertionError(f"database never matched; last rows: {last}")
             await asyncio.sleep(0.1)  # polling another process's file: there is no event to await
+
+
+async def _poll(condition: Callable[[], bool], failure: str, timeout: float) -> None:
+    """pytest-lsp keeps messages and logs in lists of its own: poll them, with a bound."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(failure)
+        await asyncio.sleep(0.05)
 
 
 def server_env(data_dir: Path, **extra: str) -> dict[str, str]:

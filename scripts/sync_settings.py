@@ -1,0 +1,94 @@
+"""Write the settings from devfocus/config.py into package.json and the README's table.
+
+    python scripts/sync_settings.py          # rewrite both
+    python scripts/sync_settings.py --check  # exit 1 if either is out of date (the tests do this)
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from devfocus.config import SettingSpec, setting_specs
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_JSON = ROOT / "package.json"
+README = ROOT / "README.md"
+BEGIN, END = "<!-- settings:begin -->", "<!-- settings:end -->"
+
+
+def json_schema(spec: SettingSpec) -> dict[str, Any]:
+    if spec.type is float:
+        schema: dict[str, Any] = {"type": "number", "default": spec.default}
+        if spec.minimum is not None:
+            schema["minimum"] = spec.minimum
+        if spec.maximum is not None:
+            schema["maximum"] = spec.maximum
+    elif spec.type is str:
+        schema = {"type": "string", "default": spec.default}
+    elif spec.type is bool:
+        schema = {"type": "boolean", "default": spec.default}
+    else:  # tuple[str, ...]
+        schema = {"type": "array", "items": {"type": "string"}, "default": list(spec.default)}
+    schema["markdownDescription"] = spec.description
+    schema["scope"] = spec.scope
+    return schema
+
+
+def configuration() -> dict[str, Any]:
+    return {
+        "title": "DevFocus",
+        "properties": {spec.key: json_schema(spec) for spec in setting_specs()},
+    }
+
+
+def _default(spec: SettingSpec) -> str:
+    if isinstance(spec.default, tuple):
+        return "<br>".join(f"`{p}`" for p in spec.default)
+    if isinstance(spec.default, float):
+        return f"`{spec.default:g}`"
+    return f"`{json.dumps(spec.default)}`"
+
+
+def readme_table() -> str:
+    rows = ["| Setting | Default | Description |", "|---|---|---|"]
+    for spec in setting_specs():
+        bounds = ""
+        if spec.minimum is not None and spec.maximum is not None:
+            bounds = f" ({spec.minimum:g}–{spec.maximum:g})"
+        rows.append(f"| `{spec.key}` | {_default(spec)} | {spec.description}{bounds} |")
+    return "\n".join(rows)
+
+
+def updated_package(text: str) -> str:
+    manifest = json.loads(text)
+    manifest.setdefault("contributes", {})["configuration"] = configuration()
+    return json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+
+
+def updated_readme(text: str) -> str:
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    return f"{head}{BEGIN}\n{readme_table()}\n{END}{tail}"
+
+
+def main(argv: list[str]) -> int:
+    check = "--check" in argv
+    stale = []
+    for path, update in ((PACKAGE_JSON, updated_package), (README, updated_readme)):
+        current = path.read_text(encoding="utf-8")
+        wanted = update(current)
+        if current != wanted:
+            stale.append(path.name)
+            if not check:
+                path.write_text(wanted, encoding="utf-8")
+    if check and stale:
+        print(f"out of date: {', '.join(stale)} (run python scripts/sync_settings.py)")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

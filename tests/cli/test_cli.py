@@ -1,0 +1,200 @@
+"""The command line, run as a user runs it: a real process on a real database file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.lsp.test_status import seed_edits
+
+
+def devfocus(data_dir: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DEVFOCUS_DATA_DIR": str(data_dir), "TZ": "UTC"}
+    return subprocess.run(
+        [sys.executable, "-m", "devfocus", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+@pytest.fixture
+def history(make_repo, tmp_path: Path) -> tuple[Path, Path, Path]:
+    """Two projects with activity today: 20 minutes in api, then 10 in web."""
+    data_dir = tmp_path / "data"
+    api, web = make_repo("api"), make_repo("web", branch="develop")
+    now = time.time()
+    seed_edits(data_dir, api, "main", start=now - 40 * 60, minutes=20)
+    seed_edits(data_dir, web, "develop", start=now - 20 * 60, minutes=10)
+    return data_dir, api, web
+
+
+def test_console_script_and_version() -> None:
+    script = Path(sys.executable).parent / "devfocus"
+    out = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("devfocus 0.")
+
+
+def test_no_command_prints_help(tmp_path: Path) -> None:
+    out = devfocus(
+        tmp_path,
+    )
+    assert out.returncode == 2
+    assert "serve" in out.stderr and "report" in out.stderr
+
+
+def test_report_with_no_activity_says_so(tmp_path: Path, make_repo) -> None:
+    repo = make_repo()
+    out = devfocus(tmp_path / "data", "report", str(repo))
+    assert out.returncode == 0, out.stderr
+    assert "No activity recorded today in project" in out.stdout
+    assert str(repo) in out.stdout
+
+
+def test_text_report_of_everything(history) -> None:
+    data_dir, *_ = history
+    out = devfocus(data_dir, "report")
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    assert text.startswith("DevFocus — Today (")
+    assert "Focus      29m 50s" not in text  # durations are minutes, not seconds
+    # api: 20 min (its last pause precedes the switch); web: 9 min 50 s.
+    assert "Focus      29m in 1 session" in text or "Focus      30m in 1 session" in text
+    assert "Switches   1" in text
+    assert "api" in text and "web @ develop" in text
+
+
+def test_report_restricted_to_a_project_path(history) -> None:
+    data_dir, _, web = history
+    out = devfocus(data_dir, "report", str(web / "app.py"), "--format", "json")
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["project"] == web.as_posix()
+    assert [row["label"] for row in report["byProject"]] == ["web"]
+    assert report["focusSeconds"] == 9 * 60 + 50
+    assert report["switchCount"] == 1  # the switch into web
+
+
+def test_markdown_week_report_and_session_options(history) -> None:
+    data_dir, *_ = history
+    out = devfocus(
+        data_dir, "report", "--period", "week", "--format", "markdown", "--deep-work-minutes", "15"
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("# DevFocus — Last 7 days")
+    assert "## By day" in out.stdout
+    assert "## Deep work" in out.stdout  # the 20-minute api run is deep work at 15 minutes
+
+
+def test_bad_option_value_is_named_and_the_default_used(history) -> None:
+    data_dir, _, _ = history
+    out = devfocus(data_dir, "report", "--idle-timeout-minutes", "-3")
+    assert out.returncode == 0
+    assert "devfocus.sessions.idleTimeoutMinutes" in out.stderr
+    assert "using the default 15" in out.stderr
+
+
+def test_export_csv_and_json(history, tmp_path: Path) -> None:
+    data_dir, api, web = history
+    out = devfocus(data_dir, "export", "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert len(rows) == 30
+    assert rows[0]["project"] == api.as_posix() and rows[0]["start"].endswith("Z")
+    assert {r["branch"] for r in rows} == {"main", "develop"}
+
+    target = tmp_path / "export.json"
+    out = devfocus(data_dir, "export", "--format", "json", "--output", str(target))
+    assert out.returncode == 0, out.stderr
+    exported = json.loads(target.read_text())
+    assert exported["format"] == "devfocus-export" and len(exported["events"]) == 30
+    assert exported["events"][-1]["project"] == web.as_posix()
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert "exported 30 events" in out.stderr
+
+
+def test_doctor_healthy_and_unhealthy(history, tmp_path: Path) -> None:
+    data_dir, _, _ = history
+    out = devfocus(data_dir, "doctor", "--format", "json")
+    assert out.returncode == 0, out.stdout + out.stderr
+    info = json.loads(out.stdout)
+    assert info["healthy"] is True
+    assert info["dataDirectory"]["path"] == str(data_dir)
+    assert info["database"]["events"] == 30 and info["database"]["integrity"] == "ok"
+    assert info["database"]["mode"] == "0o600"
+    assert info["git"]["version"].startswith("git version")
+
+    text = devfocus(data_dir, "doctor").stdout
+    assert "healthy" in text and "30 events" in text
+
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "devfocus.db").write_bytes(b"garbage" * 1000)
+    out = devfocus(broken, "doctor")
+    assert out.returncode == 1
+    assert "not a readable DevFocus database" in out.stdout
+
+
+def test_report_on_a_corrupt_database_fails_clearly(tmp_path: Path) -> None:
+    (tmp_path / "devfocus.db").write_bytes(b"garbage" * 1000)
+    out = devfocus(tmp_path, "report")
+    assert out.returncode == 1
+    assert out.stderr.startswith("devfocus: ") and "may be corrupt" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_delete_needs_confirmation_and_erases_everything(history) -> None:
+    data_dir, _, _ = history
+    out = devfocus(data_dir, "delete")
+    assert out.returncode == 2 and "--yes" in out.stderr
+    assert (data_dir / "devfocus.db").exists()
+    out = devfocus(data_dir, "delete", "--yes")
+    assert out.returncode == 0, out.stderr
+    assert "30 events" in out.stdout
+    assert not list(data_dir.glob("devfocus.db*"))
+    assert "No activity recorded today" in devfocus(data_dir, "report").stdout
+
+
+@pytest.mark.postgres
+def test_report_and_delete_on_postgresql(make_repo, tmp_path: Path, postgres_url) -> None:
+    from devfocus.store.database import Database
+    from devfocus.store.events import write_events
+
+    repo = make_repo()
+    rows = [
+        {
+            "id": i + 1,
+            "start_ms": int((time.time() - 600 + 60 * i) * 1000),
+            "end_ms": int((time.time() - 600 + 60 * i + 30) * 1000),
+            "kind": "edit",
+            "project": repo.as_posix(),
+            "path": "app.py",
+            "language": "python",
+            "branch": "main",
+            "editor": "t",
+            "source": "t",
+            "lines_added": 2,
+            "lines_removed": 0,
+        }
+        for i in range(5)
+    ]
+    database = Database(postgres_url)
+    database.run(lambda engine: write_events(engine, rows))
+    database.close()
+    out = devfocus(tmp_path, "report", "--format", "json", "--database-url", postgres_url)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["linesAdded"] == 10
+    out = devfocus(tmp_path, "delete", "--yes", "--database-url", postgres_url)
+    assert out.returncode == 0 and "deleted 5 events" in out.stdout
