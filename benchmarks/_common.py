@@ -389,7 +389,7 @@ def profile_by_package(stats: Any, top: int = 12) -> None:
     ours = []
     for (filename, line, name), (_, _, tottime, cumtime, _) in stats.stats.items():
         package = _package(filename, name)
-        label = f"{package}: {name} ({Path(filename).name}:{line})"
+        label = package if filename == "~" else f"{package}: {name} ({Path(filename).name}:{line})"
         rows.append((tottime, label))
         if package.startswith("devfocus"):
             ours.append((cumtime, label))
