@@ -1,7 +1,7 @@
 """Write the settings from devfocus/config.py into package.json and the README's table.
 
-    python scripts/sync_settings.py          # rewrite both
-    python scripts/sync_settings.py --check  # exit 1 if either is out of date (the tests do this)
+python scripts/sync_settings.py          # rewrite both
+python scripts/sync_settings.py --check  # exit 1 if either is out of date (the tests do this)
 """
 
 from __future__ import annotations
