@@ -21,10 +21,11 @@ def tracker(**kw: float) -> Tracker:
 
 
 def opened(*uris: str, **kw: float) -> Tracker:
-    """A tracker with ``uris`` open as Python documents of 10 lines at ``T``, already drained."""
+    """A tracker with ``uris`` open as Python documents of 10 lines since a second before ``T``,
+    already drained."""
     tr = tracker(**kw)
     for uri in uris:
-        tr.opened(uri, "python", 10, T)
+        tr.opened(uri, "python", 10, T - 1)
     tr.drain(T)
     return tr
 
@@ -384,3 +385,17 @@ def test_a_span_sums_the_lines_of_its_edits() -> None:
     tr.changed(APP, [(0, 0, "c\n"), (1, 2, "")], T + 3)
     (span,) = tr.drain(T + 4)
     assert (span.lines_added, span.lines_removed) == (3, 4)
+
+
+def test_records_keep_their_order_at_one_instant_and_when_the_clock_steps_back() -> None:
+    from devfocus.timeutil import epoch_ms
+
+    tr = opened(APP, LIB)
+    tr.changed(APP, NEW_LINE, T)
+    tr.saved(APP, T)  # the same instant
+    tr.changed(LIB, NEW_LINE, T)  # the same instant, another document
+    tr.saved(LIB, T - 5)  # the clock stepped back five seconds
+    starts = [r.start for r in sorted(tr.drain(T + 1), key=lambda r: r.start)]
+    stored = [epoch_ms(s) for s in starts]
+    assert len(set(stored)) == 4 and stored == sorted(stored)
+    assert starts[-1] - T < 0.01  # nudged by milliseconds, not moved

@@ -23,6 +23,7 @@ from devfocus.activity.model import Kind
 
 SPAN_LIMIT = 60.0  # seconds: an edit span never covers more than a minute
 COALESCE_GAP = 60.0  # seconds: a longer pause between edits starts a new span
+TICK = 0.001  # seconds: successive records start at least this far apart (times are stored in ms)
 
 # One content change of a didChange: (start line, end line, text) of an incremental change, or
 # (None, None, text) for a whole-document replacement.
@@ -88,6 +89,7 @@ class Tracker:
         self._grown: set[str] = set()  # open spans changed since the last drain
         self._pending: list[Record] = []
         self._active_uri: str | None = None
+        self._last_start = float("-inf")
 
     @property
     def recording(self) -> bool:
@@ -122,8 +124,9 @@ class Tracker:
             return
         if span is not None:
             self._close(span)
+        start = self._start_time(now)
         self._spans[uri] = Record(
-            self._new_id(), Kind.EDIT, uri, doc.language, now, now, added, removed, final=False
+            self._new_id(), Kind.EDIT, uri, doc.language, start, start, added, removed, final=False
         )
 
     def saved(self, uri: str, now: float) -> None:
@@ -194,7 +197,14 @@ class Tracker:
         doc = self._documents.get(uri) if uri is not None else None
         language = doc.language if doc is not None else None
         self._close_others(uri)
-        self._pending.append(Record(self._new_id(), kind, uri, language, now, now))
+        start = self._start_time(now)
+        self._pending.append(Record(self._new_id(), kind, uri, language, start, start))
+
+    def _start_time(self, now: float) -> float:
+        """Records start in the order they happen, even stored to the millisecond or when the
+        clock steps back: each starts at least :data:`TICK` after the one before."""
+        self._last_start = max(now, self._last_start + TICK)
+        return self._last_start
 
     def _close(self, span: Record) -> None:
         span.final = True
