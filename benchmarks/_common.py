@@ -312,11 +312,13 @@ class RawClient:
     def rss_kib(self) -> int | None:
         return _proc_status(self.pid, "VmRSS")
 
-    def close(self, timeout: float = 30.0) -> int | None:
-        """shutdown, exit, and wait for the process; killed if it does not go."""
+    def close(self, timeout: float = 30.0, *, shut_down: bool = False) -> int | None:
+        """shutdown (unless ``shut_down`` already), exit, and wait for the process; killed if it
+        does not go."""
         try:
             if self.proc.poll() is None:
-                self.request("shutdown", None, timeout)
+                if not shut_down:
+                    self.request("shutdown", None, timeout)
                 self.notify("exit", None)
         except (OSError, TimeoutError, ValueError):
             pass

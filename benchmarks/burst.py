@@ -15,7 +15,7 @@ Target: DevFocus answers within 2 s. Memory: DevFocus's peak resident set (``VmH
 10,000 and after 100,000 changes; coalescing keeps a constant number of records, so the peak
 must stay flat (the 100k peak within 10% of the 10k peak).
 
-    python benchmarks/burst.py [--runs 3] [--big 100000]
+    python benchmarks/burst.py [--runs 3] [--big 100000] [--profile]
 """
 
 from __future__ import annotations
@@ -64,14 +64,15 @@ def burst_payload(uri: str, count: int) -> bytes:
 def run_burst(
     kind: str, count: int, payload: bytes, work: Path, cmd: list[str] | None = None
 ) -> dict:
-    data = work / f"data-{kind}-{count}-{time.monotonic_ns()}"
+    data_dir = work / f"data-{kind}-{count}-{time.monotonic_ns()}"
     root, source, text = make_project(work)
     uri = source.as_uri()
     client = RawClient(
         cmd or (DEVFOCUS_CMD if kind == "devfocus" else BARE_CMD),
-        env=server_env(data),
+        env=server_env(data_dir),
         log=work / f"{kind}.log",
     )
+    response: dict | None = None
     try:
         client.initialize(root)
         client.send(did_open_message(uri, text))
@@ -83,9 +84,10 @@ def run_burst(
             )
         else:
             msg_id, last = client.request_message("shutdown")
+        data = payload + frame(last)
         before_kib = client.rss_kib()
         started = time.perf_counter()
-        client.write(payload + frame(last))
+        client.write(data)
         arrived, response = client.wait(msg_id, timeout=300)
         elapsed = arrived - started
         peak_kib = client.peak_rss_kib()
@@ -95,11 +97,8 @@ def run_burst(
         if kind == "devfocus" and state != "active":
             raise RuntimeError(f"devfocus did not record the burst: status {response['result']}")
     finally:
-        if kind == "devfocus":
-            client.close()
-        else:  # already shut down by the timed request
-            client.notify("exit")
-            client.close()
+        # the bare server was shut down by the timed request, if it got that far
+        client.close(shut_down=kind == "bare" and response is not None)
     return {"seconds": elapsed, "peak_kib": peak_kib, "before_kib": before_kib, "state": state}
 
 

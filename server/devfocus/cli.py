@@ -83,6 +83,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     if args.command == "serve":
+        import gc
+
+        import lsprotocol.types  # noqa: F401  most of what start-up allocates, alive for good
+
+        gc.freeze()  # so that no later garbage collection walks those objects again
         from devfocus.lsp.server import serve
 
         serve(args.tcp, getattr(logging, args.log_level.upper()))

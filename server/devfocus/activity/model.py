@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 
 class Kind(str, enum.Enum):
@@ -32,7 +31,8 @@ class Context:
 
     @property
     def name(self) -> str:
-        return PurePosixPath(self.project).name or self.project
+        # Plain string work: reports ask for it once per segment.
+        return self.project.rstrip("/").rpartition("/")[2] or self.project
 
     def label(self) -> str:
         return f"{self.name} @ {self.branch}" if self.branch else self.name

@@ -14,19 +14,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
+import os
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from devfocus.activity.sessions import build_timeline
-from devfocus.activity.status import Status, compute_status
 from devfocus.activity.tracker import Record, Tracker
 from devfocus.config import Settings, database_url
-from devfocus.timeutil import local_date, midnight
 
 if TYPE_CHECKING:
+    from devfocus.activity.status import Status
     from devfocus.app.recorder import Recorder
     from devfocus.insights.report import Report
     from devfocus.store.database import Database
@@ -51,7 +49,7 @@ class TrackingService:
     ) -> None:
         self.settings = settings
         self.clock = clock
-        self.source = secrets.token_hex(8)
+        self.source = os.urandom(8).hex()
         self.editor: str | None = None
         self.tracker = Tracker(coalesce_gap=settings.sessions.idle_timeout_minutes * 60)
         self._on_problem = on_problem
@@ -209,8 +207,11 @@ class TrackingService:
         return self._recorder.unwritten() if self._recorder is not None else []
 
     def _status(self, records: list[Record], now: float, paused: bool) -> Status:
+        from devfocus.activity.sessions import build_timeline
+        from devfocus.activity.status import compute_status
         from devfocus.store.errors import StoreError
         from devfocus.store.events import load_activities
+        from devfocus.timeutil import local_date, midnight
 
         self._write(records)
         day_start = midnight(local_date(now))

@@ -146,17 +146,21 @@ def build_report(
         clipped.append(seg)
     focus = sum(s.seconds for s in clipped)
 
-    projects: dict[tuple[str, str | None], float] = defaultdict(float)
-    branches: dict[tuple[str, str | None], float] = defaultdict(float)
+    # Sum per context, language and editor first; name each context once.
+    contexts: dict[Context | None, float] = defaultdict(float)
     languages: dict[tuple[str, str | None], float] = defaultdict(float)
     editors: dict[tuple[str, str | None], float] = defaultdict(float)
     for s in clipped:
-        ctx = s.context
-        projects[(ctx.name, ctx.project) if ctx else ("(no project)", None)] += s.seconds
+        seconds = s.end - s.start
+        contexts[s.context] += seconds
+        languages[(s.language or "(unknown)", None)] += seconds
+        editors[(s.editor or "(unknown)", None)] += seconds
+    projects: dict[tuple[str, str | None], float] = defaultdict(float)
+    branches: dict[tuple[str, str | None], float] = defaultdict(float)
+    for ctx, seconds in contexts.items():
+        projects[(ctx.name, ctx.project) if ctx else ("(no project)", None)] += seconds
         if ctx is not None:
-            branches[(f"{ctx.name} @ {ctx.branch or '(no branch)'}", ctx.project)] += s.seconds
-        languages[(s.language or "(unknown)", None)] += s.seconds
-        editors[(s.editor or "(unknown)", None)] += s.seconds
+            branches[(f"{ctx.name} @ {ctx.branch or '(no branch)'}", ctx.project)] += seconds
 
     switches = [
         sw
@@ -205,11 +209,12 @@ def _sessions(segments: Sequence[Segment], switches: Sequence[Switch]) -> list[S
         switch_counts[sw.session] += 1
     out = []
     for index, segs in sorted(grouped.items()):
-        per_context: dict[str, float] = defaultdict(float)
+        per_context: dict[Context | None, float] = defaultdict(float)
         for s in segs:
-            per_context[s.context.label() if s.context else "(no project)"] += s.seconds
-        labels = tuple(k for k, _ in sorted(per_context.items(), key=lambda kv: -kv[1]))
-        focus = sum(s.seconds for s in segs)
+            per_context[s.context] += s.end - s.start
+        ranked = sorted(per_context.items(), key=lambda kv: -kv[1])
+        labels = tuple(c.label() if c else "(no project)" for c, _ in ranked)
+        focus = sum(per_context.values())
         if focus > 0:
             out.append(
                 SessionSummary(segs[0].start, segs[-1].end, focus, labels, switch_counts[index])

@@ -3,6 +3,8 @@ that were never opened, are logged once and ignored instead of reaching the hand
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import logging
 from collections.abc import Generator
 from typing import Any
@@ -56,10 +58,11 @@ class DevFocusProtocol(LanguageServerProtocol):
     def is_open(self, uri: str) -> bool:
         return unquote(uri) in self.workspace.text_documents
 
+    # Document sync is done here directly rather than through pygls's builtin generator
+    # handlers: pygls keeps a finished future for every step of those, never released for
+    # notifications (about 2 KB per keystroke), and the bookkeeping costs time on every change.
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
-    def lsp_text_document__did_open(
-        self, params: types.DidOpenTextDocumentParams
-    ) -> Generator[Any, Any, None]:
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> None:
         doc = params.text_document
         reason = unsupported_reason(doc.text)
         if reason is not None:
@@ -68,12 +71,11 @@ class DevFocusProtocol(LanguageServerProtocol):
             return
         self.ignored.discard(doc.uri)
         self._warned_unknown.discard(doc.uri)
-        yield from super().lsp_text_document__did_open(params)
+        self.workspace.put_text_document(doc)
+        self._run_feature(types.TEXT_DOCUMENT_DID_OPEN, params)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
-    def lsp_text_document__did_change(
-        self, params: types.DidChangeTextDocumentParams
-    ) -> Generator[Any, Any, None]:
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> None:
         uri = params.text_document.uri
         if uri in self.ignored:
             return
@@ -82,15 +84,31 @@ class DevFocusProtocol(LanguageServerProtocol):
                 self._warned_unknown.add(uri)
                 log.warning("ignoring changes to %s: it was never opened (didOpen)", uri)
             return
-        yield from super().lsp_text_document__did_change(params)
+        for change in params.content_changes:
+            self.workspace.update_text_document(params.text_document, change)
+        self._run_feature(types.TEXT_DOCUMENT_DID_CHANGE, params)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
-    def lsp_text_document__did_close(
-        self, params: types.DidCloseTextDocumentParams
-    ) -> Generator[Any, Any, None]:
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
         self._warned_unknown.discard(uri)
         if uri in self.ignored:
             self.ignored.discard(uri)
             return
-        yield from super().lsp_text_document__did_close(params)
+        self.workspace.remove_text_document(uri)
+        self._run_feature(types.TEXT_DOCUMENT_DID_CLOSE, params)
+
+    def _run_feature(self, method: str, params: Any) -> None:
+        """The registered handler for ``method``, called at once (errors reach pygls's logging
+        as a handler's would)."""
+        handler = self.fm.features.get(method)
+        if handler is None:
+            return
+        result = handler(params)
+        if inspect.isawaitable(result):
+            asyncio.ensure_future(result).add_done_callback(_log_failure)
+
+
+def _log_failure(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("handler failed", exc_info=task.exception())

@@ -86,7 +86,7 @@ def load_activities(engine: Engine, start: float, end: float) -> list[Activity]:
             source,
             added,
             removed,
-        ) in conn.execute(stmt):
+        ) in conn.execute(stmt).all():  # one fetchall, far cheaper than row by row
             k = _KINDS.get(kind)
             if k is None:
                 continue  # written by a newer version

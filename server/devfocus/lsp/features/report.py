@@ -8,14 +8,15 @@ from typing import TYPE_CHECKING, Any
 from pygls.exceptions import JsonRpcInvalidParams
 from pygls.uris import to_fs_path
 
-from devfocus.insights.render import render_markdown, report_json
-from devfocus.insights.report import PERIOD_DAYS
 from devfocus.lsp.handlers import handler
 
 if TYPE_CHECKING:
     from devfocus.lsp.server import DevFocusServer
 
 FORMATS = ("markdown", "json")
+
+
+PERIODS = ("today", "week", "30d")
 
 
 def parse_options(args: tuple[Any, ...]) -> tuple[str, str, str | None]:
@@ -33,8 +34,8 @@ def parse_options(args: tuple[Any, ...]) -> tuple[str, str, str | None]:
     period = options.get("period") or "today"
     fmt = options.get("format") or "markdown"
     project = options.get("project")
-    if period not in PERIOD_DAYS:
-        raise ValueError(f"period must be one of {', '.join(PERIOD_DAYS)}; got {period!r}")
+    if period not in PERIODS:
+        raise ValueError(f"period must be one of {', '.join(PERIODS)}; got {period!r}")
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}; got {fmt!r}")
     if project is not None and not isinstance(project, str):
@@ -54,5 +55,7 @@ class ReportFeature:
             period, fmt, project = parse_options(args)
         except ValueError as exc:
             raise JsonRpcInvalidParams(f"devfocus.report: {exc}") from exc
+        from devfocus.insights.render import render_markdown, report_json
+
         report = await self.server.tracking.report(period, project=project)
         return render_markdown(report) if fmt == "markdown" else report_json(report)

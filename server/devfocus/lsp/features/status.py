@@ -13,10 +13,10 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
-from devfocus.activity.status import Status
 from devfocus.lsp.handlers import handler
 
 if TYPE_CHECKING:
+    from devfocus.activity.status import Status
     from devfocus.lsp.server import DevFocusServer
 
 log = logging.getLogger(__name__)
