@@ -53,7 +53,7 @@ from devfocus.app.reports import make_report
 from devfocus.config import Settings
 from devfocus.insights.report import LOOKBACK_SECONDS, build_report, resolve_period
 from devfocus.store.database import Database
-from devfocus.store.events import load_activities
+from devfocus.store.events import COLUMNS, load_activities
 from devfocus.store.models import EVENTS
 
 TARGET_MS = 500.0
@@ -66,20 +66,6 @@ DB_PATH = DATA_DIR / "devfocus.db"
 META_PATH = DATA_DIR / "meta.json"
 DAY_MS = 86_400_000
 
-COLUMNS = (
-    "id",
-    "start_ms",
-    "end_ms",
-    "kind",
-    "project",
-    "path",
-    "language",
-    "branch",
-    "editor",
-    "source",
-    "lines_added",
-    "lines_removed",
-)
 READ_SQL = (
     "SELECT start_ms, end_ms, kind, project, branch, language, path, editor, source, "
     "lines_added, lines_removed FROM events WHERE start_ms >= ? AND start_ms < ? "

@@ -198,3 +198,46 @@ def test_report_and_delete_on_postgresql(make_repo, tmp_path: Path, postgres_url
     assert json.loads(out.stdout)["linesAdded"] == 10
     out = devfocus(tmp_path, "delete", "--yes", "--database-url", postgres_url)
     assert out.returncode == 0 and "deleted 5 events" in out.stdout
+
+
+def test_serve_over_tcp_for_debugging(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "DEVFOCUS_DATA_DIR": str(tmp_path)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "devfocus", "serve", "--tcp", f"127.0.0.1:{port}"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                conn = socket.create_connection(("127.0.0.1", port), timeout=30)
+                break
+            except ConnectionRefusedError:
+                assert time.monotonic() < deadline and server.poll() is None, "never listened"
+                time.sleep(0.1)  # the server process is still starting: nothing to wait on
+        with conn:
+            body = json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "id": 1,
+                    "method": "initialize",
+                    "params": {"processId": None, "rootUri": None, "capabilities": {}},
+                }
+            )
+            conn.sendall(f"Content-Length: {len(body)}\r\n\r\n{body}".encode())
+            reply = b""
+            while b'"serverInfo"' not in reply:
+                chunk = conn.recv(65536)
+                assert chunk, "connection closed before the initialize result"
+                reply += chunk
+        assert b'"name": "devfocus"' in reply
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -3,37 +3,14 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from devfocus.git.head import DETACHED, HeadCache, find_git_dir, parse_head
+from tests.repos import git, init_repo
 
 SHA = "3f2a9c41d0b7e6a5f4c3b2a1908f7e6d5c4b3a29"
-
-
-def git(cwd: Path, *args: str) -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "Dev Focus",
-        "GIT_AUTHOR_EMAIL": "dev@example.com",
-        "GIT_COMMITTER_NAME": "Dev Focus",
-        "GIT_COMMITTER_EMAIL": "dev@example.com",
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "HOME": str(cwd),
-    }
-    done = subprocess.run(
-        ["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True
-    )
-    return done.stdout
-
-
-def make_repo(path: Path, branch: str = "main") -> Path:
-    path.mkdir(parents=True)
-    git(path, "init", "-q", "-b", branch)
-    git(path, "commit", "-q", "--allow-empty", "-m", "Start")
-    return path
 
 
 def set_mtime(path: Path, seconds: int) -> None:
@@ -64,7 +41,7 @@ def test_parse_head(text: str, expected: str | None) -> None:
 
 
 def test_find_git_dir_of_a_normal_repository(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "repo")
+    repo = init_repo(tmp_path / "repo")
     assert find_git_dir(repo) == repo / ".git"
 
 
@@ -101,7 +78,7 @@ def test_find_git_dir_ignores_a_git_file_without_gitdir(tmp_path: Path) -> None:
 
 
 def test_find_git_dir_of_a_real_worktree(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "repo")
+    repo = init_repo(tmp_path / "repo")
     git(repo, "worktree", "add", "-q", "-b", "feature/wt", str(tmp_path / "wt"))
     found = find_git_dir(tmp_path / "wt")
     assert found is not None
@@ -113,12 +90,12 @@ def test_find_git_dir_of_a_real_worktree(tmp_path: Path) -> None:
 
 
 def test_branch_of_a_new_repository(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "repo")
+    repo = init_repo(tmp_path / "repo")
     assert HeadCache().branch(str(repo)) == "main"
 
 
 def test_branch_is_read_again_when_head_changes(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "repo")
+    repo = init_repo(tmp_path / "repo")
     head = repo / ".git" / "HEAD"
     cache = HeadCache()
     set_mtime(head, 1_700_000_000)
@@ -138,7 +115,7 @@ def test_branch_is_read_again_when_head_changes(tmp_path: Path) -> None:
 
 
 def test_branch_is_not_read_again_while_heads_mtime_is_unchanged(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "repo")
+    repo = init_repo(tmp_path / "repo")
     head = repo / ".git" / "HEAD"
     cache = HeadCache()
     set_mtime(head, 1_700_000_000)
@@ -151,7 +128,7 @@ def test_branch_is_not_read_again_while_heads_mtime_is_unchanged(tmp_path: Path)
 
 
 def test_branch_per_working_tree(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "repo")
+    repo = init_repo(tmp_path / "repo")
     git(repo, "worktree", "add", "-q", "-b", "feature/wt", str(tmp_path / "wt"))
     cache = HeadCache()
     assert cache.branch(str(repo)) == "main"

@@ -3,36 +3,13 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from devfocus.app.locate import Location, Locator
 from devfocus.config import DEFAULT_EXCLUDES
-
-
-def git(cwd: Path, *args: str) -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "Dev Focus",
-        "GIT_AUTHOR_EMAIL": "dev@example.com",
-        "GIT_COMMITTER_NAME": "Dev Focus",
-        "GIT_COMMITTER_EMAIL": "dev@example.com",
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "HOME": str(cwd),
-    }
-    done = subprocess.run(
-        ["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True
-    )
-    return done.stdout
-
-
-def make_repo(path: Path, branch: str = "main") -> Path:
-    path.mkdir(parents=True, exist_ok=True)
-    git(path, "init", "-q", "-b", branch)
-    git(path, "commit", "-q", "--allow-empty", "-m", "Start")
-    return path
+from tests.repos import git, init_repo
 
 
 def touch(path: Path) -> Path:
@@ -54,8 +31,8 @@ def layout(tmp_path: Path) -> dict[str, Path]:
     """A workspace folder holding a plain directory and a git repository, a second repository
     opened at a sub-folder (a monorepo package), and a directory outside both."""
     ws = tmp_path / "ws"
-    repo = make_repo(ws / "repo")
-    mono = make_repo(tmp_path / "mono", branch="trunk")
+    repo = init_repo(ws / "repo")
+    mono = init_repo(tmp_path / "mono", branch="trunk")
     touch(ws / "notes" / "todo.md")
     touch(repo / "src" / "app.py")
     touch(mono / "packages" / "web" / "index.ts")

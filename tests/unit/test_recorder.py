@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,33 +15,15 @@ from devfocus.config import DEFAULT_EXCLUDES
 from devfocus.store.database import Database
 from devfocus.store.errors import StoreError
 from devfocus.store.events import iter_events
+from tests.repos import git, init_repo
 
 SOURCE = "window-1"
 EDITOR = "vscode"
 
 
-def git(cwd: Path, *args: str) -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "Dev Focus",
-        "GIT_AUTHOR_EMAIL": "dev@example.com",
-        "GIT_COMMITTER_NAME": "Dev Focus",
-        "GIT_COMMITTER_EMAIL": "dev@example.com",
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "HOME": str(cwd),
-    }
-    done = subprocess.run(
-        ["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True
-    )
-    return done.stdout
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    repo = tmp_path / "shop"
-    repo.mkdir()
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "commit", "-q", "--allow-empty", "-m", "Start")
+    repo = init_repo(tmp_path / "shop")
     for relative in ("src/cart.py", "node_modules/lib/index.js"):
         (repo / relative).parent.mkdir(parents=True, exist_ok=True)
         (repo / relative).write_text("x\n")

@@ -7,32 +7,13 @@ number is worked out by hand from those rules.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
 
-from devfocus.activity.model import Activity, Context, Kind
+from devfocus.activity.model import Activity, Kind
 from devfocus.activity.sessions import build_timeline
 from devfocus.activity.status import Status, compute_status
+from tests.unit.timeline import ALPHA, BERLIN, BETA, DEEP, IDLE, edit, event, t
 
-BERLIN = ZoneInfo("Europe/Berlin")
-T0 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc).timestamp()
 DAY_START = datetime(2026, 1, 5, 0, 0, tzinfo=timezone.utc).timestamp()
-ALPHA = Context("/src/alpha", "main")
-BETA = Context("/src/beta", "main")
-MINUTE = 60.0
-IDLE = 15 * MINUTE
-DEEP = 25 * MINUTE
-
-
-def t(minutes: float, seconds: float = 0.0) -> float:
-    return T0 + minutes * MINUTE + seconds
-
-
-def edit(start: float, end: float, context: Context | None = ALPHA) -> Activity:
-    return Activity(t(start), t(end), Kind.EDIT, context)
-
-
-def event(minute: float, kind: Kind = Kind.SAVE, context: Context | None = ALPHA) -> Activity:
-    return Activity(t(minute), t(minute), kind, context)
 
 
 def local(*args: int) -> float:
