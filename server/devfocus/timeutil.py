@@ -7,7 +7,6 @@ tests pass a ``zoneinfo.ZoneInfo``.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 
@@ -29,14 +28,6 @@ def midnight(d: date, tz: tzinfo | None = None) -> float:
 def day_bounds(d: date, tz: tzinfo | None = None) -> tuple[float, float]:
     """[start, end) of local day ``d``: 23 or 25 hours long on DST changes."""
     return midnight(d, tz), midnight(d + timedelta(days=1), tz)
-
-
-def days(start: float, end: float, tz: tzinfo | None = None) -> Iterator[date]:
-    """The local dates that [start, end) touches."""
-    d, last = local_date(start, tz), local_date(max(start, end - 1e-6), tz)
-    while d <= last:
-        yield d
-        d += timedelta(days=1)
 
 
 def iso_utc(t: float) -> str:

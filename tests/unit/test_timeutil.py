@@ -10,7 +10,6 @@ import pytest
 
 from devfocus.timeutil import (
     day_bounds,
-    days,
     iso_local,
     iso_utc,
     local_date,
@@ -61,38 +60,6 @@ def test_the_local_date_of_a_late_evening_in_utc_is_the_next_day_in_berlin() -> 
     t = utc(2026, 1, 5, 23, 30)
     assert local_date(t, UTC) == date(2026, 1, 5)
     assert local_date(t, BERLIN) == date(2026, 1, 6)
-
-
-def test_a_whole_local_day_touches_only_that_day() -> None:
-    start, end = day_bounds(date(2026, 3, 29), BERLIN)
-    assert list(days(start, end, BERLIN)) == [date(2026, 3, 29)]
-
-
-def test_a_span_across_midnight_touches_both_days() -> None:
-    start = datetime(2026, 1, 5, 23, 0, tzinfo=BERLIN).timestamp()
-    end = datetime(2026, 1, 6, 1, 0, tzinfo=BERLIN).timestamp()
-    assert list(days(start, end, BERLIN)) == [date(2026, 1, 5), date(2026, 1, 6)]
-
-
-def test_a_span_ending_exactly_at_midnight_does_not_touch_the_next_day() -> None:
-    start = datetime(2026, 1, 5, 22, 0, tzinfo=BERLIN).timestamp()
-    end = datetime(2026, 1, 6, 0, 0, tzinfo=BERLIN).timestamp()
-    assert list(days(start, end, BERLIN)) == [date(2026, 1, 5)]
-
-
-def test_an_instant_touches_its_own_day() -> None:
-    t = datetime(2026, 1, 5, 12, 0, tzinfo=BERLIN).timestamp()
-    assert list(days(t, t, BERLIN)) == [date(2026, 1, 5)]
-
-
-def test_a_span_over_several_days_lists_each_once() -> None:
-    start = datetime(2026, 10, 24, 12, 0, tzinfo=BERLIN).timestamp()
-    end = datetime(2026, 10, 27, 0, 0, tzinfo=BERLIN).timestamp()
-    assert list(days(start, end, BERLIN)) == [
-        date(2026, 10, 24),
-        date(2026, 10, 25),
-        date(2026, 10, 26),
-    ]
 
 
 def test_iso_utc_is_to_the_second_with_a_z() -> None:

@@ -61,6 +61,7 @@ def compute_status(
     if the developer carries on, as with any pause shorter than the idle timeout).
     """
     tail = timeline.tail
+    deep_gap = min(DEEP_WORK_MAX_GAP, idle_timeout)
     active = (
         not paused
         and tail is not None
@@ -75,7 +76,6 @@ def compute_status(
     deep_now = False
     ongoing_start: float | None = None
     if active and tail is not None and tail.run_context is not None:
-        deep_gap = min(DEEP_WORK_MAX_GAP, idle_timeout)
         deep_now = open_pause <= deep_gap and tail.run_focus_seconds + open_pause >= deep_work
         if deep_now:
             ongoing_start = tail.run_start
@@ -100,7 +100,6 @@ def compute_status(
         )
     changes.append(idle_timeout - open_pause)  # becomes idle
     if tail.run_context is not None:
-        deep_gap = min(DEEP_WORK_MAX_GAP, idle_timeout)
         if deep_now:
             changes.append(deep_gap - open_pause)  # the run breaks
         elif open_pause <= deep_gap:

@@ -80,7 +80,7 @@ class Tracker:
         coalesce_gap: float = COALESCE_GAP,
         new_id: Callable[[], int] = lambda: random.getrandbits(63),
     ) -> None:
-        self.coalesce_gap = min(coalesce_gap, COALESCE_GAP)
+        self.coalesce_gap = min(coalesce_gap, COALESCE_GAP)  # at most a minute
         self.paused = False
         self.focused = True  # clients that never report window focus count as focused
         self._new_id = new_id
@@ -94,9 +94,6 @@ class Tracker:
     @property
     def recording(self) -> bool:
         return self.focused and not self.paused
-
-    def is_open(self, uri: str) -> bool:
-        return uri in self._documents
 
     # -- document lifecycle ----------------------------------------------------------------
     def opened(self, uri: str, language: str | None, lines: int, now: float) -> None:

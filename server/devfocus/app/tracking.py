@@ -2,8 +2,8 @@
 
 The event loop only touches the :class:`Tracker` (O(1) per notification). Every few seconds its
 records go to the store thread, which places them, writes them and answers status and report
-queries. The database is opened (SQLAlchemy imported, schema migrated) on that thread on first
-use, so the server answers ``initialize`` as fast as a bare pygls server.
+queries. The database is opened (SQLAlchemy imported, schema migrated) on that thread after
+``initialize`` has been answered, so start-up costs little more than a bare pygls server's.
 
 A database that fails (locked, read-only, corrupt, unreachable) is reported once through
 ``on_problem``; tracking carries on in memory (bounded) and writes are retried with backoff until
@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from devfocus.activity.tracker import Record, Tracker
+from devfocus.activity.tracker import COALESCE_GAP, Record, Tracker
 from devfocus.config import Settings, database_url
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ class TrackingService:
         self.clock = clock
         self.source = os.urandom(8).hex()
         self.editor: str | None = None
-        self.tracker = Tracker(coalesce_gap=settings.sessions.idle_timeout_minutes * 60)
+        self.tracker = Tracker()
         self._on_problem = on_problem
         self._on_recovered = on_recovered
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="devfocus-store")
@@ -65,13 +65,14 @@ class TrackingService:
         self.problem: StoreError | None = None
         self._failures = 0
         self._retry_at = 0.0
+        self.prime(settings, ())
 
     # -- lifecycle (event loop) -------------------------------------------------------------
     def prime(self, settings: Settings, roots: Iterable[str]) -> None:
         """Settings and workspace roots known before :meth:`start` (from ``initialize``)."""
         self.settings = settings
         self._roots = tuple(roots)
-        self.tracker.coalesce_gap = min(settings.sessions.idle_timeout_minutes * 60, 60.0)
+        self.tracker.coalesce_gap = min(settings.sessions.idle_timeout_minutes * 60, COALESCE_GAP)
 
     def start(self) -> None:
         """Begin periodic writing; call from the running event loop."""
@@ -217,7 +218,9 @@ class TrackingService:
         day_start = midnight(local_date(now))
         since = min(day_start, now - STATUS_LOOKBACK)
         stored: list[Any] = []
-        if self.problem is None:
+        # A database that cannot be written can often still be read; one out of reach would
+        # only add its connect timeout to every status.
+        if self.problem is None or self.problem.kind != "unreachable":
             try:
                 stored = self._ensure_database().run(
                     lambda engine: load_activities(engine, since, now + 1)
