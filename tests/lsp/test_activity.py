@@ -6,7 +6,7 @@ from collections import Counter
 
 from lsprotocol import types
 
-from tests.lsp.conftest import Session, end_session, start_session
+from tests.lsp.conftest import Session, end_session, expose_client, start_session
 
 
 async def test_editing_records_placed_coalesced_events(session: Session) -> None:
@@ -145,3 +145,38 @@ async def test_window_focus_and_active_editor_are_recorded(session: Session) -> 
     }
     assert expected_places <= by_kind
     assert all(r["project"] == session.repo.as_posix() for r in rows if r["path"])
+
+
+async def test_broken_repositories_are_tracked_without_a_branch(
+    request, tmp_path, data_dir, preset
+) -> None:
+    garbage = tmp_path / "garbage"
+    (garbage / ".git").mkdir(parents=True)
+    (garbage / ".git" / "HEAD").write_bytes(b"\x00\xff not a ref")
+    dangling = tmp_path / "dangling"
+    dangling.mkdir()
+    (dangling / ".git").write_text("gitdir: ../nowhere/.git\n")
+    s = await start_session(garbage, data_dir, preset)
+    expose_client(request, s.client)
+    try:
+        s.type_lines(s.open("a.py", "a = 1\n"), line=1, count=1)
+        other = (dangling / "b.py").as_uri()
+        s.client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(
+                    uri=other, language_id="python", version=1, text=""
+                )
+            )
+        )
+        s.type_lines(other, line=0, count=1)
+        rows = await s.wait_for_events(
+            lambda rows: {r["path"] for r in rows if r["kind"] == "edit"} == {"a.py", "b.py"}
+        )
+        places = {(r["project"], r["path"], r["branch"]) for r in rows if r["kind"] == "edit"}
+        assert places == {
+            (garbage.as_posix(), "a.py", None),  # a damaged HEAD names no branch
+            (dangling.as_posix(), "b.py", None),  # no git directory at all
+        }
+        assert (await s.command("devfocus.status"))["state"] == "active"
+    finally:
+        await end_session(s)

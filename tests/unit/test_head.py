@@ -141,3 +141,8 @@ def test_branch_without_a_repository_is_none(tmp_path: Path) -> None:
     cache = HeadCache()
     assert cache.branch(str(plain)) is None
     assert cache.branch(str(tmp_path / "missing")) is None
+
+
+@pytest.mark.parametrize("text", ["not a ref", "\x00\xff", "3f2a9c41", "g" * 40])
+def test_a_damaged_head_names_no_branch(text: str) -> None:
+    assert parse_head(text) is None

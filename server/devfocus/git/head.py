@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 DETACHED = "(detached)"
+_COMMIT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")  # SHA-1 or SHA-256
 
 
 def find_git_dir(root: Path) -> Path | None:
@@ -26,12 +28,13 @@ def find_git_dir(root: Path) -> Path | None:
 
 
 def parse_head(text: str) -> str | None:
-    """``ref: refs/heads/main`` → ``main``; a bare commit id → :data:`DETACHED`."""
+    """``ref: refs/heads/main`` → ``main``; a commit id → :data:`DETACHED`; anything else (a
+    damaged file) → None."""
     text = text.strip()
     if text.startswith("ref:"):
         ref = text.removeprefix("ref:").strip()
         return ref.removeprefix("refs/heads/") or None
-    return DETACHED if text else None
+    return DETACHED if _COMMIT_ID.fullmatch(text) else None
 
 
 class HeadCache:
