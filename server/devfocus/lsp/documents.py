@@ -2,11 +2,14 @@
 
 pygls's own ``TextDocument`` splits and rebuilds the whole text on every change, which costs more
 than everything else a keystroke does once a file has a few hundred lines. Here the lines are
-the source of truth; the text is joined only when someone asks for it.
+the source of truth; the text is joined only when someone asks for it, and a column needs no
+conversion on a line whose characters are each one code unit in the client's encoding (pygls's
+codec walks the line up to the cursor for every position).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from lsprotocol import types
@@ -14,6 +17,15 @@ from pygls.workspace import TextDocument, Workspace
 
 # What str.splitlines() splits on, as pygls's documents do.
 _LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # two code units each in UTF-16
+
+
+def _one_unit_per_character(text: str, encoding: object) -> bool:
+    if text.isascii() or encoding == types.PositionEncodingKind.Utf32:
+        return True
+    if encoding == types.PositionEncodingKind.Utf8:
+        return False
+    return _ASTRAL.search(text) is None  # UTF-16, pygls's default
 
 
 class LineDocument(TextDocument):
@@ -46,10 +58,9 @@ class LineDocument(TextDocument):
         if not lines:
             self._apply_full_change(change)
             return
-        # Positions past the end are clamped by pygls's codec to the end of the last line.
-        rng = self._position_codec.range_from_client_units(lines, change.range)
-        first, last = rng.start.line, rng.end.line
-        piece = lines[first][: rng.start.character] + change.text + lines[last][rng.end.character :]
+        first, start = self._server_position(lines, change.range.start)
+        last, end = self._server_position(lines, change.range.end)
+        piece = lines[first][:start] + change.text + lines[last][end:]
         # Rejoin neighbours the edit runs into: a piece that lost its line break, or a "\r" and a
         # "\n" that meet to make one "\r\n".
         while last + 1 < len(lines) and (
@@ -64,6 +75,21 @@ class LineDocument(TextDocument):
             piece = lines[first] + piece
         lines[first : last + 1] = piece.splitlines(True)
         self._source = None
+
+    def _server_position(self, lines: list[str], position: types.Position) -> tuple[int, int]:
+        """pygls's ``position_from_client_units`` (clamping past-the-end positions as it does),
+        answered without walking the line when no conversion is needed."""
+        codec = self._position_codec
+        if position.line < len(lines):
+            text = lines[position.line]
+            if _one_unit_per_character(text, codec.encoding):
+                length = len(text) - text.endswith("\r\n")  # pygls counts "\r\n" as one
+                if length == 0:
+                    return position.line, 0
+                column = position.character
+                return position.line, column if column <= length else length - 1
+        server = codec.position_from_client_units(lines, position)
+        return server.line, server.character
 
 
 class LineWorkspace(Workspace):

@@ -52,6 +52,15 @@ class DevFocusProtocol(LanguageServerProtocol):
             except StopIteration as done:
                 return done.value
 
+    def handle_message(self, message: Any) -> None:
+        # A didChange comes with every keystroke. pygls sorts messages with isinstance checks
+        # against runtime-checkable protocols and wraps each handler in a Future, which together
+        # cost more than handling the change; it gets a direct path instead.
+        if type(message) is types.DidChangeTextDocumentNotification and not self._shutdown:
+            self.lsp_text_document__did_change(message.params)
+            return
+        super().handle_message(message)
+
     def _use_line_documents(self) -> None:
         self._workspace = LineWorkspace.like(self.workspace, SYNC_KIND)
 
