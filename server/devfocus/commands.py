@@ -135,7 +135,7 @@ def export(args: argparse.Namespace) -> int:
     settings = _settings(args)
     database = Database(database_url(settings))
     total = database.run(count_events)
-    rows = (_export_row(r) for r in database.run(lambda engine: iter_events(engine)))
+    rows = (_export_row(r) for r in database.run(iter_events))
     progress = tqdm(total=total, unit=" events", disable=None, file=sys.stderr, leave=False)
     with _output(args.output) as out, progress:
         if args.format == "csv":

@@ -4,7 +4,6 @@ workspace folders that make projects; plus start-up once the client is ready."""
 from __future__ import annotations
 
 import logging
-import os
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
@@ -19,11 +18,6 @@ if TYPE_CHECKING:
     from devfocus.lsp.server import DevFocusServer
 
 log = logging.getLogger(__name__)
-
-
-def _roots(folders: list[types.WorkspaceFolder] | None, root_uri: str | None) -> list[str]:
-    uris = [f.uri for f in folders or []] or ([root_uri] if root_uri else [])
-    return [p for p in (to_fs_path(u) for u in uris if u.startswith("file:")) if p]
 
 
 class SettingsFeature:
@@ -49,10 +43,7 @@ class SettingsFeature:
     def initialize(self, params: types.InitializeParams) -> None:
         # Logging to the client is allowed from here on, and notifications may follow at once.
         attach_to_client(self.server, self.server.log_level)
-        root_uri = params.root_uri
-        if root_uri is None and params.root_path:
-            root_uri = "file://" + os.path.abspath(params.root_path)
-        self.roots = _roots(params.workspace_folders, root_uri)
+        self.roots = self._workspace_roots()
         if params.client_info is not None:
             self.server.tracking.editor = params.client_info.name[:64]
         self._initial = section_of(_plain(params.initialization_options))
@@ -132,8 +123,15 @@ class SettingsFeature:
 
     # -- workspace folders -------------------------------------------------------------------
     async def did_change_folders(self, params: types.DidChangeWorkspaceFoldersParams) -> None:
-        self.roots = _roots(list(self.server.workspace.folders.values()), None)
+        self.roots = self._workspace_roots()
         await self.server.tracking.configure(self.server.settings, self.roots)
+
+    def _workspace_roots(self) -> list[str]:
+        """Local paths of the workspace folders, else of the root (pygls's workspace holds both,
+        rootPath already turned into rootUri)."""
+        workspace = self.server.workspace
+        uris = [f.uri for f in workspace.folders.values()] or [workspace.root_uri or ""]
+        return [p for p in (to_fs_path(u) for u in uris if u.startswith("file:")) if p]
 
     # -- client capabilities ------------------------------------------------------------------
     def _pull_supported(self) -> bool:
