@@ -28,6 +28,8 @@ def json_schema(spec: SettingSpec) -> dict[str, Any]:
             schema["maximum"] = spec.maximum
     elif spec.type is str:
         schema = {"type": "string", "default": spec.default}
+        if spec.choices is not None:
+            schema["enum"] = list(spec.choices)
     elif spec.type is bool:
         schema = {"type": "boolean", "default": spec.default}
     else:  # tuple[str, ...]
@@ -58,6 +60,8 @@ def readme_table() -> str:
         bounds = ""
         if spec.minimum is not None and spec.maximum is not None:
             bounds = f" ({spec.minimum:g}–{spec.maximum:g})"
+        if spec.choices is not None:
+            bounds = " (" + ", ".join(f"`{c}`" for c in spec.choices) + ")"
         rows.append(f"| `{spec.key}` | {_default(spec)} | {spec.description}{bounds} |")
     return "\n".join(rows)
 

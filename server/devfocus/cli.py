@@ -1,4 +1,4 @@
-"""Command line: ``devfocus serve | report | export | doctor | delete``."""
+"""Command line: ``devfocus serve | report | export | docs | doctor | delete``."""
 
 from __future__ import annotations
 
@@ -41,6 +41,10 @@ def _parser() -> argparse.ArgumentParser:
     doctor = sub.add_parser("doctor", help="check versions, data location, database and git")
     doctor.add_argument("--format", choices=["text", "json"], default="text")
     _add_database_option(doctor)
+
+    from devfocus.docs_commands import add_parser as add_docs_parser
+
+    add_docs_parser(sub)
 
     delete = sub.add_parser("delete", help="erase all stored activity")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -92,6 +96,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         serve(args.tcp, getattr(logging, args.log_level.upper()))
         return 0
+    if args.command == "docs":
+        from devfocus.docs_commands import run as run_docs
+
+        return run_docs(args)
     from devfocus.commands import run
 
     return run(args)

@@ -45,10 +45,17 @@ def _setting(
     *,
     minimum: float | None = None,
     maximum: float | None = None,
+    choices: tuple[str, ...] | None = None,
     scope: str = "window",
 ) -> Any:
     """A dataclass field carrying what the schema, README and validation need to know."""
-    meta = {"description": description, "minimum": minimum, "maximum": maximum, "scope": scope}
+    meta = {
+        "description": description,
+        "minimum": minimum,
+        "maximum": maximum,
+        "choices": choices,
+        "scope": scope,
+    }
     return field(default=default, metadata=meta)
 
 
@@ -91,11 +98,56 @@ class DatabaseSettings:
     )
 
 
+DOC_STYLES = ("auto", "google", "numpy", "sphinx", "epytext", "pep257")
+SEVERITIES = ("error", "warning", "information", "hint")
+
+
+@dataclass(frozen=True)
+class DocsSettings:
+    style: str = _setting(
+        "auto",
+        "Docstring style for new docstrings. `auto`: the style the file's docstrings already "
+        "use, else the project's, else `google`. Existing docstrings are always updated in "
+        "their own style.",
+        choices=DOC_STYLES,
+        scope="resource",
+    )
+    missing: str = _setting(
+        "public",
+        "Which definitions get a *missing docstring* diagnostic: `public` (modules, classes, "
+        "functions and methods not named with a leading underscore, magic methods included), "
+        "`all`, or `none`.",
+        choices=("public", "all", "none"),
+        scope="resource",
+    )
+    severity: str = _setting(
+        "information",
+        "Severity of docstring diagnostics (`devfocus-docs`).",
+        choices=SEVERITIES,
+        scope="resource",
+    )
+    line_length: float = _setting(
+        0.0,
+        "Line length for wrapping generated docstrings. 0: the project's `line-length` from "
+        "pyproject.toml (ruff, then black), else 88.",
+        minimum=0,
+        maximum=400,
+        scope="resource",
+    )
+    infer_types: bool = _setting(
+        True,
+        "Infer the return type of functions without a return annotation (with jedi) for the "
+        "Returns section.",
+        scope="resource",
+    )
+
+
 @dataclass(frozen=True)
 class Settings:
     tracking: TrackingSettings = field(default_factory=TrackingSettings)
     sessions: SessionSettings = field(default_factory=SessionSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    docs: DocsSettings = field(default_factory=DocsSettings)
 
 
 @dataclass(frozen=True)
@@ -120,6 +172,7 @@ class SettingSpec:
     description: str
     minimum: float | None
     maximum: float | None
+    choices: tuple[str, ...] | None
     scope: str
 
 
@@ -192,6 +245,7 @@ def setting_specs() -> list[SettingSpec]:
                 description=meta["description"],
                 minimum=meta["minimum"],
                 maximum=meta["maximum"],
+                choices=meta["choices"],
                 scope=meta["scope"],
             )
         )
@@ -300,6 +354,8 @@ def load_settings(raw: Any) -> tuple[Settings, list[SettingProblem]]:
         else:
             if spec.type is float and not _within(value, spec):
                 problem = _bounds(spec)
+            elif spec.choices is not None and value not in spec.choices:
+                problem = "one of " + ", ".join(spec.choices)
         if problem is not None:
             problems.append(
                 SettingProblem(

@@ -21,12 +21,26 @@ IDLE_KEY = "devfocus.sessions.idleTimeoutMinutes"
 DEEP_KEY = "devfocus.sessions.deepWorkMinutes"
 EXCLUDE_KEY = "devfocus.tracking.exclude"
 URL_KEY = "devfocus.database.url"
+DOC_KEYS = [
+    "devfocus.docs.style",
+    "devfocus.docs.missing",
+    "devfocus.docs.severity",
+    "devfocus.docs.lineLength",
+    "devfocus.docs.inferTypes",
+]
 
 # Every setting set to a valid value that is not its default.
 VALID: dict[str, Any] = {
     "sessions": {"idleTimeoutMinutes": 10, "deepWorkMinutes": 40},
     "tracking": {"exclude": ["*.log"]},
     "database": {"url": "sqlite:///elsewhere.db"},
+    "docs": {
+        "style": "numpy",
+        "missing": "all",
+        "severity": "warning",
+        "lineLength": 100,
+        "inferTypes": False,
+    },
 }
 
 
@@ -36,15 +50,27 @@ def values(settings: Settings) -> dict[str, Any]:
         DEEP_KEY: settings.sessions.deep_work_minutes,
         EXCLUDE_KEY: settings.tracking.exclude,
         URL_KEY: settings.database.url,
+        DOC_KEYS[0]: settings.docs.style,
+        DOC_KEYS[1]: settings.docs.missing,
+        DOC_KEYS[2]: settings.docs.severity,
+        DOC_KEYS[3]: settings.docs.line_length,
+        DOC_KEYS[4]: settings.docs.infer_types,
     }
 
 
-DEFAULTS = {IDLE_KEY: 15.0, DEEP_KEY: 25.0, EXCLUDE_KEY: DEFAULT_EXCLUDES, URL_KEY: ""}
+DEFAULTS = {
+    IDLE_KEY: 15.0,
+    DEEP_KEY: 25.0,
+    EXCLUDE_KEY: DEFAULT_EXCLUDES,
+    URL_KEY: "",
+    **dict(zip(DOC_KEYS, ["auto", "public", "information", 0.0, True], strict=True)),
+}
 VALID_VALUES = {
     IDLE_KEY: 10.0,
     DEEP_KEY: 40.0,
     EXCLUDE_KEY: ("*.log",),
     URL_KEY: "sqlite:///elsewhere.db",
+    **dict(zip(DOC_KEYS, ["numpy", "all", "warning", 100.0, False], strict=True)),
 }
 
 
@@ -233,7 +259,7 @@ def test_several_bad_values_are_one_problem_each() -> None:
 
 def test_setting_specs_list_every_leaf_with_key_default_and_description() -> None:
     specs = setting_specs()
-    assert [s.key for s in specs] == [EXCLUDE_KEY, IDLE_KEY, DEEP_KEY, URL_KEY]
+    assert [s.key for s in specs] == [EXCLUDE_KEY, IDLE_KEY, DEEP_KEY, URL_KEY, *DOC_KEYS]
     assert {s.key: s.default for s in specs} == DEFAULTS
     assert all(s.description.strip() for s in specs)
 
@@ -291,3 +317,11 @@ def test_a_database_setting_is_used_without_surrounding_spaces(
     monkeypatch.setenv("DEVFOCUS_DATA_DIR", str(tmp_path))
     settings, _ = load_settings({"database": {"url": " postgresql+psycopg://dev@db/devfocus "}})
     assert database_url(settings) == "postgresql+psycopg://dev@db/devfocus"
+
+
+def test_a_value_outside_the_choices_is_refused_by_name() -> None:
+    settings, problems = load_settings({"docs": {"style": "googel", "severity": "warning"}})
+    assert settings.docs.style == "auto"
+    assert settings.docs.severity == "warning"
+    assert [p.key for p in problems] == ["devfocus.docs.style"]
+    assert "one of auto, google, numpy, sphinx, epytext, pep257" in problems[0].message

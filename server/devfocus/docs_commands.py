@@ -1,0 +1,218 @@
+"""``devfocus docs check`` and ``devfocus docs fix``: the editor's docstring checks and fixes for
+CI and pre-commit."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from devfocus.app.docs import DocsConfig, check_source, fix_source, iter_python_files, read_source
+from devfocus.config import DOC_STYLES, DocsSettings
+
+
+def add_parser(sub: Any) -> None:
+    docs = sub.add_parser("docs", help="check or fix Python docstrings")
+    actions = docs.add_subparsers(dest="docs_command", metavar="ACTION", required=True)
+
+    check = actions.add_parser(
+        "check", help="report missing and stale docstrings (exit 1 on findings)"
+    )
+    check.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
+    check.add_argument("--format", choices=["text", "json"], default="text")
+    _add_common(check)
+
+    fix = actions.add_parser("fix", help="write missing docstrings and update stale ones")
+    fix.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
+    fix.add_argument(
+        "--diff", action="store_true", help="print a unified diff instead of writing files"
+    )
+    _add_common(fix)
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    defaults = DocsSettings()
+    parser.add_argument(
+        "--style",
+        choices=DOC_STYLES,
+        default=defaults.style,
+        help="style of new docstrings (default: auto — the file's, else the project's, else "
+        "google)",
+    )
+    parser.add_argument(
+        "--missing",
+        choices=["public", "all", "none"],
+        default=defaults.missing,
+        help="which definitions must have a docstring (default: public)",
+    )
+    parser.add_argument(
+        "--line-length",
+        type=int,
+        default=0,
+        metavar="N",
+        help="wrap generated text at N columns (default: the project's line-length, else 88)",
+    )
+    parser.add_argument(
+        "--no-infer", action="store_true", help="do not infer return types with jedi"
+    )
+
+
+def _config(args: argparse.Namespace) -> DocsConfig:
+    return DocsConfig(
+        DocsSettings(
+            style=args.style,
+            missing=args.missing,
+            line_length=float(max(args.line_length, 0)),
+            infer_types=not args.no_infer,
+        )
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        if args.docs_command == "check":
+            return check(args)
+        return fix(args)
+    except BrokenPipeError:
+        return 0
+
+
+def _files(args: argparse.Namespace) -> list[Path]:
+    files = list(iter_python_files(args.paths))
+    missing = [str(p) for p in files if not p.exists()]
+    for path in missing:
+        print(f"devfocus: {path}: no such file or directory", file=sys.stderr)
+    return [p for p in files if p.exists()]
+
+
+def check(args: argparse.Namespace) -> int:
+    config = _config(args)
+    rows: list[dict[str, Any]] = []
+    problems = 0
+    for path in _files(args):
+        try:
+            source, _ = read_source(path)
+        except (OSError, ValueError) as exc:
+            print(f"devfocus: {path}: skipped: {exc}", file=sys.stderr)
+            problems += 1
+            continue
+        facts, findings = check_source(config, source, str(path))
+        if facts.syntax_error is not None:
+            error = facts.syntax_error
+            rows.append(
+                _row(
+                    path,
+                    (error.lineno or 1) - 1,
+                    max((error.offset or 1) - 1, 0),
+                    "DF000",
+                    f"cannot parse: {error.msg}",
+                    "",
+                )
+            )
+            continue
+        for finding in findings:
+            start = finding.span.start
+            rows.append(
+                _row(
+                    path,
+                    start.line,
+                    start.character,
+                    finding.code,
+                    finding.message,
+                    finding.qualname,
+                    finding.span.end.line,
+                    finding.span.end.character,
+                )
+            )
+    if args.format == "json":
+        json.dump(rows, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        out = sys.stdout
+        for row in rows:
+            out.write(
+                f"{row['path']}:{row['line']}:{row['column']}: {row['code']} {row['message']}\n"
+            )
+        if rows:
+            print(f"{len(rows)} finding(s).", file=sys.stderr)
+    return 1 if rows or problems else 0
+
+
+def _row(
+    path: Path,
+    line: int,
+    column: int,
+    code: str,
+    message: str,
+    definition: str,
+    end_line: int | None = None,
+    end_column: int | None = None,
+) -> dict[str, Any]:
+    return {
+        "path": str(path),
+        "line": line + 1,
+        "column": column + 1,
+        "endLine": (end_line if end_line is not None else line) + 1,
+        "endColumn": (end_column if end_column is not None else column) + 1,
+        "code": code,
+        "message": message,
+        "definition": definition,
+    }
+
+
+def fix(args: argparse.Namespace) -> int:
+    config = _config(args)
+    changed_files = written = refused = 0
+    for path in _files(args):
+        try:
+            source, encoding = read_source(path)
+        except (OSError, ValueError) as exc:
+            print(f"devfocus: {path}: skipped: {exc}", file=sys.stderr)
+            continue
+        result = fix_source(config, source, str(path))
+        for qualname, reason in result.refused:
+            refused += 1
+            where = f" `{qualname}`" if qualname else ""
+            print(f"devfocus: {path}:{where} not fixed: {reason}", file=sys.stderr)
+        if result.source == source:
+            continue
+        changed_files += 1
+        written += len(result.edits)
+        if args.diff:
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    source.splitlines(keepends=True),
+                    result.source.splitlines(keepends=True),
+                    fromfile=f"a/{path}",
+                    tofile=f"b/{path}",
+                )
+            )
+        else:
+            _write(path, result.source, encoding)
+    verb = "would change" if args.diff else "changed"
+    print(
+        f"{written} docstring(s) {verb} in {changed_files} file(s)"
+        + (f"; {refused} left alone (see above)" if refused else "")
+        + ".",
+        file=sys.stderr,
+    )
+    return 1 if args.diff and changed_files else 0
+
+
+def _write(path: Path, text: str, encoding: str) -> None:
+    """Write in the file's own encoding, atomically, keeping its permissions."""
+    mode = path.stat().st_mode
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode(encoding))
+        os.chmod(tmp, mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
