@@ -117,7 +117,7 @@ def _insert_module_docstring(facts: ModuleFacts, module: Definition, text: str) 
     else:
         at = first_line
         edit = TextEdit(Span(Position(at, 0), Position(at, 0)), text + newline + newline)
-    _verify_region(facts, module, edit, 0, max(at - 1, 0), placeholder=first_line >= 0)
+    _verify_region(facts, module, edit, 0, at - 1, placeholder=first_line >= 0)
     return edit
 
 
@@ -274,7 +274,7 @@ def _verify_region(
     placeholder: bool = False,
 ) -> None:
     """Check the edit on the lines ``first..last`` that contain it (parsed on their own)."""
-    region = facts.lines[first : last + 1]
+    region = facts.lines[first : last + 1]  # empty when the edit is at the very start
     if region and not region[-1].endswith(("\n", "\r")):
         region = [*region[:-1], region[-1] + facts.newline]
     local = TextEdit(

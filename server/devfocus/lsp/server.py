@@ -71,6 +71,7 @@ class DevFocusServer(LanguageServer):
             pass
         finally:
             self.tracking.close()
+            self.features.docs.close()
             self.shutdown()
 
     async def _serve_io(self, stdin: BinaryIO, stdout: BinaryIO) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from lsprotocol import types
 
@@ -20,10 +20,26 @@ WINDOW_STATE = "devfocus/windowState"
 ACTIVE_EDITOR = "devfocus/activeEditor"
 
 
+class DocumentObserver(Protocol):
+    """Features that follow open documents (beyond tracking them)."""
+
+    def opened(self, uri: str, language_id: str) -> None: ...
+
+    def changed(self, uri: str) -> None: ...
+
+    def closed(self, uri: str) -> None: ...
+
+
 class ActivityFeature:
-    def __init__(self, server: DevFocusServer, status: StatusFeature) -> None:
+    def __init__(
+        self,
+        server: DevFocusServer,
+        status: StatusFeature,
+        documents: list[DocumentObserver] | None = None,
+    ) -> None:
         self.tracker = server.tracking.tracker
         self.status = status
+        self.documents = documents or []
         self.clock = time.time
         self._malformed_logged: set[str] = set()
         server.feature(types.TEXT_DOCUMENT_DID_OPEN)(handler(self.did_open))
@@ -38,6 +54,8 @@ class ActivityFeature:
         doc = params.text_document
         self.tracker.opened(doc.uri, doc.language_id, doc.text.count("\n"), self.clock())
         self.status.on_activity(doc.uri)
+        for observer in self.documents:
+            observer.opened(doc.uri, doc.language_id)
 
     def did_change(self, params: types.DidChangeTextDocumentParams) -> None:
         uri = params.text_document.uri
@@ -52,6 +70,8 @@ class ActivityFeature:
             self.clock(),
         )
         self.status.on_activity(uri)
+        for observer in self.documents:
+            observer.changed(uri)
 
     def did_save(self, params: types.DidSaveTextDocumentParams) -> None:
         self.tracker.saved(params.text_document.uri, self.clock())
@@ -59,6 +79,8 @@ class ActivityFeature:
 
     def did_close(self, params: types.DidCloseTextDocumentParams) -> None:
         self.tracker.closed(params.text_document.uri, self.clock())
+        for observer in self.documents:
+            observer.closed(params.text_document.uri)
 
     # -- custom notifications from clients that know focus (the VS Code extension) -----------
     def window_state(self, params: Any) -> None:

@@ -4,6 +4,7 @@ workspace folders that make projects; plus start-up once the client is ready."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
@@ -21,9 +22,15 @@ log = logging.getLogger(__name__)
 
 
 class SettingsFeature:
-    def __init__(self, server: DevFocusServer, status: StatusFeature) -> None:
+    def __init__(
+        self,
+        server: DevFocusServer,
+        status: StatusFeature,
+        on_change: list[Callable[[], None]] | None = None,
+    ) -> None:
         self.server = server
         self.status = status
+        self.on_change = on_change or []
         self.roots: list[str] = []
         self._initial: Any = None  # initializationOptions: the base the editor's settings layer on
         self._problems: tuple[SettingProblem, ...] = ()
@@ -91,6 +98,8 @@ class SettingsFeature:
         if self.server.settings != before:
             await self.server.tracking.configure(self.server.settings, self.roots)
             self.status.poke()
+            for listener in self.on_change:
+                listener()
             log.info("settings applied")
 
     def _take(self, raw: Any, *, show: bool) -> None:

@@ -1,0 +1,80 @@
+"""One analysed version of one Python document: its definitions and findings, and which ones a
+cursor position can act on. Built in the background; looked up on every cursor move."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from devfocus.app.docs import DocsConfig, check_source
+from devfocus.docs.checks import Finding
+from devfocus.docs.facts import Definition, ModuleFacts
+
+
+@dataclass(frozen=True)
+class Target:
+    """A definition a docstring action applies to."""
+
+    definition: Definition
+    fix: str  # "generate" or "update"
+    findings: tuple[Finding, ...]
+
+
+@dataclass
+class DocumentIndex:
+    uri: str
+    version: int | None
+    path: str | None
+    facts: ModuleFacts
+    findings: list[Finding]
+    _targets: dict[str, Target] = field(default_factory=dict)
+    _starts: list[int] = field(default_factory=list)  # header start lines, sorted
+    _headers: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, qualname)
+
+    @classmethod
+    def build(
+        cls, uri: str, version: int | None, path: str | None, source: str, config: DocsConfig
+    ) -> DocumentIndex:
+        facts, findings = check_source(config, source, path)
+        index = cls(uri, version, path, facts, findings)
+        grouped: dict[str, list[Finding]] = {}
+        for finding in findings:
+            grouped.setdefault(finding.qualname, []).append(finding)
+        for definition in facts.definitions:
+            found = grouped.get(definition.qualname)
+            if not found:
+                continue
+            fix = "generate" if definition.docstring is None else "update"
+            index._targets[definition.qualname] = Target(definition, fix, tuple(found))
+            index._headers.append((*header_lines(definition), definition.qualname))
+        index._headers.sort()
+        index._starts = [start for start, _, _ in index._headers]
+        return index
+
+    def target(self, qualname: str) -> Target | None:
+        return self._targets.get(qualname)
+
+    @property
+    def targets(self) -> list[Target]:
+        return list(self._targets.values())
+
+    def targets_at(self, line: int) -> list[Target]:
+        """Definitions whose header (decorators to docstring) holds ``line``: innermost first."""
+        found: list[Target] = []
+        end = bisect.bisect_right(self._starts, line)
+        for start, last, qualname in reversed(self._headers[:end]):
+            if start <= line <= last:
+                found.append(self._targets[qualname])
+        return found
+
+
+def header_lines(definition: Definition) -> tuple[int, int]:
+    """First and last line of a definition's header: from its first decorator through the
+    docstring, or through the line before its body when it has none."""
+    if definition.docstring is not None:
+        return definition.start_line, definition.docstring.span.end.line
+    if definition.kind == "module":
+        return 0, max(definition.first_statement[0] - 1, 0)
+    body = definition.first_statement[0]
+    last = body - 1 if definition.body_indent is not None else body
+    return definition.start_line, max(last, definition.name_span.start.line)

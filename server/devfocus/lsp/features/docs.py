@@ -1,0 +1,541 @@
+"""Docstrings in the editor: diagnostics (``devfocus-docs``), quick fixes and a source action on a
+per-(uri, version) index built in the background, edits computed on ``codeAction/resolve``, and
+the ``devfocus.docs.generateFile`` / ``generateWorkspace`` commands."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
+from pygls.uris import from_fs_path, to_fs_path
+
+from devfocus.lsp.handlers import handler
+
+if TYPE_CHECKING:
+    from devfocus.app.docindex import DocumentIndex, Target
+    from devfocus.app.docs import DocsConfig
+    from devfocus.docs.checks import Finding
+    from devfocus.docs.edits import TextEdit
+    from devfocus.lsp.server import DevFocusServer
+
+log = logging.getLogger(__name__)
+
+SOURCE = "devfocus-docs"
+DEBOUNCE_SECONDS = 0.3
+GENERATE_KIND = "source.generateDocstrings.devfocus"
+GENERATE_FILE = "devfocus.docs.generateFile"
+GENERATE_WORKSPACE = "devfocus.docs.generateWorkspace"
+SEVERITY = {
+    "error": types.DiagnosticSeverity.Error,
+    "warning": types.DiagnosticSeverity.Warning,
+    "information": types.DiagnosticSeverity.Information,
+    "hint": types.DiagnosticSeverity.Hint,
+}
+WORKSPACE_BATCH = 50  # files per workspace/applyEdit
+
+
+def is_python(uri: str, language_id: str | None = None) -> bool:
+    return language_id == "python" or uri.endswith((".py", ".pyi"))
+
+
+class DocsFeature:
+    def __init__(self, server: DevFocusServer) -> None:
+        self.server = server
+        self.indexes: dict[str, DocumentIndex] = {}
+        self.languages: dict[str, str] = {}
+        self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._building: dict[str, asyncio.Future[DocumentIndex | None]] = {}
+        # One worker: analyses of one file never race, and the editor's work keeps a core.
+        self._executor: ThreadPoolExecutor | None = None
+        options = types.CodeActionOptions(
+            code_action_kinds=[types.CodeActionKind.QuickFix, GENERATE_KIND],
+            resolve_provider=True,
+        )
+        server.feature(types.TEXT_DOCUMENT_CODE_ACTION, options)(handler(self.code_action))
+        server.feature(types.CODE_ACTION_RESOLVE)(handler(self.resolve))
+        server.command(GENERATE_FILE)(handler(self.generate_file))
+        server.command(GENERATE_WORKSPACE)(handler(self.generate_workspace))
+
+    # -- documents ---------------------------------------------------------------------------
+    def opened(self, uri: str, language_id: str) -> None:
+        if not is_python(uri, language_id):
+            return
+        self.languages[uri] = language_id
+        self._schedule(uri, delay=0.0)
+
+    def changed(self, uri: str) -> None:
+        if uri in self.languages:
+            self._schedule(uri, delay=DEBOUNCE_SECONDS)
+
+    def closed(self, uri: str) -> None:
+        if self.languages.pop(uri, None) is None:
+            return
+        timer = self._timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()
+        self.indexes.pop(uri, None)
+        self.server.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+        )
+
+    def settings_changed(self) -> None:
+        for uri in self.languages:
+            self._schedule(uri, delay=0.0)
+
+    def _schedule(self, uri: str, delay: float) -> None:
+        timer = self._timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()
+        loop = asyncio.get_running_loop()
+        self._timers[uri] = loop.call_later(delay, self._start_build, uri)
+
+    def _start_build(self, uri: str) -> asyncio.Future[DocumentIndex | None] | None:
+        self._timers.pop(uri, None)
+        document = self._document(uri)
+        if document is None:
+            return None
+        version = document.version
+        running = self._building.get(uri)
+        if running is not None and getattr(running, "version", None) == version:
+            return running
+        source, path = document.source, _path(uri)
+        config = self._config()
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(
+            self._pool(), _build_index, uri, version, path, source, config
+        )
+        future.version = version  # type: ignore[attr-defined]
+        self._building[uri] = future
+        future.add_done_callback(lambda f: self._built(uri, f))
+        return future
+
+    def _built(self, uri: str, future: asyncio.Future[DocumentIndex | None]) -> None:
+        if self._building.get(uri) is future:
+            del self._building[uri]
+        if future.cancelled() or uri not in self.languages:
+            return
+        error = future.exception()
+        if error is not None:
+            log.error("could not analyse %s for docstrings", uri, exc_info=error)
+            return
+        index = future.result()
+        document = self._document(uri)
+        if index is None or document is None or document.version != index.version:
+            return  # a newer version is on its way
+        self.indexes[uri] = index
+        self._publish(index)
+
+    def _publish(self, index: DocumentIndex) -> None:
+        severity = SEVERITY.get(self.server.settings.docs.severity)
+        diagnostics = [self._diagnostic(index, f, severity) for f in index.findings]
+        self.server.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(
+                uri=index.uri, version=index.version, diagnostics=diagnostics
+            )
+        )
+
+    def _diagnostic(
+        self, index: DocumentIndex, finding: Finding, severity: types.DiagnosticSeverity | None
+    ) -> types.Diagnostic:
+        return types.Diagnostic(
+            range=self._range(index.facts.lines, finding.span),
+            message=finding.message,
+            severity=severity,
+            code=finding.code,
+            source=SOURCE,
+            data={"qualname": finding.qualname, "fix": finding.fix},
+        )
+
+    def _range(self, lines: list[str], span: Any) -> types.Range:
+        codec = self.server.workspace.position_codec
+        return codec.range_to_client_units(
+            lines,
+            types.Range(
+                start=types.Position(span.start.line, span.start.character),
+                end=types.Position(span.end.line, span.end.character),
+            ),
+        )
+
+    async def index_of(self, uri: str) -> DocumentIndex | None:
+        """The index of the document's current version, built now if edits have not settled."""
+        document = self._document(uri)
+        if document is None or uri not in self.languages:
+            return None
+        index = self.indexes.get(uri)
+        if index is not None and index.version == document.version:
+            return index
+        timer = self._timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()
+        future = self._start_build(uri)
+        if future is None:
+            return None
+        index = await asyncio.shield(future)
+        return index if index is not None and index.version == document.version else None
+
+    # -- code actions ------------------------------------------------------------------------
+    async def code_action(self, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+        uri = params.text_document.uri
+        if uri not in self.languages:
+            return None
+        only = params.context.only
+        want_fixes = not only or any(
+            types.CodeActionKind.QuickFix.value.startswith(k) or k.startswith("quickfix")
+            for k in only
+        )
+        want_source = not only or any(GENERATE_KIND.startswith(k) for k in only)
+        if not (want_fixes or want_source):
+            return None
+        index = await self.index_of(uri)
+        if index is None:
+            return None
+        actions: list[types.CodeAction] = []
+        if want_fixes:
+            targets = self._targets_for(index, params)
+            actions += [self._quick_fix(index, t, params.context.diagnostics) for t in targets]
+        if want_source and index.targets:
+            actions.append(self._source_action(index))
+        if not self._resolve_supported():
+            await self._fill_edits(index, actions)
+        return actions
+
+    def _targets_for(self, index: DocumentIndex, params: types.CodeActionParams) -> list[Target]:
+        targets: dict[str, Target] = {}
+        for diagnostic in params.context.diagnostics:
+            data = diagnostic.data
+            if diagnostic.source != SOURCE or not isinstance(data, Mapping):
+                continue
+            target = index.target(str(data.get("qualname")))
+            if target is not None:
+                targets[target.definition.qualname] = target
+        lines = index.facts.lines
+        codec = self.server.workspace.position_codec
+        start = codec.position_from_client_units(lines, params.range.start)
+        for target in index.targets_at(start.line):
+            targets.setdefault(target.definition.qualname, target)
+        return list(targets.values())
+
+    def _quick_fix(
+        self, index: DocumentIndex, target: Target, diagnostics: list[types.Diagnostic]
+    ) -> types.CodeAction:
+        definition = target.definition
+        name = f"`{definition.name}`" if definition.kind != "module" else "the module"
+        verb = "Generate docstring for" if target.fix == "generate" else "Update docstring of"
+        codes = {f.code for f in target.findings}
+        related = [
+            d
+            for d in diagnostics
+            if d.source == SOURCE
+            and d.code in codes
+            and isinstance(d.data, Mapping)
+            and d.data.get("qualname") == definition.qualname
+        ]
+        return types.CodeAction(
+            title=f"{verb} {name}",
+            kind=types.CodeActionKind.QuickFix,
+            diagnostics=related or None,
+            is_preferred=True if related else None,
+            data={"uri": index.uri, "version": index.version, "qualname": definition.qualname},
+        )
+
+    def _source_action(self, index: DocumentIndex) -> types.CodeAction:
+        return types.CodeAction(
+            title="Generate missing docstrings in file",
+            kind=GENERATE_KIND,
+            data={"uri": index.uri, "version": index.version, "file": True},
+        )
+
+    async def resolve(self, action: types.CodeAction) -> types.CodeAction:
+        data = action.data
+        if not isinstance(data, Mapping) or not isinstance(data.get("uri"), str):
+            raise JsonRpcInvalidParams("codeAction/resolve: this action is not from DevFocus")
+        uri = data["uri"]
+        index = await self.index_of(uri)
+        if index is None:
+            raise JsonRpcInvalidParams(f"codeAction/resolve: {uri} is not an open Python file")
+        qualnames = None if data.get("file") else {str(data.get("qualname"))}
+        edits, refused = await self._edits(index, qualnames)
+        if not edits and refused:
+            raise JsonRpcInternalError(f"DevFocus made no edit: {refused[0]}")
+        action.edit = self._workspace_edit({uri: (index, edits)})
+        return action
+
+    async def _fill_edits(self, index: DocumentIndex, actions: list[types.CodeAction]) -> None:
+        """For clients without codeAction/resolve: every action carries its edit."""
+        for action in actions:
+            resolved = await self.resolve(action)
+            action.edit = resolved.edit
+
+    async def _edits(
+        self, index: DocumentIndex, qualnames: set[str] | None
+    ) -> tuple[list[TextEdit], list[str]]:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._pool(), _edits_for, index, self._config(), qualnames
+        )
+
+    # -- commands ------------------------------------------------------------------------------
+    async def generate_file(self, *args: Any) -> dict[str, Any]:
+        uri = _uri_argument(args)
+        if uri is None:
+            raise JsonRpcInvalidParams(f"{GENERATE_FILE}: expected {{uri}} of a Python file")
+        async with self._progress("Generating docstrings") as progress:
+            progress.report(Path(_path(uri) or uri).name, 0)
+            files = await self._fix_files([uri], progress)
+        return await self._apply(files, progress.cancelled)
+
+    async def generate_workspace(self, *args: Any) -> dict[str, Any]:
+        roots = self.server.features.settings.roots
+        async with self._progress("Generating docstrings in the workspace") as progress:
+            loop = asyncio.get_running_loop()
+            paths = await loop.run_in_executor(self._pool(), _python_files, roots)
+            uris = [from_fs_path(str(p)) or "" for p in paths]
+            files = await self._fix_files([u for u in uris if u], progress)
+        return await self._apply(files, progress.cancelled)
+
+    async def _fix_files(self, uris: list[str], progress: _Progress) -> list[_FileFix]:
+        loop = asyncio.get_running_loop()
+        config = self._config()
+        fixes: list[_FileFix] = []
+        for done, uri in enumerate(uris):
+            if progress.cancelled:
+                break
+            document = self._document(uri)
+            source = document.source if document is not None else None
+            version = document.version if document is not None else None
+            fix = await loop.run_in_executor(self._pool(), _fix_file, uri, source, version, config)
+            if fix is not None:
+                fixes.append(fix)
+            progress.report(Path(_path(uri) or uri).name, (done + 1) * 100 // max(len(uris), 1))
+        return fixes
+
+    async def _apply(self, fixes: list[_FileFix], cancelled: bool) -> dict[str, Any]:
+        applied = 0
+        failures: list[str] = []
+        for start in range(0, len(fixes), WORKSPACE_BATCH):
+            batch = [f for f in fixes[start : start + WORKSPACE_BATCH] if f.edits]
+            if not batch:
+                continue
+            edit = self._workspace_edit({f.uri: (f, f.edits) for f in batch})
+            result = await self.server.workspace_apply_edit_async(
+                types.ApplyWorkspaceEditParams(edit=edit, label="Generate docstrings")
+            )
+            if result.applied:
+                applied += sum(len(f.edits) for f in batch)
+            else:
+                failures.append(result.failure_reason or "the editor did not apply the edit")
+        refused = [reason for f in fixes for reason in f.refused]
+        for reason in refused[:20]:
+            log.info("docstring not written: %s", reason)
+        return {
+            "applied": applied,
+            "files": sum(1 for f in fixes if f.edits),
+            "refused": refused,
+            "cancelled": cancelled,
+            "failures": failures,
+        }
+
+    def _progress(self, title: str) -> _Progress:
+        supported = bool(
+            getattr(
+                getattr(self.server.client_capabilities, "window", None),
+                "work_done_progress",
+                False,
+            )
+        )
+        return _Progress(self.server, title, supported)
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _workspace_edit(
+        self, files: Mapping[str, tuple[Any, list[TextEdit]]]
+    ) -> types.WorkspaceEdit:
+        changes: dict[str, list[types.TextEdit]] = {}
+        versions: dict[str, int | None] = {}
+        for uri, (owner, edits) in files.items():
+            lines = owner.facts.lines if hasattr(owner, "facts") else owner.lines
+            changes[uri] = [
+                types.TextEdit(range=self._range(lines, e.span), new_text=e.new_text) for e in edits
+            ]
+            versions[uri] = owner.version
+        if self._capability("workspace.workspace_edit.document_changes"):
+            return types.WorkspaceEdit(
+                document_changes=[
+                    types.TextDocumentEdit(
+                        text_document=types.OptionalVersionedTextDocumentIdentifier(
+                            uri=uri, version=versions[uri]
+                        ),
+                        edits=list(edits),
+                    )
+                    for uri, edits in changes.items()
+                ]
+            )
+        return types.WorkspaceEdit(changes=changes)
+
+    def _resolve_supported(self) -> bool:
+        properties = self._capability("text_document.code_action.resolve_support.properties")
+        return bool(properties) and "edit" in properties
+
+    def _capability(self, dotted: str) -> Any:
+        node: Any = self.server.client_capabilities
+        for part in dotted.split("."):
+            node = getattr(node, part, None)
+            if node is None:
+                return None
+        return node
+
+    def _document(self, uri: str) -> Any:
+        if not self.server.protocol.is_open(uri) or uri in self.server.protocol.ignored:
+            return None
+        return self.server.workspace.get_text_document(uri)
+
+    def _config(self) -> DocsConfig:
+        from devfocus.app.docs import DocsConfig
+
+        return DocsConfig(self.server.settings.docs)
+
+    def _pool(self) -> ThreadPoolExecutor:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(1, thread_name_prefix="devfocus-docs")
+            self._executor.submit(_warm_up)
+        return self._executor
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+class _FileFix:
+    def __init__(
+        self,
+        uri: str,
+        version: int | None,
+        lines: list[str],
+        edits: list[TextEdit],
+        refused: list[str],
+    ) -> None:
+        self.uri = uri
+        self.version = version
+        self.lines = lines
+        self.edits = edits
+        self.refused = refused
+
+
+class _Progress:
+    """Server-initiated work-done progress (when the client supports it), cancellable."""
+
+    def __init__(self, server: DevFocusServer, title: str, supported: bool) -> None:
+        self.server = server
+        self.title = title
+        self.supported = supported
+        self.token = f"devfocus-docs-{uuid.uuid4().hex}"
+        self._future: Any = None
+
+    @property
+    def cancelled(self) -> bool:
+        return bool(self._future is not None and self._future.cancelled())
+
+    async def __aenter__(self) -> _Progress:
+        if self.supported:
+            try:
+                await self.server.work_done_progress.create_async(self.token)
+            except Exception as exc:
+                log.info("the editor refused a progress bar: %s", exc)
+                self.supported = False
+                return self
+            self.server.work_done_progress.begin(
+                self.token,
+                types.WorkDoneProgressBegin(title=self.title, cancellable=True, percentage=0),
+            )
+            self._future = self.server.work_done_progress.tokens.get(self.token)
+        return self
+
+    def report(self, message: str, percentage: int) -> None:
+        if self.supported:
+            self.server.work_done_progress.report(
+                self.token, types.WorkDoneProgressReport(message=message, percentage=percentage)
+            )
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self.supported:
+            message = "Cancelled" if self.cancelled else "Done"
+            self.server.work_done_progress.end(
+                self.token, types.WorkDoneProgressEnd(message=message)
+            )
+            self.server.work_done_progress.tokens.pop(self.token, None)
+
+
+def _path(uri: str) -> str | None:
+    return to_fs_path(uri) if uri.startswith("file:") else None
+
+
+def _uri_argument(args: tuple[Any, ...]) -> str | None:
+    if not args:
+        return None
+    first = args[0]
+    if hasattr(first, "_asdict"):
+        first = first._asdict()
+    if isinstance(first, Mapping):
+        first = first.get("uri")
+    if isinstance(first, str) and first:
+        return first if ":" in first.split("/", 1)[0] else from_fs_path(first)
+    return None
+
+
+# -- work done on the docs thread ------------------------------------------------------------
+def _warm_up() -> None:
+    """Import libcst before the first edit is asked for (it takes a few hundred ms)."""
+    import libcst  # noqa: F401
+
+
+def _build_index(
+    uri: str, version: int | None, path: str | None, source: str, config: DocsConfig
+) -> DocumentIndex:
+    from devfocus.app.docindex import DocumentIndex
+
+    return DocumentIndex.build(uri, version, path, source, config)
+
+
+def _edits_for(
+    index: DocumentIndex, config: DocsConfig, qualnames: set[str] | None
+) -> tuple[list[TextEdit], list[str]]:
+    from devfocus.docs.edits import module_edits
+
+    facts: Any = index.facts
+    wanted = {t.definition.qualname for t in index.targets}
+    if qualnames is not None:
+        wanted &= qualnames
+    options = config.options(facts, index.path)
+    edits, refused = module_edits(facts, options, wanted)
+    return edits, [f"{d.qualname or 'module'}: {why}" for d, why in refused]
+
+
+def _fix_file(
+    uri: str, source: str | None, version: int | None, config: DocsConfig
+) -> _FileFix | None:
+    from devfocus.app.docs import fix_source, read_source
+    from devfocus.docs.facts import split_lines
+
+    path = _path(uri)
+    if source is None:
+        if path is None:
+            return None
+        try:
+            source, _ = read_source(Path(path))
+        except (OSError, ValueError) as exc:
+            return _FileFix(uri, None, [], [], [f"{path}: {exc}"])
+    result = fix_source(config, source, path)
+    refused = [f"{path or uri}: {q or 'module'}: {why}" for q, why in result.refused]
+    return _FileFix(uri, version, split_lines(source), result.edits, refused)
+
+
+def _python_files(roots: list[str]) -> list[Path]:
+    from devfocus.app.docs import iter_python_files
+
+    return list(iter_python_files(roots))
