@@ -12,14 +12,13 @@ a :class:`SettingProblem` naming the key, and the default is used instead.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import cattrs
 
 SECTION = "devfocus"
 DATA_DIR_ENV = "DEVFOCUS_DATA_DIR"
@@ -181,8 +180,12 @@ def camel_case(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-def _strict_converter() -> cattrs.Converter:
-    """cattrs, but refusing the coercions JSON settings should not get ("15" is not 15)."""
+@functools.cache
+def _strict_converter() -> Any:
+    """cattrs, but refusing the coercions JSON settings should not get ("15" is not 15).
+    Built on first use: command-line tools that take no editor settings never import it."""
+    import cattrs
+
     converter = cattrs.Converter()
 
     def number(value: Any, _: type) -> float:
@@ -212,7 +215,12 @@ def _strict_converter() -> cattrs.Converter:
     return converter
 
 
-_CONVERTER = _strict_converter()
+
+
+def _validation_error() -> type[Exception]:
+    import cattrs
+
+    return cattrs.BaseValidationError
 
 
 def _field_types(cls: type) -> list[tuple[dataclasses.Field[Any], Any]]:
@@ -348,8 +356,8 @@ def load_settings(raw: Any) -> tuple[Settings, list[SettingProblem]]:
             continue
         problem = None
         try:
-            value = _CONVERTER.structure(node, spec.type)
-        except (TypeError, ValueError, cattrs.BaseValidationError) as exc:
+            value = _strict_converter().structure(node, spec.type)
+        except (TypeError, ValueError, _validation_error()) as exc:
             problem = _bounds(spec) if spec.type is float else str(exc).removeprefix("expected ")
         else:
             if spec.type is float and not _within(value, spec):

@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "server" / "devfocus"
-PURE = ["activity", "insights", "git", "timeutil.py"]
+PURE = ["activity", "insights", "git", "docs", "timeutil.py"]
 FORBIDDEN = ("pygls", "lsprotocol", "sqlalchemy")
 
 
@@ -37,11 +37,12 @@ def test_the_core_imports_neither_pygls_nor_sqlalchemy(part: str) -> None:
 
 
 def test_starting_the_server_does_not_import_the_store() -> None:
-    """SQLAlchemy and the store load after `initialize` is answered, on the store thread."""
+    """SQLAlchemy and the store load after `initialize` is answered, on the store thread; libcst
+    and jedi when the first Python document needs them."""
     code = (
         "import sys; import devfocus.lsp.server as s; s.DevFocusServer();"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('sqlalchemy', 'pathspec', 'platformdirs', 'tqdm', 'zoneinfo')"
+        "('sqlalchemy', 'pathspec', 'platformdirs', 'tqdm', 'zoneinfo', 'libcst', 'jedi')"
         " or m.startswith('devfocus.store')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -55,3 +56,14 @@ def test_package_json_and_readme_match_the_settings() -> None:
         text=True,
     )
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_checking_docstrings_imports_neither_libcst_nor_jedi() -> None:
+    """`devfocus docs check` parses with ast only: libcst and jedi are for edits."""
+    code = (
+        "import sys; from devfocus.app.docs import DocsConfig, check_source;"
+        "check_source(DocsConfig(), 'def f(x):\\n    return x\\n', 'f.py');"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('libcst', 'jedi', 'cattrs')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

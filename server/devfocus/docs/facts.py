@@ -8,6 +8,7 @@ unit every other part of this package works in; ast's UTF-8 byte columns are con
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -65,6 +66,14 @@ class DocstringSite:
 
 
 @dataclass
+class BodyFacts:
+    returns_value: bool = False
+    yields: bool = False
+    raises: list[str] = field(default_factory=list)
+    attributes: list[Attribute] = field(default_factory=list)  # classes
+
+
+@dataclass
 class Definition:
     kind: DefinitionKind
     name: str
@@ -79,16 +88,41 @@ class Definition:
     docstring: DocstringSite | None
     params: list[Param] = field(default_factory=list)
     returns: str | None = None  # return annotation as written
-    returns_value: bool = False  # a ``return <value>`` in its own body
-    yields: bool = False
-    raises: list[str] = field(default_factory=list)
-    attributes: list[Attribute] = field(default_factory=list)  # classes
     decorators: tuple[str, ...] = ()
     is_async: bool = False
     is_method: bool = False
     in_function: bool = False  # nested in a function: never public API
     parent: str | None = None  # qualname of the enclosing class, for methods
     skipped: bool = False  # overload stubs: never documented
+    # What the body says (returns, yields, raises; a class's attributes) is read on first use:
+    # checking a project needs it only for the few definitions with full docstrings.
+    read_body: Callable[[], BodyFacts] | None = field(default=None, repr=False, compare=False)
+    _body: BodyFacts | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def body(self) -> BodyFacts:
+        if self._body is None:
+            self._body = self.read_body() if self.read_body is not None else BodyFacts()
+            self.read_body = None  # drops the syntax tree
+        return self._body
+
+    @property
+    def returns_value(self) -> bool:
+        """A ``return <value>`` in its own body (not in nested functions)."""
+        return self.body.returns_value
+
+    @property
+    def yields(self) -> bool:
+        return self.body.yields
+
+    @property
+    def raises(self) -> list[str]:
+        """Exceptions raised explicitly in its own body, in order, without repeats."""
+        return self.body.raises
+
+    @property
+    def attributes(self) -> list[Attribute]:
+        return self.body.attributes
 
     @property
     def is_property(self) -> bool:
@@ -341,12 +375,7 @@ class _Collector:
         definition.skipped = any(_last(d) in OVERLOAD for d in definition.decorators)
         definition.params = self._params(node.args, definition)
         definition.returns = self.text.segment(node.returns) if node.returns else None
-        scan = _BodyScan()
-        for statement in node.body:
-            scan.visit(statement)
-        definition.returns_value = scan.returns_value
-        definition.yields = scan.yields
-        definition.raises = scan.raises
+        definition.read_body = lambda: _scan_body(node)
         self.definitions.append(definition)
         self.visit_body(
             node.body, f"{qualname}.<locals>.", in_class=None, in_function=True, public=False
@@ -390,7 +419,7 @@ class _Collector:
         is_public = public and not in_function and _public_name(node.name)
         definition = self._common(node, "class", qualname, is_public)
         definition.in_function = in_function
-        definition.attributes = self._attributes(node)
+        definition.read_body = lambda: BodyFacts(attributes=self._attributes(node))
         self.definitions.append(definition)
         self.visit_body(
             node.body, f"{qualname}.", in_class=qualname, in_function=in_function, public=is_public
@@ -449,6 +478,13 @@ def _child_bodies(node: ast.stmt) -> list[list[ast.stmt]]:
     for case in getattr(node, "cases", ()) or ():
         bodies.append(case.body)
     return bodies
+
+
+def _scan_body(node: ast.FunctionDef | ast.AsyncFunctionDef) -> BodyFacts:
+    scan = _BodyScan()
+    for statement in node.body:
+        scan.visit(statement)
+    return BodyFacts(scan.returns_value, scan.yields, scan.raises)
 
 
 class _BodyScan(ast.NodeVisitor):
