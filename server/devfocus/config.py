@@ -215,8 +215,6 @@ def _strict_converter() -> Any:
     return converter
 
 
-
-
 def _validation_error() -> type[Exception]:
     import cattrs
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from devfocus.app.docs import DocsConfig, check_source
 from devfocus.docs.checks import Finding
 from devfocus.docs.facts import Definition, ModuleFacts
+from devfocus.docs.infer import ReturnInference
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class DocumentIndex:
     path: str | None
     facts: ModuleFacts
     findings: list[Finding]
+    inference: ReturnInference | None = None  # jedi state for this version, made on demand
     _targets: dict[str, Target] = field(default_factory=dict)
     _starts: list[int] = field(default_factory=list)  # header start lines, sorted
     _headers: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, qualname)
@@ -37,6 +39,8 @@ class DocumentIndex:
     ) -> DocumentIndex:
         facts, findings = check_source(config, source, path)
         index = cls(uri, version, path, facts, findings)
+        if facts.syntax_error is None:
+            index.inference = ReturnInference(source, path)
         grouped: dict[str, list[Finding]] = {}
         for finding in findings:
             grouped.setdefault(finding.qualname, []).append(finding)
@@ -50,6 +54,16 @@ class DocumentIndex:
         index._headers.sort()
         index._starts = [start for start, _, _ in index._headers]
         return index
+
+    @property
+    def needs_inference(self) -> bool:
+        """Whether a fix here may want a return type only jedi can tell."""
+        return any(
+            t.definition.kind == "function"
+            and t.definition.returns is None
+            and t.definition.returns_value
+            for t in self._targets.values()
+        )
 
     def target(self, qualname: str) -> Target | None:
         return self._targets.get(qualname)

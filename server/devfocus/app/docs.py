@@ -157,13 +157,17 @@ class DocsConfig:
 
     settings: DocsSettings = field(default_factory=DocsSettings)
 
-    def options(self, facts: ModuleFacts, path: str | None, *, infer: bool = True) -> Options:
+    def options(
+        self, facts: ModuleFacts, path: str | None, inference: ReturnInference | None = None
+    ) -> Options:
+        """Options for one module; ``inference`` reuses a module's jedi state across calls."""
+        infer = None
+        if self.settings.infer_types:
+            infer = inference if inference is not None else ReturnInference(facts.source, path)
         return Options(
             style=STYLES[self.style_name(facts, path)],
             width=self.line_length(path),
-            infer_return=(
-                ReturnInference(facts.source, path) if infer and self.settings.infer_types else None
-            ),
+            infer_return=infer,
         )
 
     def style_name(self, facts: ModuleFacts, path: str | None) -> str:

@@ -42,13 +42,24 @@ class ReturnInference:
         self._cache[definition.qualname] = result
         return result
 
-    def _infer(self, definition: Definition) -> str | None:
+    def warm(self) -> None:
+        """Import jedi and parse the module ahead of the first question (in the background)."""
+        try:
+            self._jedi_script()
+        except Exception as exc:
+            log.debug("jedi could not read %s: %s", self.path, exc)
+
+    def _jedi_script(self) -> Any:
         if self._script is None:
             import jedi
 
             self._script = jedi.Script(self.source, path=self.path)
+        return self._script
+
+    def _infer(self, definition: Definition) -> str | None:
+        script = self._jedi_script()
         span = definition.name_span
-        names = self._script.infer(span.start.line + 1, span.start.character)
+        names = script.infer(span.start.line + 1, span.start.character)
         found: list[str] = []
         for name in names:
             if name.type != "function":

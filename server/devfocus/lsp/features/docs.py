@@ -130,7 +130,11 @@ class DocsFeature:
         if index is None or document is None or document.version != index.version:
             return  # a newer version is on its way
         self.indexes[uri] = index
+        if index.facts.syntax_error is not None:
+            return  # mid-edit: the last diagnostics stand until the file parses again
         self._publish(index)
+        if index.inference is not None and index.needs_inference and self._infer_types():
+            self._pool().submit(index.inference.warm)
 
     def _publish(self, index: DocumentIndex) -> None:
         severity = SEVERITY.get(self.server.settings.docs.severity)
@@ -395,6 +399,9 @@ class DocsFeature:
             return None
         return self.server.workspace.get_text_document(uri)
 
+    def _infer_types(self) -> bool:
+        return self.server.settings.docs.infer_types
+
     def _config(self) -> DocsConfig:
         from devfocus.app.docs import DocsConfig
 
@@ -511,7 +518,7 @@ def _edits_for(
     wanted = {t.definition.qualname for t in index.targets}
     if qualnames is not None:
         wanted &= qualnames
-    options = config.options(facts, index.path)
+    options = config.options(facts, index.path, index.inference)
     edits, refused = module_edits(facts, options, wanted)
     return edits, [f"{d.qualname or 'module'}: {why}" for d, why in refused]
 
