@@ -4,12 +4,15 @@ cursor position can act on. Built in the background; looked up on every cursor m
 from __future__ import annotations
 
 import bisect
+import math
 from dataclasses import dataclass, field
 
 from devfocus.app.docs import DocsConfig, check_source
 from devfocus.docs.checks import Finding
 from devfocus.docs.facts import Definition, ModuleFacts
 from devfocus.docs.infer import ReturnInference
+
+INFERENCE_WAIT_SECONDS = 0.03
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,10 @@ class DocumentIndex:
         facts, findings = check_source(config, source, path)
         index = cls(uri, version, path, facts, findings)
         if facts.syntax_error is None:
-            index.inference = ReturnInference(source, path)
+            # An editor request waits for jedi briefly; answers keep coming in the background.
+            index.inference = ReturnInference(
+                source, path, budget_seconds=math.inf, wait_seconds=INFERENCE_WAIT_SECONDS
+            )
         grouped: dict[str, list[Finding]] = {}
         for finding in findings:
             grouped.setdefault(finding.qualname, []).append(finding)

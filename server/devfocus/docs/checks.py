@@ -87,8 +87,8 @@ def parsed(definition: Definition, style: Style) -> tuple[Docstring, list[str]] 
 def check_definition(
     facts: ModuleFacts, definition: Definition, style: Style, scope: Scope
 ) -> list[Finding]:
-    if definition.skipped:
-        return []
+    if definition.skipped or definition.is_accessor:
+        return []  # an accessor's docstring is not the property's: the getter's is
     if definition.docstring is None:
         if not wants_docstring(definition, style, scope):
             return []

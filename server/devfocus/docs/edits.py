@@ -304,6 +304,10 @@ def module_edits(
     for definition in facts.definitions:
         if qualnames is not None and definition.qualname not in qualnames:
             continue
+        if definition.skipped or definition.is_accessor:
+            # Never documented (an @overload stub; a property's setter or deleter, which the
+            # getter documents), not refused: they share the qualname of what is documented.
+            continue
         try:
             edit = docstring_edit(facts, definition, options)
         except EditRefused as exc:

@@ -1,13 +1,18 @@
 """Return types of unannotated functions, inferred by jedi (imported only when first needed).
 
-Inference is a best effort with a time budget per module: past it, Returns sections are written
-without a type rather than making the user wait.
+jedi's time per function ranges from a millisecond to most of a second, and it cannot be
+interrupted. So it runs on its own daemon thread, one module state per instance, and callers wait
+for an answer only as long as they can afford: past that, a Returns section is written without a
+type (the answer is still cached for the next request) rather than making the user wait.
 """
 
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from devfocus.docs.facts import Definition
@@ -15,59 +20,107 @@ from devfocus.docs.facts import Definition
 log = logging.getLogger(__name__)
 
 _NAMES = {"NoneType": "None"}
+_STOP = None
 
 
 class ReturnInference:
-    def __init__(self, source: str, path: str | None, budget_seconds: float = 1.5) -> None:
+    """``infer(definition)`` → a type such as ``"int | None"``, or None when jedi cannot tell in
+    time. ``budget_seconds`` bounds the total waiting (a whole-file fix); ``wait_seconds`` bounds
+    each question (an editor request)."""
+
+    def __init__(
+        self,
+        source: str,
+        path: str | None,
+        budget_seconds: float = 0.75,
+        wait_seconds: float | None = None,
+    ) -> None:
         self.source = source
         self.path = path
         self.budget = budget_seconds
-        self.spent = 0.0
-        self._script: Any = None
-        self._cache: dict[str, str | None] = {}
+        self.wait = wait_seconds
+        self.waited = 0.0
+        self._answers: dict[str, str | None] = {}
+        self._ready: dict[str, threading.Event] = {}
+        self._queue: queue.Queue[tuple[str, int, int] | None] = queue.Queue()
+        self._lock = threading.Lock()
+        self._worker: threading.Thread | None = None
 
     def __call__(self, definition: Definition) -> str | None:
-        if definition.qualname in self._cache:
-            return self._cache[definition.qualname]
-        if self.spent >= self.budget:
+        key = definition.qualname
+        if key in self._answers:
+            return self._answers[key]
+        remaining = self.budget - self.waited
+        if remaining <= 0:
             return None
+        timeout = remaining if self.wait is None else min(self.wait, remaining)
+        event = self._ask(definition)
         started = time.perf_counter()
-        try:
-            result = self._infer(definition)
-        except Exception as exc:  # jedi fails on odd code; a type is a nicety
-            log.debug("no inferred return type for %s: %s", definition.qualname, exc)
-            result = None
-        finally:
-            self.spent += time.perf_counter() - started
-        self._cache[definition.qualname] = result
-        return result
+        event.wait(timeout)
+        self.waited += time.perf_counter() - started
+        return self._answers.get(key)
 
-    def warm(self) -> None:
-        """Import jedi and parse the module ahead of the first question (in the background)."""
-        try:
-            self._jedi_script()
-        except Exception as exc:
-            log.debug("jedi could not read %s: %s", self.path, exc)
+    def prefetch(self, definitions: Iterable[Definition]) -> None:
+        """Ask ahead, in the background, about functions a fix may need."""
+        for definition in definitions:
+            self._ask(definition)
 
-    def _jedi_script(self) -> Any:
-        if self._script is None:
-            import jedi
+    def close(self) -> None:
+        """Stop after the current question (a newer version of the module replaced this one)."""
+        with self._lock:
+            while not self._queue.empty():
+                try:
+                    self._queue.get_nowait()
+                except queue.Empty:
+                    break
+            if self._worker is not None:
+                self._queue.put(_STOP)
 
-            self._script = jedi.Script(self.source, path=self.path)
-        return self._script
+    def _ask(self, definition: Definition) -> threading.Event:
+        with self._lock:
+            event = self._ready.get(definition.qualname)
+            if event is None:
+                event = self._ready[definition.qualname] = threading.Event()
+                span = definition.name_span
+                self._queue.put((definition.qualname, span.start.line + 1, span.start.character))
+                if self._worker is None or not self._worker.is_alive():
+                    self._worker = threading.Thread(
+                        target=self._run, name="devfocus-jedi", daemon=True
+                    )
+                    self._worker.start()
+            return event
 
-    def _infer(self, definition: Definition) -> str | None:
-        script = self._jedi_script()
-        span = definition.name_span
-        names = script.infer(span.start.line + 1, span.start.character)
-        found: list[str] = []
-        for name in names:
-            if name.type != "function":
-                continue
-            for value in name.execute():
-                text = _NAMES.get(value.name, value.name)
-                if text and text not in found:
-                    found.append(text)
-        if not found or len(found) > 3 or ("None" in found and len(found) == 1):
-            return None
-        return " | ".join(found)
+    def _run(self) -> None:
+        script: Any = None
+        while True:
+            item = self._queue.get()
+            if item is _STOP:
+                return
+            key, line, column = item
+            answer = None
+            try:
+                if script is None:
+                    import jedi
+
+                    script = jedi.Script(self.source, path=self.path)
+                answer = _infer(script, line, column)
+            except Exception as exc:  # jedi fails on odd code; a type is a nicety
+                log.debug("no inferred return type for %s: %s", key, exc)
+            self._answers[key] = answer
+            self._ready[key].set()
+
+
+def _infer(script: Any, line: int, column: int) -> str | None:
+    found: list[str] = []
+    for name in script.infer(line, column):
+        if name.type != "function":
+            continue
+        for value in name.execute():
+            text = _NAMES.get(value.name, value.name)
+            if text and text not in found:
+                found.append(text)
+    if not found or len(found) > 3 or found == ["None"] or "object" in found:
+        return None  # nothing useful: no answer beats a vague or noisy one
+    # jedi's order follows set iteration (it changes with the hash seed): sort, so a file gets
+    # the same docstring on every run; None last, as in ``str | None``.
+    return " | ".join(sorted(found, key=lambda text: (text == "None", text)))

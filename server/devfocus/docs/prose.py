@@ -12,7 +12,8 @@ from typing import Protocol
 
 from devfocus.docs.facts import Attribute, Definition, Param
 
-_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+# Runs of letters (any script: names may be non-ASCII) or of digits.
+_RUN = re.compile(r"[^\W\d_]+|\d+")
 
 # Verbs a function name commonly starts with; any other first word is read as a noun.
 _VERB_WORDS = """
@@ -117,9 +118,26 @@ def words(name: str) -> list[str]:
     """``compute_totalPrice`` → ["compute", "total", "price"]; acronyms stay upper case."""
     out: list[str] = []
     for part in name.strip("_").split("_"):
-        for word in _WORD.findall(part):
-            out.append(word if word.isupper() and len(word) > 1 else word.lower())
+        for run in _RUN.findall(part):
+            for word in _camel_pieces(run):
+                out.append(word if word.isupper() and len(word) > 1 else word.lower())
     return out
+
+
+def _camel_pieces(run: str) -> list[str]:
+    """``totalPrice`` → total, Price; ``XMLFile`` → XML, File. str case tests rather than
+    [A-Z] classes, so ``calcularAño`` splits like ASCII names do."""
+    pieces: list[str] = []
+    start = 0
+    for index in range(1, len(run)):
+        before, char, after = run[index - 1], run[index], run[index + 1 : index + 2]
+        if (before.islower() and char.isupper()) or (
+            before.isupper() and char.isupper() and after.islower()
+        ):
+            pieces.append(run[start:index])
+            start = index
+    pieces.append(run[start:])
+    return pieces
 
 
 def sentence(text: str) -> str:

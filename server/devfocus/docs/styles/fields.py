@@ -148,8 +148,8 @@ class FieldStyle(Style):
                 argument = ""
             first, *rest = self.entry_description(entry)
             head = f"{self.marker}{tag}{argument}: "
-            if entry.line < 0:
-                lines += wrap(head + first, width, first_prefix="", prefix=unit)
+            if entry.line < 0:  # the field name is never broken across lines
+                lines += wrap(first, width, first_prefix=head, prefix=unit)
             elif first or entry.description:
                 lines.append((head + first).rstrip())
             lines += [unit + line if line else "" for line in rest]

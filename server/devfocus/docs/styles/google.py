@@ -65,7 +65,8 @@ TITLES: dict[SectionKind, str] = {
     "raises": "Raises",
     "text": "",
 }
-_NAME = re.compile(r"(\\?\*{0,2}[A-Za-z_][\w\\]*|[A-Za-z_][\w.]*)")
+# An identifier starts with any letter or ``_`` (``[^\W\d]``): Python names may be non-ASCII.
+_NAME = re.compile(r"(\\?\*{0,2}[^\W\d][\w\\]*|[^\W\d][\w.]*)")
 
 
 def heading(line: str) -> str | None:
@@ -193,16 +194,20 @@ class Google(Style):
         if section.kind == "text":
             return section.lines
         lines = [f"{section.title}:"]
+        single = section.kind in ("returns", "yields")
+        # A Returns/Yields body is one block: its continuation lines were read relative to the
+        # section's margin (the Google guide writes them flush with the first line).
+        continuation = unit if single else unit * 2
         for entry in section.entries:
             first, *rest = self.entry_description(entry)
-            if section.kind in ("returns", "yields"):
+            if single:
                 head = f"{entry.type}: " if entry.type else ""
             else:
                 kind = f" ({entry.type})" if entry.type else ""
                 head = f"{entry.name}{kind}: "
-            if entry.line < 0:  # generated: wrap to the line length
-                lines += wrap(head + first, width, first_prefix=unit, prefix=unit * 2)
+            if entry.line < 0:  # generated: wrap to the line length, never inside the head
+                lines += wrap(first, width, first_prefix=unit + head, prefix=unit * 2)
             else:
                 lines.append((unit + head + first).rstrip())
-            lines += [unit * 2 + line if line else "" for line in rest]
+            lines += [continuation + line if line else "" for line in rest]
         return lines

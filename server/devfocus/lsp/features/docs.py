@@ -80,7 +80,9 @@ class DocsFeature:
         timer = self._timers.pop(uri, None)
         if timer is not None:
             timer.cancel()
-        self.indexes.pop(uri, None)
+        index = self.indexes.pop(uri, None)
+        if index is not None and index.inference is not None:
+            index.inference.close()
         self.server.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
         )
@@ -129,12 +131,15 @@ class DocsFeature:
         document = self._document(uri)
         if index is None or document is None or document.version != index.version:
             return  # a newer version is on its way
+        previous = self.indexes.get(uri)
+        if previous is not None and previous.inference is not None:
+            previous.inference.close()
         self.indexes[uri] = index
         if index.facts.syntax_error is not None:
             return  # mid-edit: the last diagnostics stand until the file parses again
         self._publish(index)
-        if index.inference is not None and index.needs_inference and self._infer_types():
-            self._pool().submit(index.inference.warm)
+        if index.inference is not None and self._infer_types():
+            index.inference.prefetch(index.needs_inference())
 
     def _publish(self, index: DocumentIndex) -> None:
         severity = SEVERITY.get(self.server.settings.docs.severity)
