@@ -27,6 +27,7 @@ from typing import Literal
 
 from devfocus.docs.content import (
     documented_params,
+    documented_raises,
     needs_returns,
     needs_yields,
     same_exception,
@@ -205,9 +206,10 @@ def _stale(
                         f"annotation `{yield_type}`",
                         _entry_span(facts, definition, entry.line),
                     )
-    if definition.raises and "raises" in style.calls_for:
+    raises = documented_raises(facts, definition, style)
+    if raises and "raises" in style.calls_for:
         documented = [e.name for s in doc.sections_of("raises") for e in s.entries]
-        for exception in definition.raises:
+        for exception in raises:
             if not any(same_exception(d, exception) for d in documented):
                 add("DF212", f"`{exception}` is raised but not documented", site.span)
     return findings

@@ -46,16 +46,38 @@ def documented_params(
     class's ``__init__`` parameters where the style documents them in the class (numpy), or
     where the user already did."""
     has_section = existing is not None and existing.section("params") is not None
+    params: list[Param] = []
     if definition.kind == "class":
         init = init_of(facts, definition)
-        if init is None or not (style.init_params_in_class or has_section):
-            return []
-        return init.params
-    if definition.kind == "function" and not definition.is_property:
-        if definition.is_init and style.init_params_in_class and not has_section:
-            return []
-        return definition.params
-    return []
+        if init is not None and (style.init_params_in_class or has_section):
+            params = init.params
+    elif (
+        definition.kind == "function"
+        and not definition.is_property
+        and not (definition.is_init and style.init_params_in_class and not has_section)
+    ):
+        params = definition.params
+    # ``_`` and ``__`` mark parameters that are there only to be ignored.
+    return [p for p in params if p.name.strip("_")]
+
+
+def documented_raises(facts: ModuleFacts, definition: Definition, style: Style) -> list[str]:
+    """Exceptions the docstring lists: a class documents its ``__init__``'s where the style
+    documents the constructor in the class (numpy)."""
+    if definition.kind == "class":
+        init = init_of(facts, definition)
+        return init.raises if init is not None and style.init_params_in_class else []
+    return definition.raises
+
+
+def written_type(annotation: str | None) -> str | None:
+    """An annotation as a docstring writes it: a forward reference loses its quotes."""
+    if annotation is None:
+        return None
+    text = annotation.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"" and text[0] not in text[1:-1]:
+        return text[1:-1]
+    return annotation
 
 
 def needs_returns(definition: Definition) -> bool:
@@ -74,7 +96,8 @@ def needs_yields(definition: Definition) -> bool:
 
 
 def admits_none(annotation: str) -> bool:
-    text = _QUALIFIED.sub("", annotation.replace(" ", ""))
+    # A quoted (forward reference) annotation admits None as its text does.
+    text = _QUALIFIED.sub("", annotation.replace(" ", "").strip("'\""))
     if text.startswith("Optional[") or text == "None":
         return True
     if text.startswith("Union["):
@@ -129,16 +152,17 @@ def types_agree(documented: str, annotation: str) -> bool:
 
 
 def param_type(style: Style, param: Param) -> str | None:
-    if param.annotation is None:
+    annotation = written_type(param.annotation)
+    if annotation is None:
         return None
-    if style.optional_marker and param.default is not None and admits_none(param.annotation):
-        return f"{param.annotation}, optional"
-    return param.annotation
+    if style.optional_marker and param.default is not None and admits_none(annotation):
+        return f"{annotation}, optional"
+    return annotation
 
 
 def return_type(definition: Definition, options: Options) -> str | None:
     if definition.returns is not None:
-        return definition.returns
+        return written_type(definition.returns)
     if options.infer_return is not None:
         return options.infer_return(definition)
     return None
@@ -174,7 +198,7 @@ def generate(facts: ModuleFacts, definition: Definition, options: Options) -> Do
             "attributes",
             style.title("attributes"),
             [
-                _new_entry(a.name, a.annotation, prose.attribute(definition, a))
+                _new_entry(a.name, written_type(a.annotation), prose.attribute(definition, a))
                 for a in definition.attributes
             ],
         )
@@ -188,13 +212,14 @@ def generate(facts: ModuleFacts, definition: Definition, options: Options) -> Do
         sections["yields"] = Section(
             "yields",
             style.title("yields"),
-            [_new_entry("", definition.yield_type, prose.yields(definition))],
+            [_new_entry("", written_type(definition.yield_type), prose.yields(definition))],
         )
-    if definition.raises and "raises" in style.calls_for:
+    raises = documented_raises(facts, definition, style)
+    if raises and "raises" in style.calls_for:
         sections["raises"] = Section(
             "raises",
             style.title("raises"),
-            [_new_entry(e, None, prose.raises(definition, e)) for e in definition.raises],
+            [_new_entry(e, None, prose.raises(definition, e)) for e in raises],
         )
     doc.sections = [sections[kind] for kind in SECTION_ORDER if kind in sections]
     return doc
@@ -210,6 +235,12 @@ def update(
     """``existing`` with what the code changed applied. With nothing to apply, an equal copy."""
     style, prose = options.style, options.prose
     doc = copy.deepcopy(existing)
+    if not doc.summary:
+        # Blank, or opening with its sections (as PyCharm's stubs do): the summary a new
+        # docstring would get, never an empty first line.
+        doc.summary = [prose.summary(definition)]
+        if not doc.description and not doc.sections:
+            doc.summary_on_second_line = False
     if not style.calls_for:
         return doc
     params = (
@@ -229,16 +260,15 @@ def update(
         _ensure_single(
             doc,
             "yields",
-            definition.yield_type,
+            written_type(definition.yield_type),
             definition.yield_type,
             lambda: prose.yields(definition),
             options,
         )
-    if definition.raises and "raises" in style.calls_for:
+    raises = documented_raises(facts, definition, style)
+    if raises and "raises" in style.calls_for:
         documented = [e.name for s in doc.sections_of("raises") for e in s.entries]
-        missing = [
-            e for e in definition.raises if not any(same_exception(d, e) for d in documented)
-        ]
+        missing = [e for e in raises if not any(same_exception(d, e) for d in documented)]
         if missing:
             section = doc.section("raises") or _add_section(doc, "raises", style)
             section.entries += [_new_entry(e, None, prose.raises(definition, e)) for e in missing]
@@ -295,7 +325,7 @@ def _ensure_single(
         return
     for entry in section.entries:
         if entry.type and annotation and not types_agree(entry.type, annotation):
-            entry.type = annotation
+            entry.type = written_type(annotation)
     if not section.entries:
         section.entries.append(_new_entry("", new_type, text()))
 

@@ -8,6 +8,7 @@ word in place.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -36,6 +37,7 @@ class Section:
     entries: list[Entry] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)  # verbatim lines of a "text" section
     line: int = -1
+    unread: SectionKind | None = None  # a "text" section titled as this kind, not readable
 
 
 @dataclass
@@ -91,8 +93,11 @@ def indent_width(line: str) -> int:
     return len(line) - len(line.lstrip(" \t"))
 
 
-def split_summary(lines: list[str]) -> tuple[list[str], int, bool]:
-    """(summary paragraph, index after it, whether it started on the second line)."""
+def split_summary(
+    lines: list[str], starts_section: Callable[[int], bool] | None = None
+) -> tuple[list[str], int, bool]:
+    """(summary paragraph, index after it, whether it started on the second line). A docstring
+    that opens with a section (``:param x:`` right after the quotes) has an empty summary."""
     index = 0
     on_second = False
     if lines and not lines[0]:
@@ -100,6 +105,8 @@ def split_summary(lines: list[str]) -> tuple[list[str], int, bool]:
         while index < len(lines) and not lines[index].strip():
             index += 1
     summary: list[str] = []
+    if starts_section is not None and index < len(lines) and starts_section(index):
+        return summary, index, on_second
     while index < len(lines) and lines[index].strip():
         summary.append(lines[index])
         index += 1

@@ -54,6 +54,13 @@ def planned_lines(facts: ModuleFacts, definition: Definition, options: Options) 
     new = update(facts, definition, existing, options)
     if new == existing:
         return None
+    added = {s.kind for s in new.sections} - {s.kind for s in existing.sections}
+    unread = [s for s in existing.sections if s.unread in added]
+    if unread:
+        raise EditRefused(
+            f"its `{unread[0].title}` section is not written in a form DevFocus can read; "
+            "a second one would be added beside it"
+        )
     return style.render(new, _unit(facts), width)
 
 
@@ -96,10 +103,11 @@ def docstring_edit(facts: ModuleFacts, definition: Definition, options: Options)
     if site is not None:
         quote = site.quote if len(site.quote) == 3 or len(lines) == 1 else facts.quote
         text = literal(lines, indent, quote, site.prefix, facts.newline)
-        edit = TextEdit(site.span, text)
+        # Verified as offered: the reduced edit, not the whole-literal one it came from.
+        edit = _minimal(facts, TextEdit(site.span, text))
         first = definition.start_line if definition.kind != "module" else 0
         _verify_region(facts, definition, edit, first, site.span.end.line)
-        return _minimal(facts, edit)
+        return edit
     text = literal(lines, indent, facts.quote, "", facts.newline)
     if definition.kind == "module":
         return _insert_module_docstring(facts, definition, text)
@@ -202,7 +210,9 @@ def _line_starts(text: str) -> list[int]:
     starts, offset = [0], 0
     for line in split_lines(text):
         offset += len(line)
-        starts.append(offset)
+        if line.endswith(("\n", "\r")):
+            # Only a line break starts a line: the end of an unterminated last line stays on it.
+            starts.append(offset)
     return starts
 
 

@@ -8,6 +8,7 @@ unit every other part of this package works in; ast's UTF-8 byte columns are con
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -241,7 +242,12 @@ class _Text:
         parts = [self.lines[span.start.line][span.start.character :]]
         parts += self.lines[span.start.line + 1 : span.end.line]
         parts.append(self.lines[span.end.line][: span.end.character])
-        return " ".join(p.strip() for p in parts if p.strip())
+        joined = " ".join(p.strip() for p in parts if p.strip())
+        # Brackets opened or closed at a line break: ``Optional[\n    int\n]`` → ``Optional[int]``.
+        return _BRACKET_SPACE.sub(lambda m: m.group(0).replace(" ", ""), joined)
+
+
+_BRACKET_SPACE = re.compile(r"[\[(] | [\])]|, [\])]")
 
 
 def _dotted(node: ast.AST) -> str:
@@ -436,7 +442,9 @@ class _Collector:
         for statement in node.body:
             if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
                 annotation = statement.annotation
-                if _dotted(annotation).rsplit(".", 1)[-1] == "ClassVar":
+                # ``ClassVar`` or ``ClassVar[int]`` (a subscript's dotted name is its base's).
+                base = annotation.value if isinstance(annotation, ast.Subscript) else annotation
+                if _dotted(base).rsplit(".", 1)[-1] == "ClassVar":
                     continue
                 add(statement.target.id, annotation)
             elif isinstance(statement, ast.Assign):
@@ -539,7 +547,13 @@ class _BodyScan(ast.NodeVisitor):
     visit_TryStar = visit_Try  # type: ignore[assignment]
 
     def visit_Raise(self, node: ast.Raise) -> None:
-        if node.exc is None:  # a bare re-raise documents nothing new
+        if node.exc is None:
+            # A bare re-raise raises nothing new: what its handler caught goes on to the caller
+            # (nothing named under a bare ``except:``).
+            if self._handlers:
+                for name in self._handlers[-1][1]:
+                    if name not in self.raises:
+                        self.raises.append(name)
             return
         names: list[str] = []
         exc = node.exc

@@ -22,10 +22,16 @@ class Style(ABC):
     init_params_in_class: ClassVar[bool] = False  # numpy documents __init__ in the class
 
     def parse(self, lines: list[str]) -> Docstring:
-        summary, index, on_second = split_summary(lines)
+        summary, index, on_second = split_summary(
+            lines, lambda index: self.starts_section(lines, index)
+        )
         doc = Docstring(summary=summary, summary_on_second_line=on_second)
         self.parse_rest(doc, lines, index)
         return doc
+
+    def starts_section(self, lines: list[str], index: int) -> bool:
+        """Whether ``lines[index]`` opens a section (a docstring may have no summary)."""
+        return False
 
     @abstractmethod
     def parse_rest(self, doc: Docstring, lines: list[str], index: int) -> None:

@@ -58,6 +58,9 @@ class FieldStyle(Style):
     def title(self, kind: SectionKind) -> str:
         return self.tags.get(kind, "")
 
+    def starts_section(self, lines: list[str], index: int) -> bool:
+        return self._field.match(lines[index]) is not None
+
     def parse_rest(self, doc: Docstring, lines: list[str], index: int) -> None:
         fields: list[tuple[int, str, str, list[str]]] = []  # line, tag, argument, text lines
         description: list[str] = []
@@ -98,7 +101,8 @@ class FieldStyle(Style):
                 order.append(Section("text", tag, lines=raw, line=line))
                 continue
             if kind not in sections:
-                sections[kind] = Section(kind, self.title(kind), line=line)
+                # The field name as written (``:return:`` stays ``:return:``).
+                sections[kind] = Section(kind, tag, line=line)
                 order.append(sections[kind])
             name, type_ = argument, None
             if kind in ("params", "attributes") and " " in argument:
@@ -140,7 +144,7 @@ class FieldStyle(Style):
         if section.kind == "text":
             return section.lines
         lines: list[str] = []
-        tag = self.tags.get(section.kind, section.kind)
+        tag = section.title or self.tags.get(section.kind, section.kind)
         type_tag = self.type_tags.get(section.kind)
         for entry in section.entries:
             argument = f" {entry.name}" if entry.name else ""

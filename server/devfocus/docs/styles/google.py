@@ -65,8 +65,9 @@ TITLES: dict[SectionKind, str] = {
     "raises": "Raises",
     "text": "",
 }
-# An identifier starts with any letter or ``_`` (``[^\W\d]``): Python names may be non-ASCII.
-_NAME = re.compile(r"(\\?\*{0,2}[^\W\d][\w\\]*|[^\W\d][\w.]*)")
+# A name, maybe starred or dotted (``binascii.Error``); an identifier starts with any letter or
+# ``_`` (``[^\W\d]``): Python names may be non-ASCII.
+_NAME = re.compile(r"(\\?\*{0,2}[^\W\d][\w\\]*(?:\.[^\W\d][\w\\]*)*)")
 
 
 def heading(line: str) -> str | None:
@@ -149,6 +150,9 @@ class Google(Style):
     def title(self, kind: SectionKind) -> str:
         return TITLES[kind]
 
+    def starts_section(self, lines: list[str], index: int) -> bool:
+        return heading(lines[index]) is not None
+
     def parse_rest(self, doc: Docstring, lines: list[str], index: int) -> None:
         blocks = split_blocks(lines[index:], lambda ls, i: heading(ls[i]) is not None)
         for offset, block in blocks:
@@ -167,9 +171,13 @@ class Google(Style):
     def _parse_section(self, title: str, block: list[str], start: int) -> Section:
         kind = STRUCTURED.get(title, "text")
         header = block[0].rstrip()[:-1].strip()
-        verbatim = Section("text", header, lines=strip_blank_edges(block), line=start)
         if kind == "text":
-            return verbatim
+            return Section("text", header, lines=strip_blank_edges(block), line=start)
+        # Kept as written when its entries cannot be read; ``unread`` stops an update from
+        # adding a second section of the same kind beside it.
+        verbatim = Section(
+            "text", header, lines=strip_blank_edges(block), line=start, unread=kind
+        )
         body = block[1:]
         if kind in ("returns", "yields"):
             content = strip_blank_edges(body)

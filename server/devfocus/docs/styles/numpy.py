@@ -52,6 +52,9 @@ class Numpy(Style):
     def title(self, kind: SectionKind) -> str:
         return TITLES[kind]
 
+    def starts_section(self, lines: list[str], index: int) -> bool:
+        return is_heading(lines, index)
+
     def parse_rest(self, doc: Docstring, lines: list[str], index: int) -> None:
         rest = lines[index:]
         blocks = _blocks(rest)
@@ -69,9 +72,13 @@ class Numpy(Style):
     def _parse_section(self, block: list[str], start: int) -> Section:
         header = block[0].strip()
         kind = STRUCTURED.get(header.lower(), "text")
-        verbatim = Section("text", header, lines=strip_blank_edges(block), line=start)
         if kind == "text":
-            return verbatim
+            return Section("text", header, lines=strip_blank_edges(block), line=start)
+        # Kept as written when its entries cannot be read; ``unread`` stops an update from
+        # adding a second section of the same kind beside it.
+        verbatim = Section(
+            "text", header, lines=strip_blank_edges(block), line=start, unread=kind
+        )
         body = block[2:]
         items = entries_of([" " + line if line else "" for line in body], start + 2)
         if items is None:
