@@ -175,9 +175,7 @@ class Google(Style):
             return Section("text", header, lines=strip_blank_edges(block), line=start)
         # Kept as written when its entries cannot be read; ``unread`` stops an update from
         # adding a second section of the same kind beside it.
-        verbatim = Section(
-            "text", header, lines=strip_blank_edges(block), line=start, unread=kind
-        )
+        verbatim = Section("text", header, lines=strip_blank_edges(block), line=start, unread=kind)
         body = block[1:]
         if kind in ("returns", "yields"):
             content = strip_blank_edges(body)

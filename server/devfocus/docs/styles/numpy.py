@@ -76,9 +76,7 @@ class Numpy(Style):
             return Section("text", header, lines=strip_blank_edges(block), line=start)
         # Kept as written when its entries cannot be read; ``unread`` stops an update from
         # adding a second section of the same kind beside it.
-        verbatim = Section(
-            "text", header, lines=strip_blank_edges(block), line=start, unread=kind
-        )
+        verbatim = Section("text", header, lines=strip_blank_edges(block), line=start, unread=kind)
         body = block[2:]
         items = entries_of([" " + line if line else "" for line in body], start + 2)
         if items is None:
