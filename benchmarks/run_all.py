@@ -22,7 +22,15 @@ from pathlib import Path
 
 from _common import BENCH_DIR, PYTHON, REPO, RESULTS_ENV, fmt
 
-BENCHMARKS = ("startup", "did_change", "burst", "report_1m")
+BENCHMARKS = (
+    "startup",
+    "did_change",
+    "burst",
+    "report_1m",
+    "docs_actions",
+    "docs_check",
+    "docs_generate",
+)
 
 
 def main() -> int:

@@ -101,6 +101,7 @@ def test_fix_keeps_crlf_and_the_files_encoding(tmp_path: Path) -> None:
         "# -*- coding: latin-1 -*-\r\n"
         '"""Latin."""\r\n'
         "\r\n"
+        "\r\n"
         "def prix(montant: int) -> int:\r\n"
         '    """Return the prix."""\r\n'
         "    return montant\r\n"

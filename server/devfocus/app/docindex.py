@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 
 from devfocus.app.docs import DocsConfig, check_source
 from devfocus.docs.checks import Finding
+from devfocus.docs.content import Options
 from devfocus.docs.facts import Definition, ModuleFacts
 from devfocus.docs.infer import ReturnInference
 
-INFERENCE_WAIT_SECONDS = 0.03
+# Editor requests never wait for jedi: answers found in the background are used when ready.
+INFERENCE_WAIT_SECONDS = 0.0
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class DocumentIndex:
     facts: ModuleFacts
     findings: list[Finding]
     inference: ReturnInference | None = None  # jedi state for this version, made on demand
+    _options: tuple[DocsConfig, Options] | None = None
     _targets: dict[str, Target] = field(default_factory=dict)
     _starts: list[int] = field(default_factory=list)  # header start lines, sorted
     _headers: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, qualname)
@@ -61,15 +64,21 @@ class DocumentIndex:
         index._starts = [start for start, _, _ in index._headers]
         return index
 
-    @property
-    def needs_inference(self) -> bool:
-        """Whether a fix here may want a return type only jedi can tell."""
-        return any(
-            t.definition.kind == "function"
+    def needs_inference(self) -> list[Definition]:
+        """Definitions whose fix may want a return type only jedi can tell."""
+        return [
+            t.definition
+            for t in self._targets.values()
+            if t.definition.kind == "function"
             and t.definition.returns is None
             and t.definition.returns_value
-            for t in self._targets.values()
-        )
+        ]
+
+    def options(self, config: DocsConfig) -> Options:
+        """Options for fixes here (style and line length are worked out once per version)."""
+        if self._options is None or self._options[0] != config:
+            self._options = (config, config.options(self.facts, self.path, self.inference))
+        return self._options[1]
 
     def target(self, qualname: str) -> Target | None:
         return self._targets.get(qualname)

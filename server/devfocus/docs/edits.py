@@ -124,9 +124,15 @@ def _insert_module_docstring(facts: ModuleFacts, module: Definition, text: str) 
         edit = TextEdit(_at_end(facts), prefix + text + newline)
     else:
         at = first_line
-        edit = TextEdit(Span(Position(at, 0), Position(at, 0)), text + newline + newline)
+        # PEP 8: two blank lines before a top-level def or class, one before other code.
+        blank = 2 if _starts_definition(facts.lines[at]) else 1
+        edit = TextEdit(Span(Position(at, 0), Position(at, 0)), text + newline * (blank + 1))
     _verify_region(facts, module, edit, 0, at - 1, placeholder=first_line >= 0)
     return edit
+
+
+def _starts_definition(line: str) -> bool:
+    return line.startswith(("def ", "async def ", "class ", "@"))
 
 
 def _at_end(facts: ModuleFacts) -> Span:
@@ -262,6 +268,14 @@ def without_docstrings(tree: ast.AST) -> str:
         ):
             node.body = body[1:]  # type: ignore[attr-defined]
     return ast.dump(tree, include_attributes=False)
+
+
+def parses(source: str) -> bool:
+    try:
+        ast.parse(source)
+    except (SyntaxError, ValueError):
+        return False
+    return True
 
 
 def same_code(old: str, new: str) -> bool:

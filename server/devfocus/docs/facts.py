@@ -383,9 +383,16 @@ class _Collector:
         definition.returns = self.text.segment(node.returns) if node.returns else None
         definition.read_body = lambda: _scan_body(node)
         self.definitions.append(definition)
-        self.visit_body(
-            node.body, f"{qualname}.<locals>.", in_class=None, in_function=True, public=False
-        )
+        if self._may_nest(definition):
+            self.visit_body(
+                node.body, f"{qualname}.<locals>.", in_class=None, in_function=True, public=False
+            )
+
+    def _may_nest(self, definition: Definition) -> bool:
+        """Whether the function's body text could hold a nested def or class (walking every
+        statement of every function to find out costs as much as parsing)."""
+        body = self.text.lines[definition.first_statement[0] : definition.end_line + 1]
+        return any("def " in line or "class " in line for line in body)
 
     def _params(self, args: ast.arguments, definition: Definition) -> list[Param]:
         positional = [*args.posonlyargs, *args.args]
@@ -475,7 +482,28 @@ def _public_name(name: str) -> bool:
     return not name.startswith("_") or (name.startswith("__") and name.endswith("__"))
 
 
+_SIMPLE = (
+    ast.Expr,
+    ast.Assign,
+    ast.AnnAssign,
+    ast.AugAssign,
+    ast.Return,
+    ast.Raise,
+    ast.Pass,
+    ast.Import,
+    ast.ImportFrom,
+    ast.Delete,
+    ast.Assert,
+    ast.Global,
+    ast.Nonlocal,
+    ast.Break,
+    ast.Continue,
+)
+
+
 def _child_bodies(node: ast.stmt) -> list[list[ast.stmt]]:
+    if isinstance(node, _SIMPLE):
+        return []
     bodies: list[list[ast.stmt]] = []
     for name in ("body", "orelse", "finalbody"):
         value = getattr(node, name, None)

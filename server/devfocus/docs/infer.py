@@ -32,7 +32,7 @@ class ReturnInference:
         self,
         source: str,
         path: str | None,
-        budget_seconds: float = 0.75,
+        budget_seconds: float = 0.5,
         wait_seconds: float | None = None,
     ) -> None:
         self.source = source

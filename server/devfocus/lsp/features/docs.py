@@ -195,11 +195,8 @@ class DocsFeature:
         if uri not in self.languages:
             return None
         only = params.context.only
-        want_fixes = not only or any(
-            types.CodeActionKind.QuickFix.value.startswith(k) or k.startswith("quickfix")
-            for k in only
-        )
-        want_source = not only or any(GENERATE_KIND.startswith(k) for k in only)
+        want_fixes = _wanted(types.CodeActionKind.QuickFix.value, only)
+        want_source = _wanted(GENERATE_KIND, only)
         if not (want_fixes or want_source):
             return None
         index = await self.index_of(uri)
@@ -295,6 +292,16 @@ class DocsFeature:
         uri = _uri_argument(args)
         if uri is None:
             raise JsonRpcInvalidParams(f"{GENERATE_FILE}: expected {{uri}} of a Python file")
+        refusal = None
+        if uri in self.server.protocol.ignored:
+            refusal = f"{uri} is too large or binary for DevFocus to edit"
+        elif not is_python(uri, self.languages.get(uri)) or (
+            self.server.protocol.is_open(uri) and uri not in self.languages
+        ):
+            refusal = f"{uri} is not a Python file"
+        if refusal is not None:
+            log.info("%s: %s", GENERATE_FILE, refusal)
+            return await self._apply([], cancelled=False, refused=[refusal])
         async with self._progress("Generating docstrings") as progress:
             progress.report(Path(_path(uri) or uri).name, 0)
             files = await self._fix_files([uri], progress)
@@ -316,6 +323,8 @@ class DocsFeature:
         for done, uri in enumerate(uris):
             if progress.cancelled:
                 break
+            if uri in self.server.protocol.ignored:
+                continue  # open, but too large or binary: its disk copy is not what the editor has
             document = self._document(uri)
             source = document.source if document is not None else None
             version = document.version if document is not None else None
@@ -325,8 +334,10 @@ class DocsFeature:
             progress.report(Path(_path(uri) or uri).name, (done + 1) * 100 // max(len(uris), 1))
         return fixes
 
-    async def _apply(self, fixes: list[_FileFix], cancelled: bool) -> dict[str, Any]:
-        applied = 0
+    async def _apply(
+        self, fixes: list[_FileFix], cancelled: bool, refused: list[str] | None = None
+    ) -> dict[str, Any]:
+        applied = files = 0
         failures: list[str] = []
         for start in range(0, len(fixes), WORKSPACE_BATCH):
             batch = [f for f in fixes[start : start + WORKSPACE_BATCH] if f.edits]
@@ -338,14 +349,15 @@ class DocsFeature:
             )
             if result.applied:
                 applied += sum(len(f.edits) for f in batch)
+                files += len(batch)
             else:
                 failures.append(result.failure_reason or "the editor did not apply the edit")
-        refused = [reason for f in fixes for reason in f.refused]
+        refused = [*(refused or []), *(reason for f in fixes for reason in f.refused)]
         for reason in refused[:20]:
             log.info("docstring not written: %s", reason)
         return {
             "applied": applied,
-            "files": sum(1 for f in fixes if f.edits),
+            "files": files,
             "refused": refused,
             "cancelled": cancelled,
             "failures": failures,
@@ -483,6 +495,14 @@ class _Progress:
             self.server.work_done_progress.tokens.pop(self.token, None)
 
 
+def _wanted(kind: str, only: Any) -> bool:
+    """Whether ``only`` (a client's filter) asks for ``kind``: kinds are dot-separated
+    hierarchies, so ``source`` covers ``source.generateDocstrings.devfocus``."""
+    if not only:
+        return True
+    return any(kind == str(k) or kind.startswith(f"{k}.") for k in only)
+
+
 def _path(uri: str) -> str | None:
     return to_fs_path(uri) if uri.startswith("file:") else None
 
@@ -523,8 +543,7 @@ def _edits_for(
     wanted = {t.definition.qualname for t in index.targets}
     if qualnames is not None:
         wanted &= qualnames
-    options = config.options(facts, index.path, index.inference)
-    edits, refused = module_edits(facts, options, wanted)
+    edits, refused = module_edits(facts, index.options(config), wanted)
     return edits, [f"{d.qualname or 'module'}: {why}" for d, why in refused]
 
 
