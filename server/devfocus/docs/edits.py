@@ -67,10 +67,9 @@ def planned_lines(facts: ModuleFacts, definition: Definition, options: Options) 
 def _is_fixed_point(
     facts: ModuleFacts, definition: Definition, lines: list[str], options: Options
 ) -> bool:
-    style = options.style
-    if definition.docstring is not None:
-        style = own_style(definition.docstring.body, style)
-        options = replace(options, style=style)
+    # The next run reads the new text, in the style that text shows (not the old one's).
+    style = own_style("\n".join(lines), options.style)
+    options = replace(options, style=style)
     width = options.width - len(body_indent(facts, definition).expandtabs(4))
     again = style.parse(lines)
     return style.render(update(facts, definition, again, options), _unit(facts), width) == lines

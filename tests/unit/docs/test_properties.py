@@ -244,7 +244,7 @@ def test_the_transformations_keep_the_code() -> None:
 
 
 @settings(
-    max_examples=60,
+    max_examples=120,
     deadline=None,
     derandomize=True,
     database=None,

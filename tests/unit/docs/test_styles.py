@@ -153,3 +153,24 @@ def test_body_lines_keep_line_indices() -> None:
     assert body_lines(body) == ["Summary.", "", "Args:", "    x: X.", ""]
     assert body_lines("Summary.\r\n\r\n    More.\r\n    ") == ["Summary.", "", "More.", ""]
     assert body_lines("\tTabbed.\n\t\tx\n\t") == ["Tabbed.", "x", ""]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize("name", ["google", "numpy", "sphinx", "epytext"])
+def test_style_of_any_line_ending(name: str, newline: str) -> None:
+    assert style_of(DOCSTRINGS[name].replace("\n", newline)) == name
+
+
+@pytest.mark.parametrize(
+    ("body", "name"),
+    [
+        ("Rows.\n\n:yields: A row.\n:ytype: int", "sphinx"),
+        ("Total.\n\n:vartype total: int", "sphinx"),
+        ("Load.\n\n:raise ValueError: If bad.", "sphinx"),
+        ("Box.\n\n@ivar size: The size.", "epytext"),
+        ("Load.\n\n@raise ValueError: If bad.", "epytext"),
+        ("Box.\n\n:class:`Box` is a role, not a field.", None),
+    ],
+)
+def test_every_field_shows_its_style(body: str, name: str | None) -> None:
+    assert style_of(body) == name

@@ -564,3 +564,33 @@ def grow(value):
     assert result.source == source.replace(
         "        other: Gone.\n", "        value: The value.\n\n    Returns:\n        The grow.\n"
     )
+
+
+def test_crlf_google_docstring_is_updated_in_its_own_style() -> None:
+    source = (
+        "def area(width, height):\r\n"
+        '    """Area.\r\n\r\n'
+        "    Args:\r\n"
+        "        width: The width.\r\n"
+        '    """\r\n'
+    )
+    expected = source.replace(
+        "        width: The width.\r\n",
+        "        width: The width.\r\n        height: The height.\r\n",
+    )
+    for style in ("numpy", "sphinx", "epytext"):
+        assert fix_one(source, "area", style) == expected
+
+
+def test_a_sphinx_docstring_left_with_only_yields_stays_sphinx() -> None:
+    source = '''\
+def rows():
+    """Rows.
+
+    :param old: Gone.
+    """
+    yield 1
+'''
+    once = fix_one(source, "rows", "numpy")
+    assert once == source.replace(":param old: Gone.", ":yields: The rows.")
+    assert edit_of(once, "rows", "numpy") is None

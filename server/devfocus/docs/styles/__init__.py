@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from devfocus.docs.styles.base import SECTION_ORDER, Style
-from devfocus.docs.styles.fields import Epytext, Sphinx
+from devfocus.docs.styles.fields import FIELD_KINDS, TYPE_FIELDS, Epytext, Sphinx
 from devfocus.docs.styles.google import Google
 from devfocus.docs.styles.numpy import Numpy
 from devfocus.docs.styles.pep257 import Pep257
@@ -18,6 +18,7 @@ STYLES: dict[str, Style] = {
 STYLE_NAMES: tuple[str, ...] = tuple(STYLES)
 DEFAULT_STYLE = "google"
 
+_FIELDS = "|".join(sorted({*FIELD_KINDS, *TYPE_FIELDS}, key=len, reverse=True))
 _MARKERS: dict[str, re.Pattern[str]] = {
     "google": re.compile(
         r"^[ \t]*(Args|Arguments|Parameters|Returns|Yields|Raises|Attributes):[ \t]*$", re.M
@@ -25,8 +26,9 @@ _MARKERS: dict[str, re.Pattern[str]] = {
     "numpy": re.compile(
         r"^[ \t]*(Parameters|Returns|Yields|Raises|Attributes)[ \t]*\r?\n[ \t]*-{3,}[ \t]*$", re.M
     ),
-    "sphinx": re.compile(r"^[ \t]*:(param|returns?|raises?|rtype|type|ivar)\b", re.M),
-    "epytext": re.compile(r"^[ \t]*@(param|returns?|raises?|rtype|type|ivar)\b", re.M),
+    # Every field the style reads: a docstring left with only ``:yields:`` is still Sphinx.
+    "sphinx": re.compile(rf"^[ \t]*:({_FIELDS})\b", re.M),
+    "epytext": re.compile(rf"^[ \t]*@({_FIELDS})\b", re.M),
 }
 
 
@@ -36,6 +38,8 @@ def get_style(name: str) -> Style:
 
 def style_of(body: str) -> str | None:
     """The style a single docstring is written in, if it shows one."""
+    # Bodies keep the file's line endings; ``$`` would not match before a CRLF's ``\r``.
+    body = body.replace("\r\n", "\n").replace("\r", "\n")
     if _MARKERS["numpy"].search(body):
         return "numpy"
     for name in ("google", "sphinx", "epytext"):
