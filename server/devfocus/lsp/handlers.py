@@ -1,4 +1,4 @@
-"""Registering bound methods as pygls handlers."""
+"""Registering bound methods as pygls handlers, and reading what the client supports."""
 
 from __future__ import annotations
 
@@ -26,3 +26,13 @@ def handler(method: Callable[..., Any]) -> Callable[..., Any]:
         return method(*args, **kwargs)
 
     return functools.wraps(method)(call)
+
+
+def capability(capabilities: Any, dotted: str) -> Any:
+    """A client capability by its dotted path (``"workspace.configuration"``), None if absent."""
+    node: Any = capabilities
+    for part in dotted.split("."):
+        node = getattr(node, part, None)
+        if node is None:
+            return None
+    return node

@@ -16,7 +16,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 from pygls.uris import from_fs_path, to_fs_path
 
-from devfocus.lsp.handlers import handler
+from devfocus.lsp.handlers import capability, handler
 
 if TYPE_CHECKING:
     from devfocus.app.docindex import DocumentIndex, Target
@@ -209,7 +209,7 @@ class DocsFeature:
         if want_source and index.targets:
             actions.append(self._source_action(index))
         if not self._resolve_supported():
-            await self._fill_edits(index, actions)
+            actions = await self._with_edits(actions)
         return actions
 
     def _targets_for(self, index: DocumentIndex, params: types.CodeActionParams) -> list[Target]:
@@ -273,11 +273,19 @@ class DocsFeature:
         action.edit = self._workspace_edit({uri: (index, edits)})
         return action
 
-    async def _fill_edits(self, index: DocumentIndex, actions: list[types.CodeAction]) -> None:
-        """For clients without codeAction/resolve: every action carries its edit."""
+    async def _with_edits(self, actions: list[types.CodeAction]) -> list[types.CodeAction]:
+        """For clients without codeAction/resolve: every action carries its edit, and one with
+        no safe edit is not offered at all."""
+        ready = []
         for action in actions:
-            resolved = await self.resolve(action)
-            action.edit = resolved.edit
+            try:
+                resolved = await self.resolve(action)
+            except (JsonRpcInternalError, JsonRpcInvalidParams) as exc:
+                log.info("not offering %r: %s", action.title, exc)
+                continue
+            if resolved.edit is not None:
+                ready.append(resolved)
+        return ready
 
     async def _edits(
         self, index: DocumentIndex, qualnames: set[str] | None
@@ -364,13 +372,7 @@ class DocsFeature:
         }
 
     def _progress(self, title: str) -> _Progress:
-        supported = bool(
-            getattr(
-                getattr(self.server.client_capabilities, "window", None),
-                "work_done_progress",
-                False,
-            )
-        )
+        supported = bool(self._capability("window.work_done_progress"))
         return _Progress(self.server, title, supported)
 
     # -- helpers -------------------------------------------------------------------------------
@@ -404,12 +406,7 @@ class DocsFeature:
         return bool(properties) and "edit" in properties
 
     def _capability(self, dotted: str) -> Any:
-        node: Any = self.server.client_capabilities
-        for part in dotted.split("."):
-            node = getattr(node, part, None)
-            if node is None:
-                return None
-        return node
+        return capability(self.server.client_capabilities, dotted)
 
     def _document(self, uri: str) -> Any:
         if not self.server.protocol.is_open(uri) or uri in self.server.protocol.ignored:

@@ -11,7 +11,7 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from devfocus.config import SECTION, SettingProblem, layer, load_settings, section_of
-from devfocus.lsp.handlers import handler
+from devfocus.lsp.handlers import capability, handler
 from devfocus.lsp.log import attach_to_client
 
 if TYPE_CHECKING:
@@ -147,12 +147,7 @@ class SettingsFeature:
         return bool(self._capability("workspace.configuration"))
 
     def _capability(self, dotted: str) -> Any:
-        node: Any = self.server.client_capabilities
-        for part in dotted.split("."):
-            node = getattr(node, part, None)
-            if node is None:
-                return None
-        return node
+        return capability(self.server.client_capabilities, dotted)
 
 
 def _plain(value: Any) -> Any:
