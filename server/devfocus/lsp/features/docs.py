@@ -104,16 +104,16 @@ class DocsFeature:
         if document is None:
             return None
         version = document.version
-        running = self._building.get(uri)
-        if running is not None and getattr(running, "version", None) == version:
-            return running
-        source, path = document.source, _path(uri)
         config = self._config()
+        running = self._building.get(uri)
+        if running is not None and getattr(running, "key", None) == (version, config):
+            return running  # the same text with the same settings is already being analysed
+        source, path = document.source, _path(uri)
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(
             self._pool(), _build_index, uri, version, path, source, config
         )
-        future.version = version  # type: ignore[attr-defined]
+        future.key = (version, config)  # type: ignore[attr-defined]
         self._building[uri] = future
         future.add_done_callback(lambda f: self._built(uri, f))
         return future
