@@ -14,6 +14,7 @@ from typing import Any
 
 from devfocus.app.docs import DocsConfig, check_source, fix_source, iter_python_files, read_source
 from devfocus.config import DOC_STYLES, DocsSettings
+from devfocus.docs.facts import Position, Span
 
 
 def add_parser(sub: Any) -> None:
@@ -104,31 +105,10 @@ def check(args: argparse.Namespace) -> int:
         facts, findings = check_source(config, source, str(path))
         if facts.syntax_error is not None:
             error = facts.syntax_error
-            rows.append(
-                _row(
-                    path,
-                    (error.lineno or 1) - 1,
-                    max((error.offset or 1) - 1, 0),
-                    "DF000",
-                    f"cannot parse: {error.msg}",
-                    "",
-                )
-            )
+            at = Position((error.lineno or 1) - 1, max((error.offset or 1) - 1, 0))
+            rows.append(_row(path, Span(at, at), "DF000", f"cannot parse: {error.msg}", ""))
             continue
-        for finding in findings:
-            start = finding.span.start
-            rows.append(
-                _row(
-                    path,
-                    start.line,
-                    start.character,
-                    finding.code,
-                    finding.message,
-                    finding.qualname,
-                    finding.span.end.line,
-                    finding.span.end.character,
-                )
-            )
+        rows += [_row(path, f.span, f.code, f.message, f.qualname) for f in findings]
     if args.format == "json":
         json.dump(rows, sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -143,22 +123,14 @@ def check(args: argparse.Namespace) -> int:
     return 1 if rows or problems else 0
 
 
-def _row(
-    path: Path,
-    line: int,
-    column: int,
-    code: str,
-    message: str,
-    definition: str,
-    end_line: int | None = None,
-    end_column: int | None = None,
-) -> dict[str, Any]:
+def _row(path: Path, span: Span, code: str, message: str, definition: str) -> dict[str, Any]:
+    """One finding with 1-based lines and columns, as editors and CI annotations count them."""
     return {
         "path": str(path),
-        "line": line + 1,
-        "column": column + 1,
-        "endLine": (end_line if end_line is not None else line) + 1,
-        "endColumn": (end_column if end_column is not None else column) + 1,
+        "line": span.start.line + 1,
+        "column": span.start.character + 1,
+        "endLine": span.end.line + 1,
+        "endColumn": span.end.character + 1,
         "code": code,
         "message": message,
         "definition": definition,

@@ -7,13 +7,12 @@ import bisect
 import math
 from dataclasses import dataclass, field
 
-from devfocus.app.docs import DocsConfig, check_source
+from devfocus.app.docs import DocsConfig, findings_for, module_name
 from devfocus.docs.checks import Finding
 from devfocus.docs.content import Options
-from devfocus.docs.facts import Definition, ModuleFacts
+from devfocus.docs.facts import Definition, ModuleFacts, analyze
 from devfocus.docs.infer import ReturnInference
 
-# Editor requests never wait for jedi: answers found in the background are used when ready.
 INFERENCE_WAIT_SECONDS = 0.0
 
 
@@ -43,15 +42,19 @@ class DocumentIndex:
     def build(
         cls, uri: str, version: int | None, path: str | None, source: str, config: DocsConfig
     ) -> DocumentIndex:
-        facts, findings = check_source(config, source, path)
-        index = cls(uri, version, path, facts, findings)
-        if facts.syntax_error is None:
-            # An editor request waits for jedi briefly; answers keep coming in the background.
-            index.inference = ReturnInference(
-                source, path, budget_seconds=math.inf, wait_seconds=INFERENCE_WAIT_SECONDS
-            )
+        facts = analyze(source, module_name(path))
+        index = cls(uri, version, path, facts, [])
+        if facts.syntax_error is not None:
+            return index
+        # Editor requests never wait for jedi; its answers come in the background.
+        index.inference = ReturnInference(
+            source, path, budget_seconds=math.inf, wait_seconds=INFERENCE_WAIT_SECONDS
+        )
+        options = config.options(facts, path, index.inference)
+        index._options = (config, options)
+        index.findings = findings_for(config, facts, path, options.style)
         grouped: dict[str, list[Finding]] = {}
-        for finding in findings:
+        for finding in index.findings:
             grouped.setdefault(finding.qualname, []).append(finding)
         for definition in facts.definitions:
             found = grouped.get(definition.qualname)

@@ -18,7 +18,7 @@ from devfocus.docs.content import Options
 from devfocus.docs.edits import TextEdit, apply_edits, module_edits, parses
 from devfocus.docs.facts import ModuleFacts, analyze
 from devfocus.docs.infer import ReturnInference
-from devfocus.docs.styles import DEFAULT_STYLE, STYLES, detect_style, style_of
+from devfocus.docs.styles import DEFAULT_STYLE, STYLES, Style, detect_style, style_of
 
 log = logging.getLogger(__name__)
 
@@ -196,16 +196,21 @@ class DocsConfig:
         return self.settings.missing  # type: ignore[return-value]
 
 
+def findings_for(
+    config: DocsConfig, facts: ModuleFacts, path: str | None, style: Style
+) -> list[Finding]:
+    # Stubs describe an interface the real module documents; they are not asked for docstrings.
+    scope = "none" if path is not None and path.endswith(".pyi") else config.scope
+    return check_module(facts, style, scope)
+
+
 def check_source(
     config: DocsConfig, source: str, path: str | None
 ) -> tuple[ModuleFacts, list[Finding]]:
     facts = analyze(source, module_name(path))
     if facts.syntax_error is not None:
         return facts, []
-    style = STYLES[config.style_name(facts, path)]
-    # Stubs describe an interface the real module documents; they are not asked for docstrings.
-    scope = "none" if path is not None and path.endswith(".pyi") else config.scope
-    return facts, check_module(facts, style, scope)
+    return facts, findings_for(config, facts, path, STYLES[config.style_name(facts, path)])
 
 
 @dataclass
@@ -220,13 +225,13 @@ def fix_source(
 ) -> FixResult:
     """Every missing docstring (in the configured scope) written and every stale one updated;
     the result is verified as a whole before it is returned."""
-    facts, findings = check_source(config, source, path)
+    facts = analyze(source, module_name(path))
     if facts.syntax_error is not None:
         return FixResult(source, [], [("", f"syntax error: {facts.syntax_error.msg}")])
-    wanted = {f.qualname for f in findings}
+    options = config.options(facts, path)
+    wanted = {f.qualname for f in findings_for(config, facts, path, options.style)}
     if qualnames is not None:
         wanted &= qualnames
-    options = config.options(facts, path)
     try:
         edits, refused = module_edits(facts, options, wanted)
     finally:

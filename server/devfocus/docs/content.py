@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from devfocus.docs.docstring import Docstring, Entry, Section, SectionKind
+from devfocus.docs.docstring import Docstring, Entry, Section, SectionKind, split_top_level
 from devfocus.docs.facts import Definition, ModuleFacts, Param
 from devfocus.docs.prose import NameProse, Prose
 from devfocus.docs.styles import SECTION_ORDER, Style
@@ -107,19 +107,7 @@ def admits_none(annotation: str) -> bool:
 
 
 def _top_level(text: str, separator: str) -> list[str]:
-    parts, depth, current = [], 0, []
-    for char in text:
-        if char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        if char == separator and depth == 0:
-            parts.append("".join(current).strip())
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current).strip())
-    return parts
+    return [part.strip() for part in split_top_level(text, separator)]
 
 
 def normalize_type(text: str) -> tuple[str, bool]:
@@ -251,19 +239,17 @@ def update(
         _ensure_single(
             doc,
             "returns",
-            return_type(definition, options),
             definition.returns,
-            lambda: prose.returns(definition),
-            options,
+            lambda: _new_entry("", return_type(definition, options), prose.returns(definition)),
+            style,
         )
     if needs_yields(definition) and "yields" in style.calls_for:
         _ensure_single(
             doc,
             "yields",
-            written_type(definition.yield_type),
             definition.yield_type,
-            lambda: prose.yields(definition),
-            options,
+            lambda: _new_entry("", written_type(definition.yield_type), prose.yields(definition)),
+            style,
         )
     raises = documented_raises(facts, definition, style)
     if raises and "raises" in style.calls_for:
@@ -290,7 +276,7 @@ def _update_params(
             if param is None or entry.key in documented:
                 continue  # no longer in the signature (or documented twice)
             documented.add(entry.key)
-            entry.name = style.param_name(param.name, param.kind) if style.stars else param.name
+            entry.name = style.param_name(param.name, param.kind)
             if entry.type and param.annotation and not types_agree(entry.type, param.annotation):
                 entry.type = param_type(style, param)
             kept.append(entry)
@@ -313,21 +299,18 @@ def _update_params(
 def _ensure_single(
     doc: Docstring,
     kind: SectionKind,
-    new_type: str | None,
     annotation: str | None,
-    text: Callable[[], str],
-    options: Options,
+    new_entry: Callable[[], Entry],
+    style: Style,
 ) -> None:
-    section = doc.section(kind)
-    if section is None:
-        section = _add_section(doc, kind, options.style)
-        section.entries.append(_new_entry("", new_type, text()))
-        return
+    """A Returns or Yields section: added when missing (``new_entry`` is only made then, since a
+    return type may have to be inferred), retyped where it contradicts ``annotation``."""
+    section = doc.section(kind) or _add_section(doc, kind, style)
     for entry in section.entries:
         if entry.type and annotation and not types_agree(entry.type, annotation):
             entry.type = written_type(annotation)
     if not section.entries:
-        section.entries.append(_new_entry("", new_type, text()))
+        section.entries.append(new_entry())
 
 
 def _add_section(doc: Docstring, kind: SectionKind, style: Style) -> Section:

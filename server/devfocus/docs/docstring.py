@@ -67,7 +67,7 @@ def body_lines(body: str) -> list[str]:
     tabs and without dropping leading lines: index ``i`` is the body's line ``i``."""
     raw = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     rest = raw[1:]
-    margins = [len(line) - len(line.lstrip(" \t")) for line in rest if line.strip()]
+    margins = [indent_width(line) for line in rest if line.strip()]
     margin = min(margins) if margins else 0
     return [raw[0].strip()] + [line[margin:].rstrip() if line.strip() else "" for line in rest]
 
@@ -141,34 +141,32 @@ def match_bracket(text: str, start: int) -> int:
     return -1
 
 
-def split_type_colon(text: str) -> tuple[str | None, str]:
-    """``"int: The total."`` → ("int", "The total.") when the part before the colon reads as a
-    type (no spaces outside brackets except around ``|``); else (None, text)."""
-    depth = 0
+def split_top_level(text: str, separator: str) -> list[str]:
+    """``text`` split at each ``separator`` outside brackets (pieces as written, unstripped)."""
+    parts: list[str] = []
+    depth = start = 0
     for index, char in enumerate(text):
         if char in "([{":
             depth += 1
         elif char in ")]}":
             depth -= 1
-        elif char == ":" and depth == 0:
-            head = text[:index].strip()
-            tail = text[index + 1 :]
-            if tail and not tail[0].isspace():
-                return None, text
-            words = head.replace(" | ", "|").replace(", ", ",")
-            if head and " " not in _outside_brackets(words):
-                return head, tail.strip()
-            return None, text
+        elif char == separator and depth == 0:
+            parts.append(text[start:index])
+            start = index + 1
+    parts.append(text[start:])
+    return parts
+
+
+def split_type_colon(text: str) -> tuple[str | None, str]:
+    """``"int: The total."`` → ("int", "The total.") when the part before the colon reads as a
+    type (no spaces outside brackets except around ``|``); else (None, text)."""
+    head, *rest = split_top_level(text, ":")
+    if not rest:
+        return None, text
+    head, tail = head.strip(), text[len(head) + 1 :]
+    if tail and not tail[0].isspace():
+        return None, text
+    words = head.replace(" | ", "|").replace(", ", ",")
+    if head and len(split_top_level(words, " ")) == 1:
+        return head, tail.strip()
     return None, text
-
-
-def _outside_brackets(text: str) -> str:
-    out, depth = [], 0
-    for char in text:
-        if char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        elif depth == 0:
-            out.append(char)
-    return "".join(out)

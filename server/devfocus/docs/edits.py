@@ -30,16 +30,12 @@ class TextEdit:
     new_text: str
 
 
-def _unit(facts: ModuleFacts) -> str:
-    return facts.indent_unit
-
-
 def body_indent(facts: ModuleFacts, definition: Definition) -> str:
     if definition.kind == "module":
         return ""
     if definition.body_indent is not None:
         return definition.body_indent
-    return definition.indent + _unit(facts)
+    return definition.indent + facts.indent_unit
 
 
 def planned_lines(facts: ModuleFacts, definition: Definition, options: Options) -> list[str] | None:
@@ -47,7 +43,7 @@ def planned_lines(facts: ModuleFacts, definition: Definition, options: Options) 
     style = options.style
     width = options.width - len(body_indent(facts, definition).expandtabs(4))
     if definition.docstring is None:
-        return style.render(generate(facts, definition, options), _unit(facts), width)
+        return style.render(generate(facts, definition, options), facts.indent_unit, width)
     style = own_style(definition.docstring.body, style)
     options = replace(options, style=style)
     existing = style.parse(body_lines(definition.docstring.body))
@@ -61,7 +57,7 @@ def planned_lines(facts: ModuleFacts, definition: Definition, options: Options) 
             f"its `{unread[0].title}` section is not written in a form DevFocus can read; "
             "a second one would be added beside it"
         )
-    return style.render(new, _unit(facts), width)
+    return style.render(new, facts.indent_unit, width)
 
 
 def _is_fixed_point(
@@ -72,7 +68,9 @@ def _is_fixed_point(
     options = replace(options, style=style)
     width = options.width - len(body_indent(facts, definition).expandtabs(4))
     again = style.parse(lines)
-    return style.render(update(facts, definition, again, options), _unit(facts), width) == lines
+    return (
+        style.render(update(facts, definition, again, options), facts.indent_unit, width) == lines
+    )
 
 
 def literal(lines: list[str], indent: str, quote: str, prefix: str, newline: str) -> str:
@@ -174,10 +172,8 @@ def _insert_with_libcst(facts: ModuleFacts, definition: Definition, text: str) -
         leading = list(statement.leading_lines)
         while leading and leading[0].comment is None:
             leading.pop(0)  # no blank line between a docstring and the code it documents
-        if definition.kind == "class":
-            leading.insert(
-                0, cst.EmptyLine(indent=False)
-            )  # PEP 257: a blank line after a class docstring
+        if definition.kind == "class":  # PEP 257: a blank line after a class docstring
+            leading.insert(0, cst.EmptyLine(indent=False))
         new_body: Any = body.with_changes(
             body=[docstring, statement.with_changes(leading_lines=leading), *body.body[1:]]
         )
@@ -185,7 +181,7 @@ def _insert_with_libcst(facts: ModuleFacts, definition: Definition, text: str) -
         blank = [cst.EmptyLine(indent=False)] if definition.kind == "class" else []
         new_body = cst.IndentedBlock(
             header=body.trailing_whitespace,
-            indent=_unit(facts),
+            indent=facts.indent_unit,
             body=[docstring, cst.SimpleStatementLine(body=body.body, leading_lines=blank)],
         )
     new_module = module.deep_replace(target, target.with_changes(body=new_body))

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from devfocus.docs.docstring import split_top_level
+
 DefinitionKind = Literal["module", "class", "function"]
 ParamKind = Literal[
     "positional-only", "positional", "var-positional", "keyword-only", "var-keyword"
@@ -152,7 +154,8 @@ class Definition:
         head, sep, rest = self.returns.partition("[")
         if not sep or head.rsplit(".", 1)[-1].strip() not in GENERATOR_TYPES:
             return None
-        return _first_type_argument(rest.rstrip().removesuffix("]"))
+        first = split_top_level(rest.rstrip().removesuffix("]"), ",")[0].strip()
+        return first or None
 
 
 @dataclass
@@ -174,18 +177,6 @@ class ModuleFacts:
 
 def _last(dotted: str) -> str:
     return dotted.rsplit(".", 1)[-1]
-
-
-def _first_type_argument(arguments: str) -> str | None:
-    depth = 0
-    for index, char in enumerate(arguments):
-        if char in "[(":
-            depth += 1
-        elif char in "])":
-            depth -= 1
-        elif char == "," and depth == 0:
-            return arguments[:index].strip() or None
-    return arguments.strip() or None
 
 
 def split_lines(source: str) -> list[str]:
@@ -236,12 +227,10 @@ class _Text:
 
     def segment(self, node: ast.AST) -> str:
         """The node's source, on one line (continuation lines joined with single spaces)."""
-        span = self.span(node)
-        if span.start.line == span.end.line:
-            return self.lines[span.start.line][span.start.character : span.end.character]
-        parts = [self.lines[span.start.line][span.start.character :]]
-        parts += self.lines[span.start.line + 1 : span.end.line]
-        parts.append(self.lines[span.end.line][: span.end.character])
+        written = text_in(self.lines, self.span(node))
+        parts = split_lines(written)
+        if len(parts) == 1:
+            return written
         joined = " ".join(p.strip() for p in parts if p.strip())
         # Brackets opened or closed at a line break: ``Optional[\n    int\n]`` → ``Optional[int]``.
         return _BRACKET_SPACE.sub(lambda m: m.group(0).replace(" ", ""), joined)
@@ -451,7 +440,7 @@ class _Collector:
                 annotation = statement.annotation
                 # ``ClassVar`` or ``ClassVar[int]`` (a subscript's dotted name is its base's).
                 base = annotation.value if isinstance(annotation, ast.Subscript) else annotation
-                if _dotted(base).rsplit(".", 1)[-1] == "ClassVar":
+                if _last(_dotted(base)) == "ClassVar":
                     continue
                 add(statement.target.id, annotation)
             elif isinstance(statement, ast.Assign):
@@ -579,9 +568,7 @@ class _BodyScan(ast.NodeVisitor):
             # A bare re-raise raises nothing new: what its handler caught goes on to the caller
             # (nothing named under a bare ``except:``).
             if self._handlers:
-                for name in self._handlers[-1][1]:
-                    if name not in self.raises:
-                        self.raises.append(name)
+                self._add(self._handlers[-1][1])
             return
         names: list[str] = []
         exc = node.exc
@@ -594,9 +581,10 @@ class _BodyScan(ast.NodeVisitor):
             name = _dotted(exc)
             if name:
                 names = [name]
-        for name in names:
-            if name not in self.raises:
-                self.raises.append(name)
+        self._add(names)
+
+    def _add(self, names: list[str]) -> None:
+        self.raises += [name for name in dict.fromkeys(names) if name not in self.raises]
 
 
 def _handler_types(node: ast.expr | None) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from devfocus.docs.docstring import (
     Docstring,
@@ -78,10 +79,11 @@ def heading(line: str) -> str | None:
     return title if title in STRUCTURED or title in PROSE else None
 
 
-def split_blocks(lines: list[str], is_heading: object) -> list[tuple[int, list[str]]]:
+def split_blocks(
+    lines: list[str], is_heading: Callable[[list[str], int], bool]
+) -> list[tuple[int, list[str]]]:
     """Consecutive runs of lines: a heading starts one, and so does any line at the margin that
     follows the body of a heading (free text after a section)."""
-    assert callable(is_heading)
     blocks: list[tuple[int, list[str]]] = []
     current: list[str] = []
     start = 0

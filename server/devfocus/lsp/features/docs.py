@@ -9,6 +9,7 @@ import logging
 import uuid
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -270,7 +271,8 @@ class DocsFeature:
         edits, refused = await self._edits(index, qualnames)
         if not edits and refused:
             raise JsonRpcInternalError(f"DevFocus made no edit: {refused[0]}")
-        action.edit = self._workspace_edit({uri: (index, edits)})
+        fix = _FileFix(uri, index.version, index.facts.lines, edits, [])
+        action.edit = self._workspace_edit([fix])
         return action
 
     async def _with_edits(self, actions: list[types.CodeAction]) -> list[types.CodeAction]:
@@ -351,7 +353,7 @@ class DocsFeature:
             batch = [f for f in fixes[start : start + WORKSPACE_BATCH] if f.edits]
             if not batch:
                 continue
-            edit = self._workspace_edit({f.uri: (f, f.edits) for f in batch})
+            edit = self._workspace_edit(batch)
             result = await self.server.workspace_apply_edit_async(
                 types.ApplyWorkspaceEditParams(edit=edit, label="Generate docstrings")
             )
@@ -376,27 +378,24 @@ class DocsFeature:
         return _Progress(self.server, title, supported)
 
     # -- helpers -------------------------------------------------------------------------------
-    def _workspace_edit(
-        self, files: Mapping[str, tuple[Any, list[TextEdit]]]
-    ) -> types.WorkspaceEdit:
-        changes: dict[str, list[types.TextEdit]] = {}
-        versions: dict[str, int | None] = {}
-        for uri, (owner, edits) in files.items():
-            lines = owner.facts.lines if hasattr(owner, "facts") else owner.lines
-            changes[uri] = [
-                types.TextEdit(range=self._range(lines, e.span), new_text=e.new_text) for e in edits
+    def _workspace_edit(self, fixes: list[_FileFix]) -> types.WorkspaceEdit:
+        changes = {
+            fix.uri: [
+                types.TextEdit(range=self._range(fix.lines, e.span), new_text=e.new_text)
+                for e in fix.edits
             ]
-            versions[uri] = owner.version
+            for fix in fixes
+        }
         if self._capability("workspace.workspace_edit.document_changes"):
             return types.WorkspaceEdit(
                 document_changes=[
                     types.TextDocumentEdit(
                         text_document=types.OptionalVersionedTextDocumentIdentifier(
-                            uri=uri, version=versions[uri]
+                            uri=fix.uri, version=fix.version
                         ),
-                        edits=list(edits),
+                        edits=list(changes[fix.uri]),
                     )
-                    for uri, edits in changes.items()
+                    for fix in fixes
                 ]
             )
         return types.WorkspaceEdit(changes=changes)
@@ -432,20 +431,15 @@ class DocsFeature:
             self._executor.shutdown(wait=False, cancel_futures=True)
 
 
+@dataclass
 class _FileFix:
-    def __init__(
-        self,
-        uri: str,
-        version: int | None,
-        lines: list[str],
-        edits: list[TextEdit],
-        refused: list[str],
-    ) -> None:
-        self.uri = uri
-        self.version = version
-        self.lines = lines
-        self.edits = edits
-        self.refused = refused
+    """One file's edits, against the text (and editor version, if open) they were made on."""
+
+    uri: str
+    version: int | None
+    lines: list[str]
+    edits: list[TextEdit]
+    refused: list[str]
 
 
 class _Progress:
