@@ -227,10 +227,11 @@ class _Text:
 
     def segment(self, node: ast.AST) -> str:
         """The node's source, on one line (continuation lines joined with single spaces)."""
-        written = text_in(self.lines, self.span(node))
-        parts = split_lines(written)
-        if len(parts) == 1:
+        span = self.span(node)
+        written = text_in(self.lines, span)
+        if span.start.line == span.end.line:
             return written
+        parts = split_lines(written)
         joined = " ".join(p.strip() for p in parts if p.strip())
         # Brackets opened or closed at a line break: ``Optional[\n    int\n]`` → ``Optional[int]``.
         return _BRACKET_SPACE.sub(lambda m: m.group(0).replace(" ", ""), joined)
