@@ -1,4 +1,4 @@
-"""Command line: ``devfocus serve | report | export | docs | doctor | delete``."""
+"""Command line: ``devfocus serve | report | export | import | docs | coach | doctor | delete``."""
 
 from __future__ import annotations
 
@@ -29,14 +29,21 @@ def _parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser("report", help="print a focus report")
     report.add_argument("path", nargs="?", help="restrict to the project containing PATH")
-    report.add_argument("--period", choices=["today", "week", "30d"], default="today")
+    report.add_argument(
+        "--period", choices=["today", "week", "30d", "90d", "year"], default="today"
+    )
     report.add_argument("--format", choices=["text", "markdown", "json"], default="text")
     _add_session_options(report)
+    _add_history_options(report)
 
     export = sub.add_parser("export", help="export every stored event")
     export.add_argument("--format", choices=["csv", "json"], required=True)
     export.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
     _add_database_option(export)
+
+    ingest = sub.add_parser("import", help="import the git history of the repositories at PATH")
+    ingest.add_argument("path", nargs="*", default=["."], help="repositories (default: .)")
+    _add_database_option(ingest)
 
     doctor = sub.add_parser("doctor", help="check versions, data location, database and git")
     doctor.add_argument("--format", choices=["text", "json"], default="text")
@@ -45,6 +52,10 @@ def _parser() -> argparse.ArgumentParser:
     from devfocus.docs_commands import add_parser as add_docs_parser
 
     add_docs_parser(sub)
+
+    from devfocus.coach_commands import add_parser as add_coach_parser
+
+    add_coach_parser(sub)
 
     delete = sub.add_parser("delete", help="erase all stored activity")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -80,6 +91,41 @@ def _add_session_options(parser: argparse.ArgumentParser) -> None:
     _add_database_option(parser)
 
 
+def _add_history_options(parser: argparse.ArgumentParser) -> None:
+    from devfocus.config import GitSettings
+
+    defaults = GitSettings()
+    parser.add_argument(
+        "--author",
+        action="append",
+        metavar="EMAIL",
+        help="whose commits are your work (repeatable; default: devfocus.git.authors, else each "
+        "repository's user.email)",
+    )
+    parser.add_argument(
+        "--session-gap-minutes",
+        type=float,
+        metavar="N",
+        help=f"devfocus.git.sessionGapMinutes (default {defaults.session_gap_minutes:g})",
+    )
+    parser.add_argument(
+        "--first-commit-minutes",
+        type=float,
+        metavar="N",
+        help=f"devfocus.git.firstCommitMinutes (default {defaults.first_commit_minutes:g})",
+    )
+    parser.add_argument(
+        "--git-hours",
+        action="store_true",
+        help="the git-hours tool's rules: 120-minute gap and 120-minute first-commit credit",
+    )
+    parser.add_argument(
+        "--no-import",
+        action="store_true",
+        help="do not bring the git history of PATH up to date first",
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -100,6 +146,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from devfocus.docs_commands import run as run_docs
 
         return run_docs(args)
+    if args.command == "coach":
+        from devfocus.coach_commands import run as run_coach
+
+        return run_coach(args)
     from devfocus.commands import run
 
     return run(args)

@@ -38,10 +38,14 @@ EXPORT_FIELDS = (
 )
 
 
+GIT_HOURS_MINUTES = 120.0  # git-hours' max-commit-diff and first-commit-add defaults
+
+
 def run(args: argparse.Namespace) -> int:
     commands: dict[str, Callable[[argparse.Namespace], int]] = {
         "report": report,
         "export": export,
+        "import": import_history,
         "doctor": doctor,
         "delete": delete,
     }
@@ -61,6 +65,17 @@ def _settings(args: argparse.Namespace) -> Settings:
         raw.setdefault("sessions", {})["idleTimeoutMinutes"] = args.idle_timeout_minutes
     if getattr(args, "deep_work_minutes", None) is not None:
         raw.setdefault("sessions", {})["deepWorkMinutes"] = args.deep_work_minutes
+    git: dict[str, Any] = {}
+    if getattr(args, "git_hours", False):
+        git["sessionGapMinutes"] = git["firstCommitMinutes"] = GIT_HOURS_MINUTES
+    if getattr(args, "session_gap_minutes", None) is not None:
+        git["sessionGapMinutes"] = args.session_gap_minutes
+    if getattr(args, "first_commit_minutes", None) is not None:
+        git["firstCommitMinutes"] = args.first_commit_minutes
+    if getattr(args, "author", None):
+        git["authors"] = list(args.author)
+    if git:
+        raw["git"] = git
     if getattr(args, "database_url", None):
         raw.setdefault("database", {})["url"] = args.database_url
     settings, problems = load_settings(raw)
@@ -94,6 +109,8 @@ def report(args: argparse.Namespace) -> int:
     settings = _settings(args)
     project = Locator().project_root(args.path) if args.path else None
     database = Database(database_url(settings))
+    if args.path and settings.git.enabled and not args.no_import:
+        _import_quietly(database, args.path)
     with _working(f"Reading activity from {database.display}"):
         result = make_report(database, args.period, settings, now=time.time(), project=project)
     rendered = RENDERERS[args.format](result, None)
@@ -101,6 +118,67 @@ def report(args: argparse.Namespace) -> int:
         rendered = json.dumps(rendered, indent=2, ensure_ascii=False) + "\n"
     sys.stdout.write(rendered)
     return 0
+
+
+# -- import ------------------------------------------------------------------------------------
+def import_history(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from devfocus.app.gitsync import Ingester
+    from devfocus.git.repository import find_repositories
+    from devfocus.git.runner import git_executable
+    from devfocus.store.database import Database
+
+    if git_executable() is None:
+        print("devfocus: git is not installed (no `git` on PATH)", file=sys.stderr)
+        return 1
+    settings = _settings(args)
+    repos = find_repositories([Path(p) for p in args.path])
+    if not repos:
+        print(f"devfocus: no git repository at {', '.join(args.path)}", file=sys.stderr)
+        return 1
+    database = Database(database_url(settings))
+    ingester = Ingester(database)
+    failed = 0
+    for repo in repos:
+        bar = tqdm(unit=" commits", disable=None, file=sys.stderr, leave=False, desc=repo.root.name)
+
+        def progress(done: int, total: int | None, bar: Any = bar) -> None:
+            if total is not None and bar.total != total:
+                bar.total = total
+            bar.update(done - bar.n)
+
+        with bar:
+            result = ingester.ingest(repo, progress)
+        if result.problem is not None:
+            failed += 1
+            print(f"{repo.key}: {result.problem}", file=sys.stderr)
+            continue
+        extra = f", {result.unreachable} no longer on a branch" if result.unreachable else ""
+        print(
+            f"{repo.key}: {result.new_commits} new commits, {result.checkouts} checkouts"
+            f"{extra} ({result.seconds:.2f} s)"
+        )
+    database.close()
+    return 1 if failed else 0
+
+
+def _import_quietly(database: Any, path: str) -> None:
+    """Bring the history of the repository at ``path`` up to date before a report of it."""
+    from devfocus.app.gitsync import Ingester
+    from devfocus.git.repository import open_repository
+    from devfocus.git.runner import git_executable
+
+    repo = open_repository(Path(path))
+    if repo is None:
+        return
+    if git_executable() is None:
+        print("devfocus: git is not installed: the report has no git history", file=sys.stderr)
+        return
+    with _working(f"Reading the git history of {repo.root.name}"):
+        result = Ingester(database).ingest(repo)
+    if result.problem is not None:
+        print(f"devfocus: git history of {repo.key} not read: {result.problem}", file=sys.stderr)
 
 
 # -- export ------------------------------------------------------------------------------------
@@ -131,6 +209,7 @@ def export(args: argparse.Namespace) -> int:
 
     from devfocus.store.database import Database
     from devfocus.store.events import count_events, iter_events
+    from devfocus.store.history import history_export
 
     settings = _settings(args)
     database = Database(database_url(settings))
@@ -151,7 +230,13 @@ def export(args: argparse.Namespace) -> int:
             for i, row in enumerate(rows):
                 out.write(("," if i else "") + "\n  " + json.dumps(row, ensure_ascii=False))
                 progress.update()
-            out.write("\n]}\n")
+            out.write("\n]")
+            for name, items in database.run(history_export):
+                out.write(f', "{name}": [')
+                for i, item in enumerate(items):
+                    out.write(("," if i else "") + "\n  " + json.dumps(item, ensure_ascii=False))
+                out.write("\n]")
+            out.write("}\n")
     if args.output:
         print(f"exported {total} events to {args.output}", file=sys.stderr)
     return 0
@@ -346,7 +431,10 @@ def delete(args: argparse.Namespace) -> int:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         print(f"deleted {path} ({count} events)")
     else:
+        from devfocus.store.history import delete_history
+
         deleted = database.run(delete_events)
+        commits = database.run(delete_history)
         database.close()
-        print(f"deleted {deleted} events from {database.display}")
+        print(f"deleted {deleted} events and {commits} commits from {database.display}")
     return 0

@@ -142,11 +142,47 @@ class DocsSettings:
 
 
 @dataclass(frozen=True)
+class GitSettings:
+    enabled: bool = _setting(
+        True,
+        "Read the history of the workspace's git repositories (commits, branch switches) and "
+        "watch them for new commits and checkouts. Everything stays in the local database.",
+    )
+    authors: tuple[str, ...] = _setting(
+        (),
+        "Whose commits are your work, by email or name (after `.mailmap`). Empty: each "
+        "repository's `user.email`.",
+    )
+    session_gap_minutes: float = _setting(
+        30.0,
+        "Sessions from history: commits less than this apart belong to one session.",
+        minimum=1,
+        maximum=1440,
+    )
+    first_commit_minutes: float = _setting(
+        30.0,
+        "Sessions from history: the time credited to the work before a session's first commit.",
+        minimum=0,
+        maximum=1440,
+    )
+    coach: bool = _setting(
+        True,
+        "Coach commit messages while they are written (`git-commit` documents): diagnostics "
+        "and quick fixes.",
+    )
+    hover: bool = _setting(
+        True,
+        "Show a definition's history (recent commits, authors, your focus time) on hover.",
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     tracking: TrackingSettings = field(default_factory=TrackingSettings)
     sessions: SessionSettings = field(default_factory=SessionSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     docs: DocsSettings = field(default_factory=DocsSettings)
+    git: GitSettings = field(default_factory=GitSettings)
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,7 @@ async def test_today_report_includes_activity_not_yet_written(session: Session) 
 @pytest.mark.parametrize(
     "arguments, complaint",
     [
-        ({"period": "year"}, "period must be one of today, week, 30d"),
+        ({"period": "decade"}, "period must be one of today, week, 30d, 90d, year"),
         ({"format": "pdf"}, "format must be one of markdown, json"),
         ({"project": 42}, "project must be a path"),
     ],

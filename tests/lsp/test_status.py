@@ -19,6 +19,7 @@ WIRE_KEYS = {
     "switchesLastHour",
     "deepWork",
     "deepWorkSeconds",
+    "task",
 }
 
 

@@ -28,6 +28,14 @@ DOC_KEYS = [
     "devfocus.docs.lineLength",
     "devfocus.docs.inferTypes",
 ]
+GIT_KEYS = [
+    "devfocus.git.enabled",
+    "devfocus.git.authors",
+    "devfocus.git.sessionGapMinutes",
+    "devfocus.git.firstCommitMinutes",
+    "devfocus.git.coach",
+    "devfocus.git.hover",
+]
 
 # Every setting set to a valid value that is not its default.
 VALID: dict[str, Any] = {
@@ -40,6 +48,14 @@ VALID: dict[str, Any] = {
         "severity": "warning",
         "lineLength": 100,
         "inferTypes": False,
+    },
+    "git": {
+        "enabled": False,
+        "authors": ["ada@example.com", "Ada"],
+        "sessionGapMinutes": 120,
+        "firstCommitMinutes": 0,
+        "coach": False,
+        "hover": False,
     },
 }
 
@@ -55,6 +71,12 @@ def values(settings: Settings) -> dict[str, Any]:
         DOC_KEYS[2]: settings.docs.severity,
         DOC_KEYS[3]: settings.docs.line_length,
         DOC_KEYS[4]: settings.docs.infer_types,
+        GIT_KEYS[0]: settings.git.enabled,
+        GIT_KEYS[1]: settings.git.authors,
+        GIT_KEYS[2]: settings.git.session_gap_minutes,
+        GIT_KEYS[3]: settings.git.first_commit_minutes,
+        GIT_KEYS[4]: settings.git.coach,
+        GIT_KEYS[5]: settings.git.hover,
     }
 
 
@@ -64,6 +86,7 @@ DEFAULTS = {
     EXCLUDE_KEY: DEFAULT_EXCLUDES,
     URL_KEY: "",
     **dict(zip(DOC_KEYS, ["auto", "public", "information", 0.0, True], strict=True)),
+    **dict(zip(GIT_KEYS, [True, (), 30.0, 30.0, True, True], strict=True)),
 }
 VALID_VALUES = {
     IDLE_KEY: 10.0,
@@ -71,6 +94,9 @@ VALID_VALUES = {
     EXCLUDE_KEY: ("*.log",),
     URL_KEY: "sqlite:///elsewhere.db",
     **dict(zip(DOC_KEYS, ["numpy", "all", "warning", 100.0, False], strict=True)),
+    **dict(
+        zip(GIT_KEYS, [False, ("ada@example.com", "Ada"), 120.0, 0.0, False, False], strict=True)
+    ),
 }
 
 
@@ -259,7 +285,14 @@ def test_several_bad_values_are_one_problem_each() -> None:
 
 def test_setting_specs_list_every_leaf_with_key_default_and_description() -> None:
     specs = setting_specs()
-    assert [s.key for s in specs] == [EXCLUDE_KEY, IDLE_KEY, DEEP_KEY, URL_KEY, *DOC_KEYS]
+    assert [s.key for s in specs] == [
+        EXCLUDE_KEY,
+        IDLE_KEY,
+        DEEP_KEY,
+        URL_KEY,
+        *DOC_KEYS,
+        *GIT_KEYS,
+    ]
     assert {s.key: s.default for s in specs} == DEFAULTS
     assert all(s.description.strip() for s in specs)
 

@@ -435,7 +435,7 @@ def test_markdown_report_shows_the_key_numbers() -> None:
     assert "| **Lines** | +18 −7 |" in lines
     assert "| alpha | 45m | 82% |" in lines
     assert "| alpha @ feature | 5m | 9% |" in lines
-    assert "| 09:00–09:45 | 45m | alpha @ main, beta @ main, alpha @ feature | 2 |" in lines
+    assert "| 09:00–09:45 | 45m | alpha @ main, beta @ main, alpha @ feature |  | 0 | 2 |" in lines
     assert "| 09:00–09:30 | 30m | alpha @ main |" in lines
 
 
@@ -461,10 +461,15 @@ def test_json_report_has_the_documented_keys_and_values() -> None:
         "byBranch",
         "byLanguage",
         "byEditor",
+        "byTask",
         "byDay",
         "sessions",
         "deepWork",
         "switches",
+        "commitCount",
+        "commitScore",
+        "commits",
+        "commitScoreByWeek",
     }
     assert data["period"] == {
         "name": "today",
@@ -499,6 +504,9 @@ def test_json_report_has_the_documented_keys_and_values() -> None:
         "focusSeconds": 2700,
         "contexts": ["alpha @ main", "beta @ main", "alpha @ feature"],
         "switches": 2,
+        "task": None,  # mostly on main, which names no task
+        "commits": 0,
+        "fromHistory": False,
     }
     alpha = {"project": "alpha", "root": "/src/alpha", "branch": "main"}
     beta = {"project": "beta", "root": "/src/beta", "branch": "main"}

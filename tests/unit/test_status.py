@@ -211,6 +211,7 @@ def test_the_wire_form_has_camel_case_keys_and_iso_times() -> None:
         "switchesLastHour": 0,
         "deepWork": False,
         "deepWorkSeconds": 0,
+        "task": None,
     }
 
 
@@ -225,6 +226,7 @@ def test_the_wire_form_of_idle_has_no_session_or_context() -> None:
         "switchesLastHour": 0,
         "deepWork": False,
         "deepWorkSeconds": 0,
+        "task": None,
     }
 
 

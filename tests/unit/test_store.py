@@ -179,30 +179,32 @@ def test_a_new_migration_keeps_existing_rows(tmp_path: Path) -> None:
         database.close()
 
     engine = create(sqlite_url(path))
-    migrations = [MIGRATIONS[0], Migration(2, "notes and tags", _add_note_column_and_tags)]
+    known = head()
+    nxt = known + 1
+    migrations = [*MIGRATIONS, Migration(nxt, "notes and tags", _add_note_column_and_tags)]
     try:
-        assert upgrade(engine, migrations) == (1, 2)
-        assert upgrade(engine, migrations) == (2, 2)
+        assert upgrade(engine, migrations) == (known, nxt)
+        assert upgrade(engine, migrations) == (nxt, nxt)
         assert list(iter_events(engine)) == rows
         inspector = inspect(engine)
         assert "note" in [c["name"] for c in inspector.get_columns("events")]
         assert "tags" in inspector.get_table_names()
         with engine.connect() as conn:
-            assert current_version(conn) == 2
+            assert current_version(conn) == nxt
             recorded = conn.execute(
                 text(f"SELECT version, description FROM {VERSION_TABLE} ORDER BY version")
             ).all()
             notes = conn.execute(text("SELECT COUNT(*) FROM events WHERE note IS NULL")).scalar()
         assert [tuple(r) for r in recorded] == [
-            (1, MIGRATIONS[0].description),
-            (2, "notes and tags"),
+            *((m.version, m.description) for m in MIGRATIONS),
+            (nxt, "notes and tags"),
         ]
         assert notes == 50
 
-        # This version of the code knows only version 1 now.
+        # This version of the code knows only up to `known` now.
         with pytest.raises(SchemaTooNew) as raised:
             upgrade(engine)
-        assert (raised.value.found, raised.value.known) == (2, 1)
+        assert (raised.value.found, raised.value.known) == (nxt, known)
     finally:
         engine.dispose()
 

@@ -17,6 +17,8 @@ class Kind(str, enum.Enum):
     BLUR = "blur"  # the editor window lost focus: the developer is idle from here
     ACTIVATE = "activate"  # the active editor changed
     PAUSE = "pause"  # tracking was paused: the developer counts as idle from here
+    CHECKOUT = "checkout"  # a branch was checked out: an instant in the new context
+    COMMITS = "commits"  # a span of work inferred from commits, where no editor activity exists
 
 
 IDLE_MARKERS = frozenset({Kind.BLUR, Kind.PAUSE})
@@ -55,3 +57,15 @@ class Activity:
     source: str | None = None  # the server process (one per editor window) that saw it
     lines_added: int = 0
     lines_removed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class TaskMark:
+    """A task set by hand at ``set_at``: it holds in its project until the branch changes. An
+    empty title clears the task."""
+
+    set_at: float
+    project: str | None
+    branch: str | None
+    title: str
+    kind: str | None = None

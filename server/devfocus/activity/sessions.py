@@ -22,7 +22,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from devfocus.activity.model import IDLE_MARKERS, Activity, Context
+from devfocus.activity.model import IDLE_MARKERS, Activity, Context, Kind
 
 DEEP_WORK_MAX_GAP = 300.0
 
@@ -39,6 +39,7 @@ class Segment:
     editor: str | None
     session: int
     bridged: bool  # a pause between activities (at most the idle timeout), counted as focus
+    source: str | None = None  # of the activity it belongs to ("git": inferred from history)
 
     @property
     def seconds(self) -> float:
@@ -169,9 +170,22 @@ class _Sweep:
         context = self.context
         index = len(self.timeline.sessions)
         self.timeline.segments.append(
-            Segment(start, end, context, owner.language, owner.path, owner.editor, index, bridged)
+            Segment(
+                start,
+                end,
+                context,
+                owner.language,
+                owner.path,
+                owner.editor,
+                index,
+                bridged,
+                owner.source,
+            )
         )
         self.session_focus += end - start
+        if owner.kind is Kind.COMMITS:
+            self._close_run()  # time inferred from commits is focus, but never deep work
+            return
         self._extend_run(start, end, context, bridged=bridged)
 
     # -- deep work ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from devfocus.activity.model import Context
 from devfocus.activity.sessions import DEEP_WORK_MAX_GAP, Timeline, focus_between
+from devfocus.activity.tasks import Task
 from devfocus.timeutil import iso_utc, overlap
 
 State = Literal["active", "idle", "paused"]
@@ -24,6 +25,7 @@ class Status:
     deep_work_today_seconds: float
     # Seconds until state, deepWork or switchesLastHour would change with no new activity.
     next_change: float | None = None
+    task: Task | None = None  # of the current context: set by hand, else the branch's
 
     def to_wire(self) -> dict[str, Any]:
         """The ``devfocus/status`` notification and ``devfocus.status`` result (camelCase)."""
@@ -43,6 +45,15 @@ class Status:
             "switchesLastHour": self.switches_last_hour,
             "deepWork": self.deep_work,
             "deepWorkSeconds": int(self.deep_work_today_seconds),
+            "task": None
+            if self.task is None
+            else {
+                "title": self.task.title,
+                "kind": self.task.kind,
+                "ref": self.task.ref,
+                "label": self.task.label,
+                "source": self.task.source,
+            },
         }
 
 

@@ -58,6 +58,11 @@ class Locator:
             return location
         return Location(location.project, location.path, branch, repository)
 
+    def branch_of(self, project: str) -> str | None:
+        """The branch checked out in the working tree holding ``project``."""
+        repository = self._git_root(project)
+        return self._heads.branch(repository) if repository else None
+
     def project_root(self, path: str) -> str:
         """The project a path on disk belongs to: its nearest git root, else the path itself."""
         absolute = _posix(os.path.abspath(path))

@@ -2,14 +2,74 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import tzinfo
+from typing import TYPE_CHECKING
 
 from devfocus.activity.model import Activity
 from devfocus.config import Settings
+from devfocus.git.model import RepoCommit
+from devfocus.insights.history import (
+    GitHistory,
+    HistoryRules,
+    facts,
+    my_commits,
+    with_history,
+)
 from devfocus.insights.report import LOOKBACK_SECONDS, Report, build_report, resolve_period
 from devfocus.store.database import Database
 from devfocus.store.events import load_activities
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+HABIT_DAYS = 90  # commit habits (for scores) are learned from this much history before a commit
+
+
+def history_rules(settings: Settings) -> HistoryRules:
+    git = settings.git
+    return HistoryRules(
+        authors=git.authors,
+        gap=git.session_gap_minutes * 60,
+        credit=git.first_commit_minutes * 60,
+    )
+
+
+def load_history(database: Database, start: float, end: float) -> GitHistory:
+    from devfocus.store.history import (
+        load_checkouts,
+        load_commits,
+        load_tasks,
+        repository_emails,
+    )
+
+    def read(engine: Engine) -> GitHistory:
+        return GitHistory(
+            commits=load_commits(engine, start, end),
+            checkouts=load_checkouts(engine, start, end),
+            marks=load_tasks(engine, end),
+            emails=repository_emails(engine),
+        )
+
+    return database.run(read)
+
+
+def commit_scores(
+    commits: Sequence[RepoCommit], everyone: Sequence[RepoCommit]
+) -> dict[str, float]:
+    """sha → score (0–10) of each of ``commits``, against its repository's habits."""
+    from devfocus.git.coach import coach, habits_of
+
+    by_root: dict[str, list[RepoCommit]] = defaultdict(list)
+    for item in everyone:
+        by_root[item.root].append(item)
+    habits = {root: habits_of([i.commit for i in items]) for root, items in by_root.items()}
+    return {
+        i.commit.sha: coach(i.commit.message, i.commit.files, habits[i.root], merge=False).score
+        for i in commits
+        if not i.commit.merge and i.root in habits
+    }
 
 
 def make_report(
@@ -22,16 +82,34 @@ def make_report(
     project: str | None = None,
     unwritten: Sequence[Activity] = (),
 ) -> Report:
-    """The report for ``period_name`` from the database, plus activity not written yet."""
+    """The report for ``period_name`` from the database, plus activity not written yet, plus
+    what git history says where the editor saw nothing."""
     period = resolve_period(period_name, now, tz)
     since = period.start - LOOKBACK_SECONDS
     stored = database.run(lambda engine: load_activities(engine, since, now + 1))
+    activities = [*stored, *unwritten]
+    sessions = settings.sessions
+    idle, deep = sessions.idle_timeout_minutes * 60, sessions.deep_work_minutes * 60
+    commits = []
+    marks = ()
+    if settings.git.enabled:
+        history = load_history(database, since - HABIT_DAYS * 86400, now + 1)
+        rules = history_rules(settings)
+        mine = [i for i in my_commits(history, rules) if i.commit.authored_at >= since]
+        checkouts = [c for c in history.checkouts if c.checkout.at >= since]
+        activities = with_history(
+            activities, mine, checkouts, rules, idle_timeout=idle, deep_work=deep
+        )
+        commits = facts(mine, commit_scores(mine, history.commits))
+        marks = tuple(history.marks)
     return build_report(
-        [*stored, *unwritten],
+        activities,
         period,
-        idle_timeout=settings.sessions.idle_timeout_minutes * 60,
-        deep_work=settings.sessions.deep_work_minutes * 60,
+        idle_timeout=idle,
+        deep_work=deep,
         now=now,
         tz=tz,
         project=project,
+        commits=commits,
+        marks=marks,
     )

@@ -18,12 +18,14 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from devfocus.activity.tracker import COALESCE_GAP, Record, Tracker
 from devfocus.config import Settings, database_url
 
 if TYPE_CHECKING:
+    from devfocus.activity.model import TaskMark
     from devfocus.activity.status import Status
     from devfocus.app.recorder import Recorder
     from devfocus.insights.report import Report
@@ -210,6 +212,7 @@ class TrackingService:
     def _status(self, records: list[Record], now: float, paused: bool) -> Status:
         from devfocus.activity.sessions import build_timeline
         from devfocus.activity.status import compute_status
+        from devfocus.insights.history import current_task
         from devfocus.store.errors import StoreError
         from devfocus.store.events import load_activities
         from devfocus.timeutil import local_date, midnight
@@ -233,7 +236,7 @@ class TrackingService:
             idle_timeout=sessions.idle_timeout_minutes * 60,
             deep_work=sessions.deep_work_minutes * 60,
         )
-        return compute_status(
+        status = compute_status(
             timeline,
             now=now,
             day_start=day_start,
@@ -241,6 +244,19 @@ class TrackingService:
             deep_work=sessions.deep_work_minutes * 60,
             paused=paused,
         )
+        return replace(status, task=current_task(status.context, self._task_marks(now)))
+
+    def _task_marks(self, now: float) -> list[TaskMark]:
+        from devfocus.store.errors import StoreError
+        from devfocus.store.history import load_tasks
+
+        if self.problem is not None and self.problem.kind == "unreachable":
+            return []
+        try:
+            return self._ensure_database().run(lambda engine: load_tasks(engine, now + 1))
+        except StoreError as error:
+            log.debug("status without hand-set tasks: %s", error.message)
+            return []
 
     def _report(
         self, records: list[Record], now: float, period: str, project: str | None
@@ -257,6 +273,72 @@ class TrackingService:
             project=recorder.locator.project_root(project) if project else None,
             unwritten=self._unwritten(),
         )
+
+    # -- the hand-set task ---------------------------------------------------------------------
+    async def set_task(self, title: str, kind: str | None, project: str | None) -> dict[str, Any]:
+        """Set (or with an empty title, clear) the task of a project until its branch changes:
+        ``project`` is a path, else the first workspace folder."""
+        return await self._in_store(self._set_task, title, kind, project, self.clock())
+
+    def _set_task(
+        self, title: str, kind: str | None, project: str | None, now: float
+    ) -> dict[str, Any]:
+        from devfocus.activity.model import TaskMark
+        from devfocus.store.history import write_task
+
+        locator = self._ensure_recorder().locator
+        root = locator.project_root(project) if project else None
+        if root is None and self._roots:
+            root = locator.project_root(self._roots[0])
+        branch = locator.branch_of(root) if root else None
+        task = TaskMark(now, root, branch, title, kind if title else None)
+        self._ensure_database().run(lambda engine: write_task(engine, task))
+        return {"title": title or None, "kind": task.kind, "project": root, "branch": branch}
+
+    # -- focus time in one file ------------------------------------------------------------------
+    async def file_focus(self, path: str, since: float) -> float:
+        """Focus seconds spent in the file at ``path`` from ``since`` until now, counted as
+        reports count them: the timeline of all activity, then this file's part of it."""
+        from pathlib import Path
+
+        now = self.clock()
+        target = Path(os.path.abspath(path)).as_posix()
+
+        def on_store(records: list[Record]) -> float:
+            from devfocus.activity.sessions import build_timeline
+            from devfocus.insights.report import LOOKBACK_SECONDS
+            from devfocus.store.errors import StoreError
+            from devfocus.store.events import load_activities
+            from devfocus.timeutil import overlap
+
+            self._write(records)
+            stored: list[Any] = []
+            if self.problem is None or self.problem.kind != "unreachable":
+                try:
+                    stored = self._ensure_database().run(
+                        lambda engine: load_activities(engine, since - LOOKBACK_SECONDS, now + 1)
+                    )
+                except StoreError as error:
+                    log.debug("file focus without stored activity: %s", error.message)
+            sessions = self.settings.sessions
+            timeline = build_timeline(
+                [*stored, *self._unwritten()],
+                idle_timeout=sessions.idle_timeout_minutes * 60,
+                deep_work=sessions.deep_work_minutes * 60,
+            )
+            total = 0.0
+            for segment in timeline.segments:
+                if segment.path is None or segment.end <= since:
+                    continue
+                context, where = segment.context, segment.path
+                # Paths are stored relative to their project (absolute without one).
+                if context is not None and not os.path.isabs(where):
+                    where = f"{context.project.rstrip('/')}/{where}"
+                if where == target:
+                    total += overlap(segment.start, segment.end, since, now)
+            return total
+
+        return await self._in_store(on_store, self.tracker.drain(now))
 
 
 def _display(url: str) -> str:

@@ -12,6 +12,7 @@ from devfocus.timeutil import iso_local
 FORMATS = ("text", "markdown", "json")
 _BAR = 20
 _TOP = 8  # rows per breakdown table
+_COMMITS = 30  # latest commits listed
 
 
 def duration(seconds: float) -> str:
@@ -71,7 +72,35 @@ def _summary_rows(report: Report) -> list[tuple[str, str]]:
         ),
         ("Switches", f"{len(report.switches)}{rate}"),
         ("Lines", f"+{report.lines_added} −{report.lines_removed}"),
+        *_commit_rows(report),
     ]
+
+
+def _commit_rows(report: Report) -> list[tuple[str, str]]:
+    if not report.commits:
+        return []
+    added = sum(c.additions for c in report.commits)
+    removed = sum(c.deletions for c in report.commits)
+    text = f"{len(report.commits)} (+{added} −{removed})"
+    score = report.commit_score
+    if score is not None:
+        text += f", message score {score:.1f}/10"
+    return [("Commits", text)]
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _task_suffix(session: Any) -> str:
+    parts = []
+    if session.task:
+        parts.append(f"task {session.task}")
+    if session.commits:
+        parts.append(_plural(session.commits, "commit"))
+    if session.from_history:
+        parts.append("from git history")
+    return f"  ({'; '.join(parts)})" if parts else ""
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
@@ -83,7 +112,8 @@ def _empty_message(report: Report) -> str:
     period = "today" if report.period.name == "today" else f"in the {report.period.title.lower()}"
     return (
         f"No activity recorded {period}{where}. DevFocus records activity while an editor is "
-        "connected to `devfocus serve` (see the README's editor setup)."
+        "connected to `devfocus serve` (see the README's editor setup), and reads the history "
+        "of git repositories (`devfocus import PATH`): no commit of yours falls in this period."
     )
 
 
@@ -94,6 +124,7 @@ def _bar(share: float) -> str:
 
 def _breakdowns(report: Report) -> list[tuple[str, Sequence[Share]]]:
     tables = [
+        ("By task", report.by_task),
         ("By project", report.by_project),
         ("By branch", report.by_branch),
         ("By language", report.by_language),
@@ -137,7 +168,7 @@ def render_text(report: Report, tz: tzinfo | None = None) -> str:
         extra = f"  {_plural(s.switches, 'switch', 'switches')}" if s.switches else ""
         lines.append(
             f"  {_span(s.start, s.end, tz, multi_day)}  {duration(s.focus_seconds).rjust(7)}  "
-            f"{', '.join(s.contexts[:3])}{extra}"
+            f"{', '.join(s.contexts[:3])}{extra}{_task_suffix(s)}"
         )
     if report.deep_work:
         lines += ["", "Deep work"]
@@ -146,7 +177,29 @@ def render_text(report: Report, tz: tzinfo | None = None) -> str:
                 f"  {_span(b.start, b.end, tz, multi_day)}  {duration(b.focus_seconds).rjust(7)}  "
                 f"{b.context.label()}"
             )
+    if report.commits:
+        lines += ["", "Commits"]
+        for c in report.commits[-_COMMITS:]:
+            score = f"{c.score:4.1f}" if c.score is not None else "   –"
+            lines.append(
+                f"  {_when(c.at, tz, multi_day)}  {c.sha[:7]}  {score}  "
+                f"{_short(c.subject, 60)}  [{c.context.label()}]"
+            )
+        if len(report.commits) > _COMMITS:
+            lines.append(f"  … and {len(report.commits) - _COMMITS} earlier")
+    if len(report.coaching) > 1:
+        lines += ["", "Commit message score by week"]
+        for w in report.coaching:
+            bar = _bar(w.score / 10)
+            lines.append(
+                f"  {w.week:%d %b %Y}  {w.score:4.1f}  {bar}  {_plural(w.commits, 'commit')}"
+            )
     return "\n".join(lines) + "\n"
+
+
+def _when(t: float, tz: tzinfo | None, multi_day: bool) -> str:
+    moment = datetime.fromtimestamp(t, tz)
+    return moment.strftime("%a %d %b %H:%M" if multi_day else "%H:%M")
 
 
 def _md_escape(text: str) -> str:
@@ -182,10 +235,17 @@ def render_markdown(report: Report, tz: tzinfo | None = None) -> str:
             f"| {d.sessions} | {d.switches} |"
             for d in report.by_day
         ]
-    lines += ["", "## Sessions", "", "| when | focus | where | switches |", "|---|---:|---|---:|"]
+    lines += [
+        "",
+        "## Sessions",
+        "",
+        "| when | focus | where | task | commits | switches |",
+        "|---|---:|---|---|---:|---:|",
+    ]
     lines += [
         f"| {_span(s.start, s.end, tz, multi_day)} | {duration(s.focus_seconds)} "
-        f"| {_md_escape(', '.join(s.contexts[:3]))} | {s.switches} |"
+        f"| {_md_escape(', '.join(s.contexts[:3]))}{' (git history)' if s.from_history else ''} "
+        f"| {_md_escape(s.task or '')} | {s.commits} | {s.switches} |"
         for s in report.sessions
     ]
     if report.deep_work:
@@ -195,6 +255,27 @@ def render_markdown(report: Report, tz: tzinfo | None = None) -> str:
             f"| {_md_escape(b.context.label())} |"
             for b in report.deep_work
         ]
+    if report.commits:
+        lines += [
+            "",
+            "## Commits",
+            "",
+            "| when | commit | score | subject | task | where |",
+            "|---|---|---:|---|---|---|",
+        ]
+        lines += [
+            f"| {_when(c.at, tz, multi_day)} | `{c.sha[:7]}` "
+            f"| {f'{c.score:.1f}' if c.score is not None else '–'} "
+            f"| {_md_escape(_short(c.subject, 72))} | {_md_escape(c.task.label if c.task else '')} "
+            f"| {_md_escape(c.context.label())} |"
+            for c in report.commits[-_COMMITS:]
+        ]
+        if len(report.commits) > _COMMITS:
+            lines.append(f"\n… and {len(report.commits) - _COMMITS} earlier commits.")
+    if len(report.coaching) > 1:
+        lines += ["", "## Commit message score by week", "", "| week of | score | commits |"]
+        lines += ["|---|---:|---:|"]
+        lines += [f"| {w.week:%d %b %Y} | {w.score:.1f} | {w.commits} |" for w in report.coaching]
     return "\n".join(lines) + "\n"
 
 
@@ -236,6 +317,7 @@ def report_json(report: Report, tz: tzinfo | None = None) -> dict[str, Any]:
         "byBranch": [_share_json(s) for s in report.by_branch],
         "byLanguage": [_share_json(s) for s in report.by_language],
         "byEditor": [_share_json(s) for s in report.by_editor],
+        "byTask": [_share_json(s) for s in report.by_task],
         "byDay": [
             {
                 "date": d.day.isoformat(),
@@ -253,6 +335,9 @@ def report_json(report: Report, tz: tzinfo | None = None) -> dict[str, Any]:
                 "focusSeconds": round(s.focus_seconds),
                 "contexts": list(s.contexts),
                 "switches": s.switches,
+                "task": s.task,
+                "commits": s.commits,
+                "fromHistory": s.from_history,
             }
             for s in report.sessions
         ],
@@ -267,6 +352,32 @@ def report_json(report: Report, tz: tzinfo | None = None) -> dict[str, Any]:
         ],
         "switches": [
             {"at": t(s.at), "from": ctx(s.before), "to": ctx(s.after)} for s in report.switches
+        ],
+        "commitCount": len(report.commits),
+        "commitScore": None if report.commit_score is None else round(report.commit_score, 2),
+        "commits": [
+            {
+                "sha": c.sha,
+                "at": t(c.at),
+                "subject": c.subject,
+                "author": c.author,
+                "root": c.root,
+                "branch": c.branch,
+                "files": c.files,
+                "additions": c.additions,
+                "deletions": c.deletions,
+                "merge": c.merge,
+                "reachable": c.reachable,
+                "task": None
+                if c.task is None
+                else {"title": c.task.title, "kind": c.task.kind, "ref": c.task.ref},
+                "score": None if c.score is None else round(c.score, 2),
+            }
+            for c in report.commits
+        ],
+        "commitScoreByWeek": [
+            {"week": w.week.isoformat(), "score": round(w.score, 2), "commits": w.commits}
+            for w in report.coaching
         ],
     }
 

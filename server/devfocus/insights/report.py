@@ -8,13 +8,23 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta, tzinfo
 from typing import Literal
 
-from devfocus.activity.model import Activity, Context, Kind
+from devfocus.activity.model import Activity, Context, Kind, TaskMark
 from devfocus.activity.sessions import Segment, Switch, build_timeline, focus_between
+from devfocus.git.coach import weekly_trend
+from devfocus.git.sessions import SOURCE as HISTORY_SOURCE
+from devfocus.insights.history import ATTACH_AFTER, CommitFact, segment_tasks
 from devfocus.timeutil import day_bounds, local_date, midnight
 
-PeriodName = Literal["today", "week", "30d"]
-PERIOD_DAYS: dict[str, int] = {"today": 1, "week": 7, "30d": 30}
-PERIOD_TITLES: dict[str, str] = {"today": "Today", "week": "Last 7 days", "30d": "Last 30 days"}
+PeriodName = Literal["today", "week", "30d", "90d", "year"]
+PERIOD_DAYS: dict[str, int] = {"today": 1, "week": 7, "30d": 30, "90d": 90, "year": 365}
+PERIOD_TITLES: dict[str, str] = {
+    "today": "Today",
+    "week": "Last 7 days",
+    "30d": "Last 30 days",
+    "90d": "Last 90 days",
+    "year": "Last 365 days",
+}
+HISTORY_LABEL = "(git history)"  # time inferred from commits: no editor, no language
 # Activity before a period that still shapes it (a session or deep-work run crossing its start).
 LOOKBACK_SECONDS = 6 * 3600
 
@@ -65,6 +75,16 @@ class SessionSummary:
     focus_seconds: float
     contexts: tuple[str, ...]  # labels, most time first
     switches: int
+    task: str | None = None  # the label of the task with the most time
+    commits: int = 0
+    from_history: bool = False  # inferred from commits alone (no editor activity)
+
+
+@dataclass(frozen=True)
+class WeekScore:
+    week: date  # the Monday
+    score: float  # mean commit score, 0..10
+    commits: int
 
 
 @dataclass(frozen=True)
@@ -92,10 +112,18 @@ class Report:
     by_language: list[Share] = field(default_factory=list)
     by_editor: list[Share] = field(default_factory=list)
     by_day: list[DayTotal] = field(default_factory=list)
+    by_task: list[Share] = field(default_factory=list)
+    commits: list[CommitFact] = field(default_factory=list)
+    coaching: list[WeekScore] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return self.focus_seconds <= 0 and not self.sessions
+        return self.focus_seconds <= 0 and not self.sessions and not self.commits
+
+    @property
+    def commit_score(self) -> float | None:
+        scored = [c.score for c in self.commits if c.score is not None]
+        return sum(scored) / len(scored) if scored else None
 
 
 def _in_project(context: Context | None, project: str | None) -> bool:
@@ -120,16 +148,23 @@ def build_report(
     now: float,
     tz: tzinfo | None = None,
     project: str | None = None,
+    commits: Sequence[CommitFact] = (),
+    marks: Sequence[TaskMark] = (),
 ) -> Report:
     """The report of ``period`` from ``activities`` (which should reach back
     :data:`LOOKBACK_SECONDS` before it). ``project`` restricts it to one project root; time is
-    still computed over all projects first, so a pause spent elsewhere never counts."""
+    still computed over all projects first, so a pause spent elsewhere never counts.
+    ``commits`` are the developer's (see :mod:`devfocus.insights.history`), ``marks`` the tasks
+    set by hand."""
     acts = list(activities)
     timeline = build_timeline(acts, idle_timeout=idle_timeout, deep_work=deep_work)
     lo, hi = period.start, period.end
+    bounds = {s.index: (s.start, s.end) for s in timeline.sessions}
+    tasks = segment_tasks(timeline.segments, bounds, commits, marks)
+    task_of: dict[int, str | None] = {}  # id(segment) → task label
 
     clipped: list[Segment] = []
-    for seg in timeline.segments:
+    for seg, task in zip(timeline.segments, tasks, strict=True):
         if seg.end <= lo or seg.start >= hi or not _in_project(seg.context, project):
             continue
         if seg.start < lo or seg.end > hi:
@@ -142,9 +177,14 @@ def build_report(
                 seg.editor,
                 seg.session,
                 seg.bridged,
+                seg.source,
             )
         clipped.append(seg)
+        task_of[id(seg)] = task.label if task is not None else None
     focus = sum(s.seconds for s in clipped)
+    per_task: dict[tuple[str, str | None], float] = defaultdict(float)
+    for seg in clipped:
+        per_task[(task_of[id(seg)] or "(no task)", None)] += seg.end - seg.start
 
     # Sum per context, language and editor first; name each context once.
     contexts: dict[Context | None, float] = defaultdict(float)
@@ -153,8 +193,9 @@ def build_report(
     for s in clipped:
         seconds = s.end - s.start
         contexts[s.context] += seconds
-        languages[(s.language or "(unknown)", None)] += seconds
-        editors[(s.editor or "(unknown)", None)] += seconds
+        unknown = HISTORY_LABEL if s.source == HISTORY_SOURCE else "(unknown)"
+        languages[(s.language or unknown, None)] += seconds
+        editors[(s.editor or unknown, None)] += seconds
     projects: dict[tuple[str, str | None], float] = defaultdict(float)
     branches: dict[tuple[str, str | None], float] = defaultdict(float)
     for ctx, seconds in contexts.items():
@@ -175,7 +216,11 @@ def build_report(
         if b.end > lo and b.start < hi and _in_project(b.context, project)
     ]
     deep = [d for d in deep if d.focus_seconds > 0]
-    sessions = _sessions(clipped, switches)
+    shown = [
+        c for c in commits if lo <= c.at < hi and _in_project(Context(c.root, c.branch), project)
+    ]
+    history_sessions = _history_sessions(timeline.segments)
+    sessions = _sessions(clipped, switches, task_of, shown, history_sessions)
 
     return Report(
         period=period,
@@ -193,6 +238,9 @@ def build_report(
         by_language=_shares(languages, focus),
         by_editor=_shares(editors, focus),
         by_day=_days(period, clipped, sessions, deep, switches, tz),
+        by_task=_shares(per_task, focus) if any(task_of.values()) else [],
+        commits=shown,
+        coaching=weekly_scores(shown, tz),
     )
 
 
@@ -200,7 +248,13 @@ def _counts_lines(a: Activity, lo: float, hi: float, project: str | None) -> boo
     return a.kind is Kind.EDIT and lo <= a.start < hi and _in_project(a.context, project)
 
 
-def _sessions(segments: Sequence[Segment], switches: Sequence[Switch]) -> list[SessionSummary]:
+def _sessions(
+    segments: Sequence[Segment],
+    switches: Sequence[Switch],
+    task_of: dict[int, str | None],
+    commits: Sequence[CommitFact],
+    history_sessions: set[int],
+) -> list[SessionSummary]:
     grouped: dict[int, list[Segment]] = defaultdict(list)
     for s in segments:
         grouped[s.session].append(s)
@@ -210,16 +264,40 @@ def _sessions(segments: Sequence[Segment], switches: Sequence[Switch]) -> list[S
     out = []
     for index, segs in sorted(grouped.items()):
         per_context: dict[Context | None, float] = defaultdict(float)
+        per_task: dict[str | None, float] = defaultdict(float)
         for s in segs:
             per_context[s.context] += s.end - s.start
+            per_task[task_of.get(id(s))] += s.end - s.start
         ranked = sorted(per_context.items(), key=lambda kv: -kv[1])
         labels = tuple(c.label() if c else "(no project)" for c, _ in ranked)
         focus = sum(per_context.values())
         if focus > 0:
+            start, end = segs[0].start, segs[-1].end
             out.append(
-                SessionSummary(segs[0].start, segs[-1].end, focus, labels, switch_counts[index])
+                SessionSummary(
+                    start,
+                    end,
+                    focus,
+                    labels,
+                    switch_counts[index],
+                    task=max(per_task, key=lambda k: per_task[k]),  # None: mostly no task
+                    commits=sum(1 for c in commits if start <= c.at <= end + ATTACH_AFTER),
+                    from_history=index in history_sessions,
+                )
             )
     return out
+
+
+def _history_sessions(segments: Sequence[Segment]) -> set[int]:
+    """Sessions made of history alone: every segment of theirs comes from commit spans."""
+    editor = {s.session for s in segments if s.source != HISTORY_SOURCE}
+    return {s.session for s in segments} - editor
+
+
+def weekly_scores(commits: Sequence[CommitFact], tz: tzinfo | None = None) -> list[WeekScore]:
+    """Mean commit score per local week (Monday first), oldest first."""
+    scored = [(c.at, c.score) for c in commits if c.score is not None]
+    return [WeekScore(week, score, count) for week, score, count in weekly_trend(scored, tz)]
 
 
 def _days(

@@ -37,6 +37,9 @@ class DevFocusServer(LanguageServer):
         self.tracking = TrackingService(
             self.settings, on_problem=self._database_problem, on_recovered=self._database_back
         )
+        from devfocus.app.gitwatch import GitService
+
+        self.git = GitService(self.settings)
         from devfocus.lsp.features import register_all
 
         self.features = register_all(self)
@@ -71,7 +74,9 @@ class DevFocusServer(LanguageServer):
             pass
         finally:
             self.tracking.close()
+            self.git.close()
             self.features.docs.close()
+            self.features.commits.close()
             self.shutdown()
 
     async def _serve_io(self, stdin: BinaryIO, stdout: BinaryIO) -> None:

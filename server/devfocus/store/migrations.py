@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Connection,
     Engine,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     inspect,
     text,
 )
@@ -78,8 +80,81 @@ def _v1_events(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def _v2_git(conn: Connection) -> None:
+    meta = MetaData()
+    Table(
+        "repositories",
+        meta,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("root", Text, nullable=False, unique=True),
+        Column("git_dir", Text, nullable=False),
+        Column("user_email", Text),
+        Column("tips", Text, nullable=False),
+        Column("imported_ms", BigInteger, nullable=False),
+    )
+    commits = Table(
+        "commits",
+        meta,
+        Column("repo_id", Integer, primary_key=True, autoincrement=False),
+        Column("sha", String(64), primary_key=True),
+        Column("parents", Text, nullable=False),
+        Column("branch", Text),
+        Column("author_name", Text, nullable=False),
+        Column("author_email", Text, nullable=False),
+        Column("authored_ms", BigInteger, nullable=False),
+        Column("author_offset", Integer, nullable=False),
+        Column("committer_name", Text, nullable=False),
+        Column("committer_email", Text, nullable=False),
+        Column("committed_ms", BigInteger, nullable=False),
+        Column("committer_offset", Integer, nullable=False),
+        Column("message", Text, nullable=False),
+        Column("files", Integer, nullable=False),
+        Column("additions", Integer, nullable=False),
+        Column("deletions", Integer, nullable=False),
+        Column("reachable", Boolean, nullable=False),
+    )
+    Index("ix_commits_authored_ms", commits.c.authored_ms)
+    files = Table(
+        "commit_files",
+        meta,
+        Column("id", EventId, primary_key=True, autoincrement=True),
+        Column("repo_id", Integer, nullable=False),
+        Column("sha", String(64), nullable=False),
+        Column("path", Text, nullable=False),
+        Column("old_path", Text),
+        Column("added", Integer),
+        Column("deleted", Integer),
+    )
+    Index("ix_commit_files_commit", files.c.repo_id, files.c.sha)
+    checkouts = Table(
+        "checkouts",
+        meta,
+        Column("id", EventId, primary_key=True, autoincrement=True),
+        Column("repo_id", Integer, nullable=False),
+        Column("at_ms", BigInteger, nullable=False),
+        Column("from_ref", Text, nullable=False),
+        Column("to_ref", Text, nullable=False),
+        Column("sha", String(64)),
+        UniqueConstraint("repo_id", "at_ms", "to_ref", name="uq_checkouts_moment"),
+    )
+    Index("ix_checkouts_at_ms", checkouts.c.at_ms)
+    tasks = Table(
+        "tasks",
+        meta,
+        Column("id", EventId, primary_key=True, autoincrement=True),
+        Column("set_ms", BigInteger, nullable=False),
+        Column("project", Text),
+        Column("branch", Text),
+        Column("title", Text, nullable=False),
+        Column("kind", String(16)),
+    )
+    Index("ix_tasks_set_ms", tasks.c.set_ms)
+    meta.create_all(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "activity events and the schema version table", _v1_events),
+    Migration(2, "git history: repositories, commits, files, checkouts; tasks", _v2_git),
 )
 
 

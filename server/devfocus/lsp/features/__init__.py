@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from devfocus.lsp.features.activity import ActivityFeature
+from devfocus.lsp.features.commits import CommitCoachingFeature
 from devfocus.lsp.features.docs import DocsFeature
+from devfocus.lsp.features.git import GitFeature
+from devfocus.lsp.features.history import HistoryFeature
 from devfocus.lsp.features.report import ReportFeature
 from devfocus.lsp.features.settings import SettingsFeature
 from devfocus.lsp.features.status import StatusFeature
@@ -22,15 +25,25 @@ class Features:
     activity: ActivityFeature
     report: ReportFeature
     docs: DocsFeature
+    commits: CommitCoachingFeature
+    git: GitFeature
+    history: HistoryFeature
 
 
 def register_all(server: DevFocusServer) -> Features:
     status = StatusFeature(server)
     docs = DocsFeature(server)
+    commits = CommitCoachingFeature(server)
+    docs.code_action_providers.append(commits)  # one codeAction handler serves both
     return Features(
-        settings=SettingsFeature(server, status, on_change=[docs.settings_changed]),
+        settings=SettingsFeature(
+            server, status, on_change=[docs.settings_changed, commits.settings_changed]
+        ),
         status=status,
-        activity=ActivityFeature(server, status, documents=[docs]),
+        activity=ActivityFeature(server, status, documents=[docs, commits]),
         report=ReportFeature(server),
         docs=docs,
+        commits=commits,
+        git=GitFeature(server, status),
+        history=HistoryFeature(server, docs),
     )

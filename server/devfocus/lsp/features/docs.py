@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 from pygls.uris import from_fs_path, to_fs_path
 
 from devfocus.lsp.handlers import capability, handler
+from devfocus.lsp.progress import WorkDoneProgress
 
 if TYPE_CHECKING:
     from devfocus.app.docindex import DocumentIndex, Target
@@ -55,6 +55,9 @@ class DocsFeature:
         self._building: dict[str, asyncio.Future[DocumentIndex | None]] = {}
         # One worker: analyses of one file never race, and the editor's work keeps a core.
         self._executor: ThreadPoolExecutor | None = None
+        # pygls takes one handler per method: features with code actions of their own for the
+        # documents they handle (commit messages) are asked through this one.
+        self.code_action_providers: list[Any] = []
         options = types.CodeActionOptions(
             code_action_kinds=[types.CodeActionKind.QuickFix, GENERATE_KIND],
             resolve_provider=True,
@@ -193,6 +196,9 @@ class DocsFeature:
     # -- code actions ------------------------------------------------------------------------
     async def code_action(self, params: types.CodeActionParams) -> list[types.CodeAction] | None:
         uri = params.text_document.uri
+        for provider in self.code_action_providers:
+            if provider.handles(uri):
+                return await provider.code_action(params)
         if uri not in self.languages:
             return None
         only = params.context.only
@@ -260,6 +266,8 @@ class DocsFeature:
         )
 
     async def resolve(self, action: types.CodeAction) -> types.CodeAction:
+        if action.edit is not None:
+            return action  # complete already (a provider's quick fix carries its edit)
         data = action.data
         if not isinstance(data, Mapping) or not isinstance(data.get("uri"), str):
             raise JsonRpcInvalidParams("codeAction/resolve: this action is not from DevFocus")
@@ -326,7 +334,7 @@ class DocsFeature:
             files = await self._fix_files([u for u in uris if u], progress)
         return await self._apply(files, progress.cancelled)
 
-    async def _fix_files(self, uris: list[str], progress: _Progress) -> list[_FileFix]:
+    async def _fix_files(self, uris: list[str], progress: WorkDoneProgress) -> list[_FileFix]:
         loop = asyncio.get_running_loop()
         config = self._config()
         fixes: list[_FileFix] = []
@@ -373,9 +381,9 @@ class DocsFeature:
             "failures": failures,
         }
 
-    def _progress(self, title: str) -> _Progress:
+    def _progress(self, title: str) -> WorkDoneProgress:
         supported = bool(self._capability("window.work_done_progress"))
-        return _Progress(self.server, title, supported)
+        return WorkDoneProgress(self.server, title, supported, "devfocus-docs")
 
     # -- helpers -------------------------------------------------------------------------------
     def _workspace_edit(self, fixes: list[_FileFix]) -> types.WorkspaceEdit:
@@ -440,50 +448,6 @@ class _FileFix:
     lines: list[str]
     edits: list[TextEdit]
     refused: list[str]
-
-
-class _Progress:
-    """Server-initiated work-done progress (when the client supports it), cancellable."""
-
-    def __init__(self, server: DevFocusServer, title: str, supported: bool) -> None:
-        self.server = server
-        self.title = title
-        self.supported = supported
-        self.token = f"devfocus-docs-{uuid.uuid4().hex}"
-        self._future: Any = None
-
-    @property
-    def cancelled(self) -> bool:
-        return bool(self._future is not None and self._future.cancelled())
-
-    async def __aenter__(self) -> _Progress:
-        if self.supported:
-            try:
-                await self.server.work_done_progress.create_async(self.token)
-            except Exception as exc:
-                log.info("the editor refused a progress bar: %s", exc)
-                self.supported = False
-                return self
-            self.server.work_done_progress.begin(
-                self.token,
-                types.WorkDoneProgressBegin(title=self.title, cancellable=True, percentage=0),
-            )
-            self._future = self.server.work_done_progress.tokens.get(self.token)
-        return self
-
-    def report(self, message: str, percentage: int) -> None:
-        if self.supported:
-            self.server.work_done_progress.report(
-                self.token, types.WorkDoneProgressReport(message=message, percentage=percentage)
-            )
-
-    async def __aexit__(self, *exc: object) -> None:
-        if self.supported:
-            message = "Cancelled" if self.cancelled else "Done"
-            self.server.work_done_progress.end(
-                self.token, types.WorkDoneProgressEnd(message=message)
-            )
-            self.server.work_done_progress.tokens.pop(self.token, None)
 
 
 def _wanted(kind: str, only: Any) -> bool:

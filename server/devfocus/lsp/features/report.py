@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 FORMATS = ("markdown", "json")
 
 
-PERIODS = ("today", "week", "30d")
+PERIODS = ("today", "week", "30d", "90d", "year")
 
 
 def parse_options(args: tuple[Any, ...]) -> tuple[str, str, str | None]:

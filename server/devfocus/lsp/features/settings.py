@@ -62,6 +62,7 @@ class SettingsFeature:
             self._warn(problem)
         self._queued.clear()
         self.server.tracking.start()
+        self.server.git.start(self.server.settings, self.roots)
         if self._pull_supported():
             await self._pull()
             if self._capability("workspace.did_change_configuration.dynamic_registration"):
@@ -97,6 +98,7 @@ class SettingsFeature:
         self._take(layer(self._initial, raw), show=True)
         if self.server.settings != before:
             await self.server.tracking.configure(self.server.settings, self.roots)
+            self.server.git.configure(self.server.settings, self.roots)
             self.status.poke()
             for listener in self.on_change:
                 listener()
@@ -134,6 +136,7 @@ class SettingsFeature:
     async def did_change_folders(self, params: types.DidChangeWorkspaceFoldersParams) -> None:
         self.roots = self._workspace_roots()
         await self.server.tracking.configure(self.server.settings, self.roots)
+        self.server.git.configure(self.server.settings, self.roots)
 
     def _workspace_roots(self) -> list[str]:
         """Local paths of the workspace folders, else of the root (pygls's workspace holds both,

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 STATUS = "devfocus/status"
 REFRESH_SECONDS = 15.0
-_STATE_FIELDS = ("state", "sessionStart", "context", "deepWork", "switchesLastHour")
+_STATE_FIELDS = ("state", "sessionStart", "context", "deepWork", "switchesLastHour", "task")
 
 
 class StatusFeature:

@@ -1,0 +1,201 @@
+"""Git history into the store: one streaming ``git log`` per repository, incremental afterwards.
+
+The first import reads every commit reachable from a local branch (and a detached HEAD). Later
+imports pass the tips stored last time to ``git log --not``, so only new commits are read; when a
+branch moved somewhere that does not contain its old tip (rebase, reset, force-push), the commits
+no branch reaches any more are marked unreachable, never deleted. Checkouts come from the
+``logs/HEAD`` reflog, read from where the last import stopped.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from devfocus.git.branches import Node, label_commits, main_branch
+from devfocus.git.logstream import read_commits
+from devfocus.git.model import Commit
+from devfocus.git.reflog import checkouts, commits_made_on_branches, parse_reflog, read_from
+from devfocus.git.repository import Refs, Repository, read_refs, user_email
+from devfocus.git.runner import GitError, run_git
+from devfocus.store.database import Database
+from devfocus.store.history import (
+    ensure_repository,
+    mark_unreachable,
+    save_tips,
+    write_checkouts,
+    write_commits,
+)
+
+log = logging.getLogger(__name__)
+
+BATCH = 1000  # commits per transaction: the write lock is never held for long
+Progress = Callable[[int, int | None], None]  # (commits read, total if known)
+
+
+@dataclass
+class ImportResult:
+    root: str
+    new_commits: int = 0
+    unreachable: int = 0
+    checkouts: int = 0
+    seconds: float = 0.0
+    problem: str | None = None
+    branch_changed: bool = False  # HEAD points at another branch than at the last import
+
+
+@dataclass
+class _Seen:
+    """What this process already read of a repository, so a poll costs next to nothing."""
+
+    reflog_offset: int = 0
+    head_branch: str | None = None
+    tips: dict[str, str] = field(default_factory=dict)
+
+
+class Ingester:
+    """Imports repositories into one database; keeps per-repository reading positions."""
+
+    def __init__(self, database: Database, clock: Callable[[], float] = time.time) -> None:
+        self.database = database
+        self.clock = clock
+        self._seen: dict[str, _Seen] = {}
+
+    def ingest(self, repo: Repository, progress: Progress | None = None) -> ImportResult:
+        """Bring the store up to date with ``repo``; git and store failures end up in
+        ``problem`` (the store's as a :class:`~devfocus.store.errors.StoreError` raised)."""
+        started = time.perf_counter()
+        result = ImportResult(repo.key)
+        try:
+            self._ingest(repo, result, progress)
+        except GitError as error:
+            result.problem = error.message
+            log.warning("git history of %s not read: %s", repo.key, error.message)
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def _ingest(self, repo: Repository, result: ImportResult, progress: Progress | None) -> None:
+        seen = self._seen.setdefault(repo.key, _Seen())
+        refs = read_refs(repo)
+        result.branch_changed = seen.head_branch is not None and seen.head_branch != (
+            refs.head_branch
+        )
+        seen.head_branch = refs.head_branch
+        tips = refs.tips()
+        first_time = repo.key not in self._seen or not seen.tips
+        state = self.database.run(
+            lambda engine: ensure_repository(
+                engine,
+                repo.key,
+                repo.git_dir.as_posix(),
+                user_email(repo) if first_time else None,
+                self.clock(),
+            )
+        )
+        if tips != state.tips:
+            self._read_commits(repo, state.id, state.tips, refs, result, progress)
+            self.database.run(lambda engine: save_tips(engine, state.id, tips, self.clock()))
+        seen.tips = tips
+        self._read_checkouts(repo, state.id, seen, result)
+
+    def _read_commits(
+        self,
+        repo: Repository,
+        repo_id: int,
+        old_tips: dict[str, str],
+        refs: Refs,
+        result: ImportResult,
+        progress: Progress | None,
+    ) -> None:
+        tips = refs.tips()
+        revisions = ["--branches"] + (["HEAD"] if "HEAD" in tips else [])
+        old = sorted(set(old_tips.values()))
+        total = None
+        if old:
+            revisions += ["--ignore-missing", "--not", *old]
+        elif progress is not None:
+            total = _count(repo, revisions)
+        graph: dict[str, Node] = {}
+        batch: list[Commit] = []
+        done = 0
+
+        def flush() -> None:
+            nonlocal done
+            result.new_commits += self.database.run(
+                lambda engine: write_commits(engine, repo_id, batch, {})
+            )
+            done += len(batch)
+            batch.clear()
+            if progress is not None:
+                progress(done, total)
+
+        try:
+            for commit in read_commits(repo.root, revisions):
+                graph[commit.sha] = Node.of(commit)
+                batch.append(commit)
+                if len(batch) >= BATCH:
+                    flush()
+        except GitError:
+            if batch:  # what git read before failing (a corrupt object further back) is kept
+                flush()
+            raise
+        if batch or progress is not None:
+            flush()
+        if graph:
+            self._name_branches(repo, repo_id, graph, refs)
+        moved = [sha for name, sha in old_tips.items() if tips.get(name) != sha]
+        if moved:
+            gone = _unreachable(repo, moved, revisions[: 2 if "HEAD" in tips else 1])
+            if gone:
+                result.unreachable = self.database.run(
+                    lambda engine: mark_unreachable(engine, repo_id, gone)
+                )
+                log.info("%s: %d commits no longer on any branch", repo.key, result.unreachable)
+
+    def _name_branches(
+        self, repo: Repository, repo_id: int, graph: dict[str, Node], refs: Refs
+    ) -> None:
+        from devfocus.store.history import write_branches
+
+        main = main_branch(sorted(refs.branches), refs.head_branch)
+        known = commits_made_on_branches(repo.common_dir)
+        labels = label_commits(graph, refs.branches, main=main, known=known)
+        if labels:
+            self.database.run(lambda engine: write_branches(engine, repo_id, labels))
+
+    def _read_checkouts(
+        self, repo: Repository, repo_id: int, seen: _Seen, result: ImportResult
+    ) -> None:
+        data, offset = read_from(repo.git_dir / "logs" / "HEAD", seen.reflog_offset)
+        seen.reflog_offset = offset
+        found = checkouts(list(parse_reflog(data)))
+        if found:
+            result.checkouts = self.database.run(
+                lambda engine: write_checkouts(engine, repo_id, found)
+            )
+
+
+def _count(repo: Repository, revisions: list[str]) -> int | None:
+    try:
+        return int(run_git(repo.root, "rev-list", "--count", *revisions, "--").strip() or 0)
+    except (GitError, ValueError):
+        return None
+
+
+def _unreachable(repo: Repository, old: list[str], current: list[str]) -> list[str]:
+    """Commits reachable from the old tips that no branch (or detached HEAD) reaches now."""
+    out = run_git(repo.root, "rev-list", "--ignore-missing", *old, "--not", *current, "--")
+    return out.decode("ascii", "replace").split()
+
+
+def ingest_path(
+    database: Database, path: Path | str, progress: Progress | None = None
+) -> list[ImportResult]:
+    """Import every repository at or under ``path`` (the CLI's ``devfocus import``)."""
+    from devfocus.git.repository import find_repositories
+
+    ingester = Ingester(database)
+    return [ingester.ingest(repo, progress) for repo in find_repositories([Path(path)])]

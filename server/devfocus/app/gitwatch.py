@@ -1,0 +1,215 @@
+"""Git history as a service of the language server: imported once, then watched.
+
+Everything runs on one git thread. After start-up each workspace repository is imported (only
+what is new since the last run); then every :data:`POLL_INTERVAL` seconds the thread compares a
+few file stamps (HEAD, its reflog, the current branch's ref, packed refs) and imports again only
+when one changed, which makes a commit or checkout visible within seconds and costs a handful of
+``stat`` calls while nothing happens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from devfocus.config import Settings, database_url
+
+if TYPE_CHECKING:
+    from devfocus.app.gitsync import ImportResult, Ingester, Progress
+    from devfocus.git.repository import Repository
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+POLL_INTERVAL = 2.0  # seconds between looks at the repositories' files
+
+Stamp = tuple[tuple[int, int], ...]
+
+
+def stamp(repo: Repository) -> Stamp:
+    """(mtime, size) of the files any commit, checkout, reset or fetch into a branch changes."""
+    paths = [repo.git_dir / "HEAD", repo.git_dir / "logs" / "HEAD", repo.common_dir / "packed-refs"]
+    paths.append(repo.common_dir / "refs" / "heads")
+    try:
+        head = (repo.git_dir / "HEAD").read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        head = ""
+    if head.startswith("ref:"):
+        paths.append(repo.common_dir / head.removeprefix("ref:").strip())
+    out = []
+    for path in paths:
+        try:
+            st = os.stat(path)
+            out.append((st.st_mtime_ns, st.st_size))
+        except OSError:
+            out.append((0, -1))
+    return tuple(out)
+
+
+class GitService:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        on_change: Callable[[list[ImportResult]], None] = lambda results: None,
+        on_problem: Callable[[str], None] = lambda message: None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.on_change = on_change
+        self.on_problem = on_problem
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="devfocus-git")
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._roots: tuple[str, ...] = ()
+        self._closed = False
+        self._polling = False
+        # Git-thread state.
+        self._repos: list[Repository] | None = None  # None: discover again
+        self._stamps: dict[str, Stamp] = {}
+        self._ingester: Ingester | None = None
+        self._problems: set[str] = set()
+
+    # -- event loop ----------------------------------------------------------------------------
+    def start(self, settings: Settings, roots: Iterable[str]) -> None:
+        self.settings = settings
+        self._roots = tuple(roots)
+        self._loop = asyncio.get_running_loop()
+        self._task = self._loop.create_task(self._watch())
+
+    def configure(self, settings: Settings, roots: Iterable[str]) -> None:
+        roots = tuple(roots)
+        changed_url = database_url(settings) != database_url(self.settings)
+        if roots != self._roots or changed_url or settings.git.enabled != self.settings.git.enabled:
+            self._submit(self._forget, changed_url)
+        self.settings = settings
+        self._roots = roots
+
+    @property
+    def enabled(self) -> bool:
+        return self.settings.git.enabled
+
+    async def import_all(self, progress: Progress | None = None) -> list[ImportResult]:
+        """Import every workspace repository now (the ``devfocus.git.import`` command)."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self._import_all, progress)
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)`` on the git thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, fn, *args)
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self._task is not None:
+            self._task.cancel()
+        self._executor.submit(self._close_database)
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    async def _watch(self) -> None:
+        while True:
+            if self.enabled and not self._polling:
+                self._polling = True
+                try:
+                    results = await self.run(self._poll)
+                except RuntimeError:  # the executor shut down: exiting
+                    return
+                except Exception:
+                    log.exception("watching git repositories failed; trying again")
+                    results = []
+                finally:
+                    self._polling = False
+                if results:
+                    self.on_change(results)
+            await asyncio.sleep(POLL_INTERVAL)
+
+    def _submit(self, fn: Callable[..., Any], *args: Any) -> None:
+        if not self._closed:
+            self._executor.submit(fn, *args)
+
+    # -- git thread ----------------------------------------------------------------------------
+    def _ensure_ingester(self) -> Ingester:
+        if self._ingester is None:
+            from devfocus.app.gitsync import Ingester
+            from devfocus.store.database import Database
+
+            self._ingester = Ingester(Database(database_url(self.settings)), self.clock)
+        return self._ingester
+
+    def _close_database(self) -> None:
+        if self._ingester is not None:
+            self._ingester.database.close()
+
+    def _forget(self, database_changed: bool) -> None:
+        self._repos = None
+        self._stamps.clear()
+        if database_changed:
+            self._close_database()
+            self._ingester = None
+
+    def repositories(self) -> list[Repository]:
+        if self._repos is None:
+            from devfocus.git.repository import find_repositories
+
+            self._repos = find_repositories([Path(r) for r in self._roots])
+            log.info("git: %d repositories in the workspace", len(self._repos))
+        return self._repos
+
+    def _poll(self) -> list[ImportResult]:
+        if not self.enabled:
+            return []
+        changed = []
+        for repo in self.repositories():
+            now = stamp(repo)
+            if self._stamps.get(repo.key) != now:
+                changed.append(repo)
+                self._stamps[repo.key] = now
+        return self._import(changed, None)
+
+    def _import_all(self, progress: Progress | None) -> list[ImportResult]:
+        repos = self.repositories()
+        for repo in repos:
+            self._stamps[repo.key] = stamp(repo)
+        return self._import(repos, progress)
+
+    def _import(self, repos: Sequence[Repository], progress: Progress | None) -> list[ImportResult]:
+        from devfocus.git.runner import GitMissing, git_executable
+        from devfocus.store.errors import StoreError
+
+        if not repos:
+            return []
+        if git_executable() is None:
+            self._problem(GitMissing().message)
+            return []
+        ingester = self._ensure_ingester()
+        results = []
+        for repo in repos:
+            try:
+                result = ingester.ingest(repo, progress)
+            except StoreError as error:
+                # The activity side already tells the user about the database, once.
+                self._stamps.pop(repo.key, None)  # try again on the next poll
+                self._problem(f"git history of {repo.key} not saved: {error.message}", show=False)
+                continue
+            if result.problem is not None:
+                self._problem(f"{repo.key}: {result.problem}")
+            results.append(result)
+        return results
+
+    def _problem(self, message: str, *, show: bool = True) -> None:
+        """Log a problem (and show it) once per distinct message."""
+        if message in self._problems:
+            return
+        self._problems.add(message)
+        log.warning("%s", message)
+        if show and self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self.on_problem, message)

@@ -1,0 +1,536 @@
+"""Definition history for hovers: one git log per (file, HEAD), kept in an LRU cache, read on a
+worker thread of its own; and the week's focus time per file, kept briefly.
+
+Nothing here raises into the server: a file outside git, a file that is not UTF-8, a broken
+repository or no git at all give no answer (logged once), and the hover says nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import os
+import queue
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from devfocus.git.head import find_git_dir
+from devfocus.git.history import (
+    WINDOW_DAYS,
+    DefinitionHistory,
+    FileHistory,
+    LineSpan,
+    Walk,
+    definition_spans,
+    read_file_history,
+    relative_time,
+    summarize,
+    track,
+    uncommitted,
+)
+from devfocus.git.runner import GitError, GitMissing, run_git
+
+if TYPE_CHECKING:
+    from devfocus.docs.facts import Definition, ModuleFacts
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+FILE_CACHE = 64  # files (at one HEAD each) whose log is kept
+BUFFER_CACHE = 8  # analysed editor buffers
+HEAD_RETRY = 5.0  # seconds before asking git again for a HEAD it could not name
+WARM_INTERVAL = 10.0  # seconds between background reads of one file's history
+FOCUS_TTL = 30.0  # seconds a file's focus time is reused
+FOCUS_STALE = 300.0  # seconds past that it is still shown while a fresh one is fetched
+_HEADER = re.compile(r"[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)")
+_COMMIT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+
+
+def header_name_at(line: str, character: int) -> tuple[int, int] | None:
+    """(start, end) of the name in a ``def``/``class`` header line when ``character`` (a Python
+    string index) is on it; None anywhere else."""
+    match = _HEADER.match(line)
+    if match is None:
+        return None
+    start, end = match.span(1)
+    return (start, end) if start <= character < end else None
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """The definition under the cursor and its history."""
+
+    qualname: str
+    line: int  # 0-based, the name's line in the buffer
+    start: int  # the name's columns (Python characters)
+    end: int
+    file_name: str
+    history: DefinitionHistory
+
+
+@dataclass(slots=True)
+class _FileEntry:
+    history: FileHistory
+    facts: ModuleFacts | None  # HEAD's text, analysed
+    spans: dict[tuple[str, int], LineSpan]
+    tracked: dict[tuple[str, int], Walk]
+
+
+class _Failed:
+    """A (file, HEAD) whose history could not be read: not asked again."""
+
+
+_FAILED = _Failed()
+
+
+class _Worker:
+    """One daemon thread running submitted calls in order (a git process still running when the
+    editor quits must not hold the server's exit)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+
+    def submit(self, fn: Callable[..., T], *args: Any) -> concurrent.futures.Future[T]:
+        future: concurrent.futures.Future[T] = concurrent.futures.Future()
+        self._queue.put((future, fn, args))
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
+            self._thread.start()
+        return future
+
+    def _run(self) -> None:
+        while True:
+            future, fn, args = self._queue.get()
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(fn(*args))
+            except BaseException as exc:
+                future.set_exception(exc)
+
+
+class HistoryService:
+    """Answers "what is the history of the definition at this position" off the event loop."""
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = time.time,
+        window_days: int = WINDOW_DAYS,
+        file_cache: int = FILE_CACHE,
+    ) -> None:
+        self.clock = clock
+        self.window_days = window_days
+        self._worker = _Worker("devfocus-history")
+        # Worker-thread state.
+        self._files: OrderedDict[tuple[str, str, str], _FileEntry | _Failed] = OrderedDict()
+        self._file_cache = file_cache
+        self._buffers: OrderedDict[Hashable, ModuleFacts] = OrderedDict()
+        self._roots: dict[str, str | None] = {}
+        self._logged: set[Hashable] = set()
+        self._git_missing = False
+        self._no_head: dict[str, float] = {}  # root → when git may be asked for its HEAD again
+        self._warmed: dict[str, float] = {}  # event loop: path → when it was last warmed
+
+    async def lookup(
+        self,
+        path: str,
+        key: Hashable,
+        source: str,
+        line: int,
+        character: int,
+        facts: ModuleFacts | None = None,
+    ) -> Found | None:
+        """The history of the definition whose name is at (line, character) of the editor's
+        ``source`` (identified by ``key``, e.g. (uri, version)) of the file at ``path``.
+        ``facts``: an analysis of that same source, if one is at hand."""
+        future = self._worker.submit(self._lookup, path, key, source, line, character, facts)
+        return await asyncio.wrap_future(future)
+
+    def warm(self, path: str) -> None:
+        """Read the file's history in the background (the mouse is over it: a hover on a name
+        may follow); at most every :data:`WARM_INTERVAL` seconds per file."""
+        now = self.clock()
+        if self._warmed.get(path, -WARM_INTERVAL) > now - WARM_INTERVAL:
+            return
+        if len(self._warmed) > 1024:
+            self._warmed.clear()
+        self._warmed[path] = now
+        self._worker.submit(self._warm, path)
+
+    # -- worker thread -----------------------------------------------------------------------
+    def _lookup(
+        self,
+        path: str,
+        key: Hashable,
+        source: str,
+        line: int,
+        character: int,
+        facts: ModuleFacts | None,
+    ) -> Found | None:
+        try:
+            return self._find(path, key, source, line, character, facts)
+        except Exception:
+            log.exception("could not read the history of %s", path)
+            return None
+
+    def _warm(self, path: str) -> None:
+        try:
+            located = self._locate(path)
+            if located is not None:
+                self._entry(*located)
+        except Exception:
+            log.exception("could not read the history of %s", path)
+
+    def _locate(self, path: str) -> tuple[str, str] | None:
+        """(working tree root, path in it) of the file at ``path``; None outside git."""
+        absolute = PurePosixPath(Path(os.path.abspath(path)).as_posix())
+        root = self._root(absolute.parent.as_posix())
+        if root is None:
+            self._log_once(("outside", path), logging.DEBUG, "%s is not in a git repository", path)
+            return None
+        return root, absolute.relative_to(root).as_posix()
+
+    def _find(
+        self,
+        path: str,
+        key: Hashable,
+        source: str,
+        line: int,
+        character: int,
+        facts: ModuleFacts | None,
+    ) -> Found | None:
+        located = self._locate(path)
+        if located is None:
+            return None
+        entry = self._entry(*located)
+        if entry is None:
+            return None
+        if facts is None:
+            # An unmodified buffer is HEAD's text, already analysed.
+            same = entry.facts is not None and entry.facts.source == source
+            facts = entry.facts if same else self._analysis(key, source)
+        assert facts is not None
+        wanted = _definition_at(facts, line, character)
+        if wanted is None:
+            return None
+        name_key, definition = wanted
+        span = definition.name_span
+        history = uncommitted(self.window_days)
+        if entry.history.blob is not None and name_key in entry.spans:
+            walk = entry.tracked.get(name_key)
+            if walk is None:
+                walk = track(entry.history.diffs, entry.history.blob, entry.spans[name_key])
+                entry.tracked[name_key] = walk
+            start = entry.history.oldest if entry.history.truncated else None
+            history = summarize(walk, self.clock(), self.window_days, log_starts=start)
+        name = name_key[0].replace(".<locals>", "")
+        col = (span.start.character, span.end.character)
+        return Found(name, span.start.line, *col, PurePosixPath(located[1]).name, history)
+
+    def _analysis(self, key: Hashable, source: str) -> ModuleFacts:
+        facts = self._buffers.get(key)
+        if facts is None:
+            from devfocus.docs.facts import analyze
+
+            facts = self._buffers[key] = analyze(source)
+            while len(self._buffers) > BUFFER_CACHE:
+                self._buffers.popitem(last=False)
+        else:
+            self._buffers.move_to_end(key)
+        return facts
+
+    def _root(self, directory: str) -> str | None:
+        """The working tree holding ``directory``: the nearest parent with a ``.git``."""
+        seen: list[str] = []
+        current = directory
+        root: str | None = None
+        while True:
+            if current in self._roots:
+                root = self._roots[current]
+                break
+            seen.append(current)
+            if os.path.exists(os.path.join(current, ".git")):
+                root = current
+                break
+            parent = str(PurePosixPath(current).parent)
+            if parent == current:
+                break
+            current = parent
+        if len(self._roots) > 4096:
+            self._roots.clear()
+        for d in seen:
+            self._roots[d] = root
+        return root
+
+    def _entry(self, root: str, relative: str) -> _FileEntry | None:
+        if self._git_missing:
+            return None
+        head = self._head(root)
+        if head is None:
+            return None
+        key = (root, relative, head)
+        entry = self._files.get(key)
+        if entry is not None:
+            self._files.move_to_end(key)
+            return entry if isinstance(entry, _FileEntry) else None
+        entry = self._load(root, relative, head)
+        self._files[key] = entry if entry is not None else _FAILED
+        while len(self._files) > self._file_cache:
+            self._files.popitem(last=False)
+        return entry
+
+    def _load(self, root: str, relative: str, head: str) -> _FileEntry | None:
+        try:
+            history = read_file_history(root, relative, head)
+            if history.data is None and _ignored(root, relative):
+                return None  # an ignored file (generated, vendored): nothing to say
+        except GitMissing as exc:
+            self._git_missing = True
+            log.warning("%s", exc.message)
+            return None
+        except GitError as exc:
+            log.info("no history for %s: %s", relative, exc.message)
+            return None
+        if history.data is None:
+            return _FileEntry(history, None, {}, {})
+        try:
+            text = history.data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            log.info("no history for %s: it is not UTF-8 at HEAD", relative)
+            return None
+        from devfocus.docs.facts import analyze
+
+        facts = analyze(text)
+        return _FileEntry(history, facts, definition_spans(facts), {})
+
+    def _head(self, root: str) -> str | None:
+        """HEAD's commit, read from the git directory's files; git itself when they do not say
+        (reftable, a damaged file)."""
+        git_dir = find_git_dir(Path(root))
+        if git_dir is not None:
+            sha = read_head(git_dir)
+            if sha is not None:
+                return sha
+        now = time.monotonic()
+        if self._no_head.get(root, now) > now:
+            return None  # asked git a moment ago
+        try:
+            out = run_git(root, "rev-parse", "--verify", "-q", "HEAD", ok_codes=(0, 1))
+        except GitMissing as exc:
+            self._git_missing = True
+            log.warning("%s", exc.message)
+            return None
+        except GitError as exc:
+            out, problem = b"", exc.message
+        else:
+            problem = "no commits yet"
+        sha = out.decode("ascii", "replace").strip()
+        if not sha:
+            self._no_head[root] = now + HEAD_RETRY
+            self._log_once(("head", root), logging.INFO, "no history in %s: %s", root, problem)
+            return None
+        return sha
+
+    def _log_once(self, key: Hashable, level: int, message: str, *args: Any) -> None:
+        if key not in self._logged:
+            self._logged.add(key)
+            log.log(level, message, *args)
+
+
+def _definition_at(
+    facts: ModuleFacts, line: int, character: int
+) -> tuple[tuple[str, int], Definition] | None:
+    """((qualname, n), definition) of the definition named at (line, character); n counts the
+    earlier definitions of the same qualname, as :func:`definition_spans` does."""
+    seen: dict[str, int] = {}
+    for definition in facts.definitions:
+        if definition.kind == "module":
+            continue
+        n = seen.get(definition.qualname, 0)
+        seen[definition.qualname] = n + 1
+        span = definition.name_span
+        if span.start.line == line and span.start.character <= character < span.end.character:
+            return (definition.qualname, n), definition
+    return None
+
+
+def _ignored(root: str, relative: str) -> bool:
+    """Whether git ignores the file (it prints the path of an ignored one, nothing otherwise)."""
+    try:
+        out = run_git(root, "check-ignore", "--", relative, ok_codes=(0, 1))
+    except GitError:
+        return False
+    return bool(out.strip())
+
+
+def read_head(git_dir: Path) -> str | None:
+    """HEAD's commit id from the files of ``git_dir`` (loose ref, then packed-refs; a linked
+    worktree's refs are in its common directory); None when they do not say."""
+    try:
+        text = (git_dir / "HEAD").read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        return None
+    for _ in range(5):  # symbolic refs pointing at symbolic refs, briefly
+        if _COMMIT_ID.fullmatch(text):
+            return text
+        if not text.startswith("ref:"):
+            return None
+        ref = text.removeprefix("ref:").strip()
+        if not ref.startswith("refs/") or ".." in ref:
+            return None
+        found = _read_ref(git_dir, ref)
+        if found is None:
+            return None
+        text = found
+    return None
+
+
+def _read_ref(git_dir: Path, ref: str) -> str | None:
+    common = git_dir
+    try:
+        pointer = (git_dir / "commondir").read_text(encoding="utf-8").strip()
+        common = (git_dir / pointer).resolve() if pointer else git_dir
+    except OSError:
+        pass
+    for directory in dict.fromkeys((git_dir, common)):
+        try:
+            return (directory / ref).read_text(encoding="utf-8", errors="replace").strip()
+        except (OSError, ValueError):
+            continue
+    try:
+        packed = (common / "packed-refs").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    for row in packed.splitlines():
+        sha, _, name = row.partition(" ")
+        if name.strip() == ref and _COMMIT_ID.fullmatch(sha):
+            return sha
+    return None
+
+
+# -- focus time -----------------------------------------------------------------------------------
+def week_start(now: float) -> float:
+    """The start of the report's "week": the last 7 local days, today included."""
+    from devfocus.insights.report import resolve_period
+
+    return resolve_period("week", now).start
+
+
+class FocusTimes:
+    """Focus seconds per file this week, asked of ``fetch`` (path, since) at most once per
+    ``ttl`` seconds per file; used from the event loop."""
+
+    def __init__(
+        self,
+        fetch: Callable[[str, float], Awaitable[float]],
+        *,
+        ttl: float = FOCUS_TTL,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.fetch = fetch
+        self.ttl = ttl
+        self.clock = clock
+        self._values: dict[str, tuple[float, float]] = {}  # path → (fresh until, seconds)
+        self._tasks: dict[str, asyncio.Task[float | None]] = {}
+
+    async def get(self, path: str, wait: float) -> float | None:
+        """The file's focus seconds; None when not known within ``wait`` seconds (the answer
+        still arrives for the next time). A value a little past its time is answered at once
+        while a fresh one is fetched: a hover never waits for the timeline it has just seen."""
+        now = self.clock()
+        cached = self._values.get(path)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        task = self._tasks.get(path)
+        if task is None:
+            task = self._tasks[path] = asyncio.ensure_future(self._refresh(path, now))
+        if cached is not None and cached[0] > now - FOCUS_STALE:
+            return cached[1]
+        try:
+            return await asyncio.wait_for(asyncio.shield(task), wait)
+        except asyncio.TimeoutError:
+            return cached[1] if cached is not None else None
+
+    async def _refresh(self, path: str, now: float) -> float | None:
+        try:
+            seconds = await self.fetch(path, week_start(now))
+        except Exception as exc:
+            log.info("no focus time for %s: %s", path, exc)
+            return None
+        finally:
+            self._tasks.pop(path, None)
+        if len(self._values) > 1024:
+            self._values.clear()
+        self._values[path] = (self.clock() + self.ttl, seconds)
+        return seconds
+
+
+# -- the hover's text -----------------------------------------------------------------------------
+# What could start emphasis, code, links or HTML in the middle of a line.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+
+
+def _escape(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def render_hover(
+    found: Found, focus_seconds: float | None, now: float, *, markdown: bool = True
+) -> str:
+    """The hover, e.g.::
+
+    **`parse_config`** · 4 commits in the last 30 days · 2 authors (Ada, Linus)
+    Last change: `1a2b3c4` by Ada, 3 days ago — "Read ports from the environment"
+    Your focus time in `config.py` this week: 1h 25m
+    """
+    from devfocus.insights.render import duration
+
+    def code(text: str) -> str:
+        return f"`{text}`" if markdown else text
+
+    def plain(text: str) -> str:
+        return _escape(text) if markdown else text
+
+    history = found.history
+    title = f"**{code(found.qualname)}**" if markdown else found.qualname
+    lines: list[str] = []
+    if history.uncommitted:
+        lines.append(f"{title} · not committed yet")
+    else:
+        recent = history.commits_in_window
+        window = f"in the last {history.window_days} days"
+        if recent:
+            head = f"{title} · {_plural(len(recent), 'commit')} {window}"
+            names = ", ".join(plain(a) for a in history.authors[:3])
+            more = ", …" if len(history.authors) > 3 else ""
+            head += f" · {_plural(len(history.authors), 'author')} ({names}{more})"
+        else:
+            head = f"{title} · no commits {window}"
+        lines.append(head)
+        last = history.last_change
+        if last is not None:
+            when = relative_time(last.authored_at, now)
+            subject = plain(last.subject)
+            lines.append(
+                f'Last change: {code(last.short)} by {plain(last.author)}, {when} — "{subject}"'
+            )
+        elif history.older_than is not None:
+            lines.append(f"Last change: more than {relative_time(history.older_than, now)}")
+    if focus_seconds is not None:
+        spent = duration(focus_seconds) if focus_seconds >= 1 else "none yet"
+        lines.append(f"Your focus time in {code(found.file_name)} this week: {spent}")
+    return ("\n\n" if markdown else "\n").join(lines)

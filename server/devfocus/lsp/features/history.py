@@ -1,0 +1,101 @@
+"""A definition's history on hover: on the name of a Python ``def``/``class`` only, so the hovers
+of other servers (pylsp, pyright) are left alone everywhere else."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+from pygls.uris import to_fs_path
+
+from devfocus.lsp.features.docs import is_python
+from devfocus.lsp.handlers import capability, handler
+
+if TYPE_CHECKING:
+    from devfocus.app.history import FocusTimes, HistoryService
+    from devfocus.lsp.features.docs import DocsFeature
+    from devfocus.lsp.server import DevFocusServer
+
+FOCUS_WAIT = 2.0  # seconds a hover waits for the focus time before showing the rest
+
+
+class HistoryFeature:
+    def __init__(self, server: DevFocusServer, docs: DocsFeature | None = None) -> None:
+        self.server = server
+        self.docs = docs  # its analysis of a document's current version saves parsing it again
+        self._service: HistoryService | None = None
+        self._focus: FocusTimes | None = None
+        server.feature(types.TEXT_DOCUMENT_HOVER)(handler(self.hover))
+
+    async def hover(self, params: types.HoverParams) -> types.Hover | None:
+        if not self.server.settings.git.hover:
+            return None
+        uri = params.text_document.uri
+        document = self._document(uri)
+        if document is None or not is_python(uri, document.language_id):
+            return None
+        path = to_fs_path(uri)
+        lines = document.lines
+        line = params.position.line
+        if not path or line >= len(lines):
+            return None
+        from devfocus.app.history import header_name_at
+
+        codec = self.server.workspace.position_codec
+        character = codec.position_from_client_units(lines, params.position).character
+        service, focus = self._parts()
+        if header_name_at(lines[line], character) is None:
+            # Not on a definition's name (cheap, on the event loop); the mouse is over the
+            # file, though: read its history now, so a hover on a name will not wait for git.
+            service.warm(path)
+            return None
+        # The focus time comes from the store thread while git is read on the history one.
+        seconds = asyncio.ensure_future(focus.get(path, FOCUS_WAIT))
+        found = await service.lookup(
+            path, (uri, document.version), document.source, line, character, self._facts(uri)
+        )
+        if found is None:
+            seconds.cancel()  # the fetch itself carries on, for the next hover
+            return None
+        await seconds
+        from devfocus.app.history import render_hover
+
+        markdown = self._markdown()
+        text = render_hover(found, seconds.result(), service.clock(), markdown=markdown)
+        kind = types.MarkupKind.Markdown if markdown else types.MarkupKind.PlainText
+        name = types.Range(
+            start=types.Position(found.line, found.start),
+            end=types.Position(found.line, found.end),
+        )
+        return types.Hover(
+            contents=types.MarkupContent(kind=kind, value=text),
+            range=codec.range_to_client_units(lines, name),
+        )
+
+    def _parts(self) -> tuple[HistoryService, FocusTimes]:
+        if self._service is None or self._focus is None:
+            from devfocus.app.history import FocusTimes, HistoryService
+
+            self._service = HistoryService()
+            self._focus = FocusTimes(self.server.tracking.file_focus)
+        return self._service, self._focus
+
+    def _facts(self, uri: str) -> Any:
+        """The docs feature's analysis of the document's current version, if it has one."""
+        if self.docs is None:
+            return None
+        index = self.docs.indexes.get(uri)
+        document = self._document(uri)
+        if index is None or document is None or index.version != document.version:
+            return None
+        return index.facts
+
+    def _markdown(self) -> bool:
+        formats = capability(self.server.client_capabilities, "text_document.hover.content_format")
+        return not formats or types.MarkupKind.Markdown in formats
+
+    def _document(self, uri: str) -> Any:
+        if not self.server.protocol.is_open(uri) or uri in self.server.protocol.ignored:
+            return None
+        return self.server.workspace.get_text_document(uri)
