@@ -345,6 +345,73 @@ def _proc_status(pid: int, field: str) -> int | None:
     return None
 
 
+# -- DevFocus beside a reference server ---------------------------------------------------------
+def vscode_initialize_params(
+    root: Path, capabilities: dict[str, Any], options: Any = None
+) -> dict[str, Any]:
+    """``initialize`` params as VS Code sends them for the workspace folder ``root``."""
+    params: dict[str, Any] = {
+        "processId": None,
+        "clientInfo": {"name": "Visual Studio Code", "version": "1.95.0"},
+        "capabilities": capabilities,
+        "rootUri": root.as_uri(),
+        "workspaceFolders": [{"uri": root.as_uri(), "name": root.name}],
+    }
+    if options is not None:
+        params["initializationOptions"] = options
+    return params
+
+
+def round_trip(client: RawClient, method: str, params: Any) -> tuple[float, dict]:
+    """(seconds from writing the request to reading its response, the response); an error
+    response raises."""
+    msg_id, message = client.request_message(method, params)
+    data = dumps(message)
+    body = b"Content-Length: %d\r\n\r\n%s" % (len(data), data)
+    sent = time.perf_counter()
+    client.write(body)
+    arrived, response = client.wait(msg_id)
+    if "error" in response:
+        raise RuntimeError(f"{method} failed: {response['error']}")
+    return arrived - sent, response
+
+
+class ServerPair:
+    """DevFocus and a reference server, each a process behind a raw client, initialized with the
+    same ``initialize`` params."""
+
+    def __init__(
+        self, work: Path, reference_cmd: Sequence[str], initialize: dict[str, Any]
+    ) -> None:
+        env = server_env(work / "data")
+        log = work / "servers.log"
+        self.devfocus = RawClient(DEVFOCUS_CMD, env=env, log=log)
+        self.reference = RawClient(reference_cmd, env=env, log=log)
+        for client in (self.devfocus, self.reference):
+            response = client.request("initialize", initialize)
+            if "result" not in response:
+                raise RuntimeError(f"initialize failed: {response}")
+            client.notify("initialized", {})
+        self.turn = 0
+
+    def both(self, method: str, params: Any) -> tuple[float, dict, float]:
+        """(DevFocus's round trip, its response, the reference's round trip) of one request,
+        alternating which server is asked first."""
+        self.turn += 1
+        order = [self.devfocus, self.reference]
+        if self.turn % 2:
+            order.reverse()
+        times: dict[int, float] = {}
+        answers: dict[int, dict] = {}
+        for client in order:
+            times[id(client)], answers[id(client)] = round_trip(client, method, params)
+        return times[id(self.devfocus)], answers[id(self.devfocus)], times[id(self.reference)]
+
+    def close(self) -> None:
+        for client in (self.devfocus, self.reference):
+            client.close()
+
+
 PYCACHE = WORK_DIR / "pycache"
 
 

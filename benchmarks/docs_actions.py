@@ -44,17 +44,17 @@ from pathlib import Path
 from typing import Any
 
 from _common import (
-    DEVFOCUS_CMD,
     PYTHON,
     RawClient,
     Result,
+    ServerPair,
     did_open_message,
     dumps,
     emit,
     header,
     median,
     percentile,
-    server_env,
+    vscode_initialize_params,
 )
 
 LIST_MEDIAN_MS = 5.0
@@ -122,14 +122,7 @@ CAPABILITIES: dict[str, Any] = {
 
 
 def initialize_params(root: Path) -> dict[str, Any]:
-    return {
-        "processId": None,
-        "clientInfo": {"name": "Visual Studio Code", "version": "1.95.0"},
-        "capabilities": CAPABILITIES,
-        "rootUri": root.as_uri(),
-        "workspaceFolders": [{"uri": root.as_uri(), "name": root.name}],
-        "initializationOptions": INIT_OPTIONS,
-    }
+    return vscode_initialize_params(root, CAPABILITIES, INIT_OPTIONS)
 
 
 # -- the reference server -------------------------------------------------------------------------
@@ -153,51 +146,6 @@ def reference_server() -> Any:
 
 
 # -- the client side ------------------------------------------------------------------------------
-class Pair:
-    """DevFocus and the reference, each a server process behind a raw client."""
-
-    def __init__(self, work: Path, root: Path) -> None:
-        env = server_env(work / "data")
-        log = work / "servers.log"
-        self.devfocus = RawClient(DEVFOCUS_CMD, env=env, log=log)
-        self.reference = RawClient(REFERENCE_CMD, env=env, log=log)
-        for client in (self.devfocus, self.reference):
-            response = client.request("initialize", initialize_params(root))
-            if "result" not in response:
-                raise RuntimeError(f"initialize failed: {response}")
-            client.notify("initialized", {})
-        self.turn = 0
-
-    def both(self, method: str, params: Any) -> tuple[float, dict, float]:
-        """(DevFocus's round trip, its response, the reference's round trip) of one request,
-        alternating which server is asked first."""
-        self.turn += 1
-        order = [self.devfocus, self.reference]
-        if self.turn % 2:
-            order.reverse()
-        times: dict[int, float] = {}
-        answers: dict[int, dict] = {}
-        for client in order:
-            times[id(client)], answers[id(client)] = round_trip(client, method, params)
-        return times[id(self.devfocus)], answers[id(self.devfocus)], times[id(self.reference)]
-
-    def close(self) -> None:
-        for client in (self.devfocus, self.reference):
-            client.close()
-
-
-def round_trip(client: RawClient, method: str, params: Any) -> tuple[float, dict]:
-    msg_id, message = client.request_message(method, params)
-    data = dumps(message)
-    body = b"Content-Length: %d\r\n\r\n%s" % (len(data), data)
-    sent = time.perf_counter()
-    client.write(body)
-    arrived, response = client.wait(msg_id)
-    if "error" in response:
-        raise RuntimeError(f"{method} failed: {response['error']}")
-    return arrived - sent, response
-
-
 def answered_after(client: RawClient, uri: str, start: float) -> float:
     """Seconds from ``start`` to the answer of a trivial request sent now."""
     msg_id, message = client.request_message(
@@ -288,7 +236,7 @@ def measure(args: argparse.Namespace, work: Path) -> tuple[list[Result], dict[st
     uri = source.as_uri()
     print(f"  {source.name}: {len(lines):,} lines")
 
-    pair = Pair(work, root)
+    pair = ServerPair(work, REFERENCE_CMD, initialize_params(root))
     try:
         before = len(pair.devfocus.notifications)
         opened = time.perf_counter()

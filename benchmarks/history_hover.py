@@ -44,18 +44,16 @@ from pathlib import Path
 from typing import Any
 
 from _common import (
-    DEVFOCUS_CMD,
     PYTHON,
     WORK_DIR,
-    RawClient,
     Result,
+    ServerPair,
     did_open_message,
-    dumps,
     emit,
     header,
     median,
     percentile,
-    server_env,
+    vscode_initialize_params,
 )
 
 CACHED_MS = 50.0
@@ -225,59 +223,10 @@ def reference_server() -> Any:
 
 
 # -- the client side ------------------------------------------------------------------------------
-def initialize_params(root: Path) -> dict[str, Any]:
-    return {
-        "processId": None,
-        "clientInfo": {"name": "Visual Studio Code", "version": "1.95.0"},
-        "capabilities": CAPABILITIES,
-        "rootUri": root.as_uri(),
-        "workspaceFolders": [{"uri": root.as_uri(), "name": root.name}],
-    }
-
-
-def round_trip(client: RawClient, params: dict[str, Any]) -> tuple[float, dict]:
-    msg_id, message = client.request_message("textDocument/hover", params)
-    data = dumps(message)
-    body = b"Content-Length: %d\r\n\r\n%s" % (len(data), data)
-    sent = time.perf_counter()
-    client.write(body)
-    arrived, response = client.wait(msg_id)
-    if "error" in response:
-        raise RuntimeError(f"hover failed: {response['error']}")
-    return arrived - sent, response
-
-
-class Pair:
-    def __init__(self, work: Path, root: Path) -> None:
-        env = server_env(work / "data")
-        log = work / "servers.log"
-        self.devfocus = RawClient(DEVFOCUS_CMD, env=env, log=log)
-        self.reference = RawClient(REFERENCE_CMD, env=env, log=log)
-        for client in (self.devfocus, self.reference):
-            response = client.request("initialize", initialize_params(root))
-            if "result" not in response:
-                raise RuntimeError(f"initialize failed: {response}")
-            client.notify("initialized", {})
-        self.turn = 0
-
-    def both(self, params: dict[str, Any]) -> tuple[float, dict, float]:
-        self.turn += 1
-        order = [self.devfocus, self.reference]
-        if self.turn % 2:
-            order.reverse()
-        times: dict[int, float] = {}
-        answers: dict[int, dict] = {}
-        for client in order:
-            times[id(client)], answers[id(client)] = round_trip(client, params)
-        return times[id(self.devfocus)], answers[id(self.devfocus)], times[id(self.reference)]
-
-    def close(self) -> None:
-        for client in (self.devfocus, self.reference):
-            client.close()
-
-
-def hover_params(uri: str, line: int, character: int) -> dict[str, Any]:
-    return {"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}
+def hover(pair: ServerPair, uri: str, line: int, character: int) -> tuple[float, dict, float]:
+    """(DevFocus's round trip, its response, the reference's round trip) of one hover."""
+    position = {"line": line, "character": character}
+    return pair.both("textDocument/hover", {"textDocument": {"uri": uri}, "position": position})
 
 
 def names(text: str) -> list[tuple[int, int, str]]:
@@ -369,13 +318,13 @@ def wait_until_idle(pid: int, timeout: float = 120.0) -> float:
 
 
 def hover_series(
-    pair: Pair, uri: str, spots: list[tuple[int, int, str]], label: str
+    pair: ServerPair, uri: str, spots: list[tuple[int, int, str]], label: str
 ) -> tuple[Series, int]:
     """Hovers on the names at ``spots``; (their times, how many had commits in the window)."""
     series = Series(label)
     recent = 0
     for line, character, name in spots:
-        dev, response, ref = pair.both(hover_params(uri, line, character))
+        dev, response, ref = hover(pair, uri, line, character)
         result = response.get("result")
         if not result:
             raise RuntimeError(f"no hover on {name} at {line}:{character}")
@@ -400,13 +349,13 @@ def measure(args: argparse.Namespace, work: Path) -> list[Result]:
         (line + 1, len(lines[line + 1]) // 2, f"body of {name}") for line, _, name in spread
     ]
 
-    pair = Pair(work, root)
+    pair = ServerPair(work, REFERENCE_CMD, vscode_initialize_params(root, CAPABILITIES))
     try:
         for client in (pair.devfocus, pair.reference):
             client.send(did_open_message(uri, text))
         # The first hover: nothing cached.
         line, character, first_name = busy_spots[0]
-        first, response, first_ref = pair.both(hover_params(uri, line, character))
+        first, response, first_ref = hover(pair, uri, line, character)
         if not response.get("result"):
             raise RuntimeError(f"no hover on {first_name}: {response}")
         print(f"  first hover ({first_name}): {first * 1000:.0f} ms")
@@ -426,7 +375,7 @@ def measure(args: argparse.Namespace, work: Path) -> list[Result]:
         settled += again
         body = Series("on body lines (no hover)")
         for line, character, name in body_lines:
-            dev, _, ref = pair.both(hover_params(uri, line, character))
+            dev, _, ref = hover(pair, uri, line, character)
             body.add(dev, ref, name)
         rss = pair.devfocus.rss_kib()
     finally:

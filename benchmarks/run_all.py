@@ -30,6 +30,8 @@ BENCHMARKS = (
     "docs_actions",
     "docs_check",
     "docs_generate",
+    "git_ingest",
+    "git_live",
 )
 
 

@@ -149,7 +149,8 @@ def import_history(args: argparse.Namespace) -> int:
             bar.update(done - bar.n)
 
         with bar:
-            result = ingester.ingest(repo, progress)
+            # Counting commits for the bar walks the history once more: only for a visible bar.
+            result = ingester.ingest(repo, progress if not bar.disable else None)
         if result.problem is not None:
             failed += 1
             print(f"{repo.key}: {result.problem}", file=sys.stderr)

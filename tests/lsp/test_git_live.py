@@ -30,6 +30,7 @@ PICKUP = 10.0  # seconds: a commit or checkout must be in the database this soon
 INVALID_PARAMS = -32602
 FEATURE = "feature/ABC-7-export"
 
+
 # -- repositories -----------------------------------------------------------------------------
 def iso(moment: datetime) -> str:
     """A date as git's ``GIT_AUTHOR_DATE`` takes it."""

@@ -44,7 +44,6 @@ class ImportResult:
     checkouts: int = 0
     seconds: float = 0.0
     problem: str | None = None
-    branch_changed: bool = False  # HEAD points at another branch than at the last import
 
 
 @dataclass
@@ -52,7 +51,6 @@ class _Seen:
     """What this process already read of a repository, so a poll costs next to nothing."""
 
     reflog_offset: int = 0
-    head_branch: str | None = None
     tips: dict[str, str] = field(default_factory=dict)
 
 
@@ -78,14 +76,10 @@ class Ingester:
         return result
 
     def _ingest(self, repo: Repository, result: ImportResult, progress: Progress | None) -> None:
+        first_time = repo.key not in self._seen  # user.email is read once per process
         seen = self._seen.setdefault(repo.key, _Seen())
         refs = read_refs(repo)
-        result.branch_changed = seen.head_branch is not None and seen.head_branch != (
-            refs.head_branch
-        )
-        seen.head_branch = refs.head_branch
         tips = refs.tips()
-        first_time = repo.key not in self._seen or not seen.tips
         state = self.database.run(
             lambda engine: ensure_repository(
                 engine,

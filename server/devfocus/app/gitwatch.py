@@ -1,17 +1,19 @@
 """Git history as a service of the language server: imported once, then watched.
 
-Everything runs on one git thread. After start-up each workspace repository is imported (only
-what is new since the last run); then every :data:`POLL_INTERVAL` seconds the thread compares a
-few file stamps (HEAD, its reflog, the current branch's ref, packed refs) and imports again only
-when one changed, which makes a commit or checkout visible within seconds and costs a handful of
-``stat`` calls while nothing happens.
+Git work runs on one git thread. After start-up each workspace repository is imported (only
+what is new since the last run); then every :data:`POLL_INTERVAL` seconds a watch thread compares
+a few file stamps (HEAD, its reflog, the current branch's ref, packed refs) and hands the git
+thread an import only when one changed. A commit or checkout is visible within seconds, and
+while nothing happens the cost is a handful of ``stat`` calls: the event loop never wakes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -67,10 +69,11 @@ class GitService:
         self.on_problem = on_problem
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="devfocus-git")
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._task: asyncio.Task[None] | None = None
+        self._watcher: threading.Thread | None = None
+        self._stop = threading.Event()
         self._roots: tuple[str, ...] = ()
         self._closed = False
-        self._polling = False
+        self._pending = threading.Event()  # a poll is queued on the git thread
         # Git-thread state.
         self._repos: list[Repository] | None = None  # None: discover again
         self._stamps: dict[str, Stamp] = {}
@@ -82,7 +85,9 @@ class GitService:
         self.settings = settings
         self._roots = tuple(roots)
         self._loop = asyncio.get_running_loop()
-        self._task = self._loop.create_task(self._watch())
+        self._queue_poll()  # the first poll imports what is new since the last run
+        self._watcher = threading.Thread(target=self._watch, name="devfocus-git-watch", daemon=True)
+        self._watcher.start()
 
     def configure(self, settings: Settings, roots: Iterable[str]) -> None:
         roots = tuple(roots)
@@ -110,31 +115,47 @@ class GitService:
         if self._closed:
             return
         self._closed = True
-        if self._task is not None:
-            self._task.cancel()
+        self._stop.set()
+        if self._watcher is not None:
+            self._watcher.join(timeout=5)
         self._executor.submit(self._close_database)
         self._executor.shutdown(wait=True, cancel_futures=True)
 
-    async def _watch(self) -> None:
-        while True:
-            if self.enabled and not self._polling:
-                self._polling = True
-                try:
-                    results = await self.run(self._poll)
-                except RuntimeError:  # the executor shut down: exiting
-                    return
-                except Exception:
-                    log.exception("watching git repositories failed; trying again")
-                    results = []
-                finally:
-                    self._polling = False
-                if results:
-                    self.on_change(results)
-            await asyncio.sleep(POLL_INTERVAL)
+    # -- watch thread --------------------------------------------------------------------------
+    def _watch(self) -> None:
+        """Compare stamps on a thread of its own: while nothing changes, neither the event loop
+        nor the git thread wakes up."""
+        seen: dict[str, Stamp] = {}
+        while not self._stop.wait(POLL_INTERVAL):
+            repos = self._repos
+            if not self.enabled or self._pending.is_set():
+                continue
+            if repos is None:  # not discovered yet (or forgotten after a settings change)
+                self._queue_poll()
+                continue
+            current = {repo.key: stamp(repo) for repo in repos}
+            if current != seen:
+                seen = current
+                self._queue_poll()
+
+    def _queue_poll(self) -> None:
+        self._pending.set()
+        self._submit(self._poll_and_report)
+
+    def _poll_and_report(self) -> None:
+        self._pending.clear()
+        try:
+            results = self._poll()
+        except Exception:
+            log.exception("watching git repositories failed; trying again")
+            return
+        if results and self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self.on_change, results)
 
     def _submit(self, fn: Callable[..., Any], *args: Any) -> None:
         if not self._closed:
-            self._executor.submit(fn, *args)
+            with contextlib.suppress(RuntimeError):  # shut down meanwhile
+                self._executor.submit(fn, *args)
 
     # -- git thread ----------------------------------------------------------------------------
     def _ensure_ingester(self) -> Ingester:

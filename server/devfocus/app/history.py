@@ -35,6 +35,7 @@ from devfocus.git.history import (
     track,
     uncommitted,
 )
+from devfocus.git.repository import open_repository
 from devfocus.git.runner import GitError, GitMissing, run_git
 
 if TYPE_CHECKING:
@@ -73,6 +74,18 @@ class Found:
     end: int
     file_name: str
     history: DefinitionHistory
+
+
+@dataclass(frozen=True, slots=True)
+class _Question:
+    """What a hover asks: see :meth:`HistoryService.lookup`."""
+
+    path: str
+    key: Hashable
+    source: str
+    line: int
+    character: int
+    facts: ModuleFacts | None
 
 
 @dataclass(slots=True)
@@ -153,8 +166,8 @@ class HistoryService:
         """The history of the definition whose name is at (line, character) of the editor's
         ``source`` (identified by ``key``, e.g. (uri, version)) of the file at ``path``.
         ``facts``: an analysis of that same source, if one is at hand."""
-        future = self._worker.submit(self._lookup, path, key, source, line, character, facts)
-        return await asyncio.wrap_future(future)
+        question = _Question(path, key, source, line, character, facts)
+        return await asyncio.wrap_future(self._worker.submit(_logged, path, self._find, question))
 
     def warm(self, path: str) -> None:
         """Read the file's history in the background (the mouse is over it: a hover on a name
@@ -165,31 +178,13 @@ class HistoryService:
         if len(self._warmed) > 1024:
             self._warmed.clear()
         self._warmed[path] = now
-        self._worker.submit(self._warm, path)
+        self._worker.submit(_logged, path, self._warm, path)
 
     # -- worker thread -----------------------------------------------------------------------
-    def _lookup(
-        self,
-        path: str,
-        key: Hashable,
-        source: str,
-        line: int,
-        character: int,
-        facts: ModuleFacts | None,
-    ) -> Found | None:
-        try:
-            return self._find(path, key, source, line, character, facts)
-        except Exception:
-            log.exception("could not read the history of %s", path)
-            return None
-
     def _warm(self, path: str) -> None:
-        try:
-            located = self._locate(path)
-            if located is not None:
-                self._entry(*located)
-        except Exception:
-            log.exception("could not read the history of %s", path)
+        located = self._locate(path)
+        if located is not None:
+            self._entry(*located)
 
     def _locate(self, path: str) -> tuple[str, str] | None:
         """(working tree root, path in it) of the file at ``path``; None outside git."""
@@ -200,27 +195,20 @@ class HistoryService:
             return None
         return root, absolute.relative_to(root).as_posix()
 
-    def _find(
-        self,
-        path: str,
-        key: Hashable,
-        source: str,
-        line: int,
-        character: int,
-        facts: ModuleFacts | None,
-    ) -> Found | None:
-        located = self._locate(path)
+    def _find(self, question: _Question) -> Found | None:
+        located = self._locate(question.path)
         if located is None:
             return None
         entry = self._entry(*located)
         if entry is None:
             return None
+        facts, source = question.facts, question.source
         if facts is None:
             # An unmodified buffer is HEAD's text, already analysed.
             same = entry.facts is not None and entry.facts.source == source
-            facts = entry.facts if same else self._analysis(key, source)
+            facts = entry.facts if same else self._analysis(question.key, source)
         assert facts is not None
-        wanted = _definition_at(facts, line, character)
+        wanted = _definition_at(facts, question.line, question.character)
         if wanted is None:
             return None
         name_key, definition = wanted
@@ -250,27 +238,13 @@ class HistoryService:
         return facts
 
     def _root(self, directory: str) -> str | None:
-        """The working tree holding ``directory``: the nearest parent with a ``.git``."""
-        seen: list[str] = []
-        current = directory
-        root: str | None = None
-        while True:
-            if current in self._roots:
-                root = self._roots[current]
-                break
-            seen.append(current)
-            if os.path.exists(os.path.join(current, ".git")):
-                root = current
-                break
-            parent = str(PurePosixPath(current).parent)
-            if parent == current:
-                break
-            current = parent
-        if len(self._roots) > 4096:
-            self._roots.clear()
-        for d in seen:
-            self._roots[d] = root
-        return root
+        """The working tree holding ``directory``, found once per directory."""
+        if directory not in self._roots:
+            if len(self._roots) > 4096:
+                self._roots.clear()
+            repository = open_repository(Path(directory))
+            self._roots[directory] = repository.root.as_posix() if repository else None
+        return self._roots[directory]
 
     def _entry(self, root: str, relative: str) -> _FileEntry | None:
         if self._git_missing:
@@ -345,6 +319,16 @@ class HistoryService:
         if key not in self._logged:
             self._logged.add(key)
             log.log(level, message, *args)
+
+
+def _logged(path: str, fn: Callable[..., T], *args: Any) -> T | None:
+    """``fn(*args)`` for the file at ``path``; None when it fails, logged: nothing here raises
+    into the server."""
+    try:
+        return fn(*args)
+    except Exception:
+        log.exception("could not read the history of %s", path)
+        return None
 
 
 def _definition_at(

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-from devfocus.store.migrations import SchemaTooNew
-
 ProblemKind = Literal["locked", "readonly", "corrupt", "unreachable", "schema", "other"]
 
 
@@ -20,6 +18,8 @@ def classify(exc: BaseException, where: str) -> StoreError:
     """Turn a driver or SQLAlchemy exception into a :class:`StoreError` naming ``where``."""
     if isinstance(exc, StoreError):
         return exc
+    from devfocus.store.migrations import SchemaTooNew  # SQLAlchemy: only once there is an error
+
     if isinstance(exc, SchemaTooNew):
         return StoreError("schema", f"{where}: {exc}")
     original = getattr(exc, "orig", None) or exc

@@ -8,17 +8,17 @@ this feature through DocsFeature, which owns the one ``textDocument/codeAction``
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
+from devfocus.lsp.analysis import DebouncedAnalysis, Work
 from devfocus.lsp.handlers import capability
 
 if TYPE_CHECKING:
@@ -72,16 +72,26 @@ class _Result:
 class CommitCoachingFeature:
     def __init__(self, server: DevFocusServer) -> None:
         self.server = server
-        self.languages: dict[str, str] = {}
         self.results: dict[str, _Result] = {}
-        self._timers: dict[str, asyncio.TimerHandle] = {}
-        self._building: dict[str, asyncio.Future[_Result | None]] = {}
-        self._executor: ThreadPoolExecutor | None = None
+        self._analysis: DebouncedAnalysis[_Result] = DebouncedAnalysis(
+            self._document,
+            self._work,
+            self._done,
+            debounce=DEBOUNCE_SECONDS,
+            thread_name="devfocus-commit",
+            failure="could not coach the commit message %s",
+            log=log,
+        )
         # Touched on the worker thread only.
         self._repos: dict[str, Path | None] = {}
         self._staged: dict[str, tuple[Any, tuple[FileChange, ...]]] = {}
         self._habits: dict[str, tuple[Any, Habits, str | None]] = {}
         self._git_missing = False
+
+    @property
+    def languages(self) -> dict[str, str]:
+        """The open commit messages: uri → language id."""
+        return self._analysis.languages
 
     def handles(self, uri: str) -> bool:
         return uri in self.languages
@@ -92,69 +102,31 @@ class CommitCoachingFeature:
 
     # -- documents ---------------------------------------------------------------------------
     def opened(self, uri: str, language_id: str) -> None:
-        if not is_commit_message(uri, language_id):
-            return
-        self.languages[uri] = language_id
-        self._schedule(uri, delay=0.0)
+        if is_commit_message(uri, language_id):
+            self._analysis.opened(uri, language_id)
 
     def changed(self, uri: str) -> None:
-        if uri in self.languages:
-            self._schedule(uri, delay=DEBOUNCE_SECONDS)
+        self._analysis.changed(uri)
 
     def closed(self, uri: str) -> None:
-        if self.languages.pop(uri, None) is None:
+        if not self._analysis.forget(uri):
             return
-        timer = self._timers.pop(uri, None)
-        if timer is not None:
-            timer.cancel()
         self.results.pop(uri, None)
         self._publish(uri, None, [])
 
     def settings_changed(self) -> None:
-        for uri in self.languages:
-            self._schedule(uri, delay=0.0)
+        self._analysis.reanalyse_all()
 
-    def _schedule(self, uri: str, delay: float) -> None:
-        timer = self._timers.pop(uri, None)
-        if timer is not None:
-            timer.cancel()
-        loop = asyncio.get_running_loop()
-        self._timers[uri] = loop.call_later(delay, self._start, uri)
-
-    def _start(self, uri: str) -> asyncio.Future[_Result | None] | None:
-        self._timers.pop(uri, None)
-        document = self._document(uri)
-        if document is None:
-            return None
+    def _work(self, uri: str, document: Any) -> Work[_Result] | None:
         if not self.enabled:
             self.results.pop(uri, None)
             self._publish(uri, document.version, [])
             return None
-        running = self._building.get(uri)
-        if running is not None and getattr(running, "version", None) == document.version:
-            return running
-        loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(
-            self._pool(), self._analyse, uri, document.version, document.source
-        )
-        future.version = document.version  # type: ignore[attr-defined]
-        self._building[uri] = future
-        future.add_done_callback(lambda f: self._done(uri, f))
-        return future
+        version = document.version
+        return version, partial(self._analyse, uri, version, document.source)
 
-    def _done(self, uri: str, future: asyncio.Future[_Result | None]) -> None:
-        if self._building.get(uri) is future:
-            del self._building[uri]
-        if future.cancelled() or uri not in self.languages:
-            return
-        error = future.exception()
-        if error is not None:
-            log.error("could not coach the commit message %s", uri, exc_info=error)
-            return
-        result = future.result()
-        document = self._document(uri)
-        if result is None or document is None or document.version != result.version:
-            return  # a newer version is on its way
+    def _done(self, uri: str, result: _Result) -> None:
+        """Keep and publish the coaching of the document's current version."""
         self.results[uri] = result
         if self.enabled:
             self._publish(uri, result.version, self._diagnostics(result))
@@ -167,20 +139,7 @@ class CommitCoachingFeature:
     async def result_of(self, uri: str) -> _Result | None:
         """The coaching of the document's current version, computed now if typing has not
         settled."""
-        document = self._document(uri)
-        if document is None or uri not in self.languages:
-            return None
-        result = self.results.get(uri)
-        if result is not None and result.version == document.version:
-            return result
-        timer = self._timers.pop(uri, None)
-        if timer is not None:
-            timer.cancel()
-        future = self._start(uri)
-        if future is None:
-            return None
-        result = await asyncio.shield(future)
-        return result if result is not None and result.version == document.version else None
+        return await self._analysis.latest(uri, self.results.get(uri))
 
     # -- diagnostics -------------------------------------------------------------------------
     def _diagnostics(self, result: _Result) -> list[types.Diagnostic]:
@@ -354,14 +313,8 @@ class CommitCoachingFeature:
             return None
         return self.server.workspace.get_text_document(uri)
 
-    def _pool(self) -> ThreadPoolExecutor:
-        if self._executor is None:
-            self._executor = ThreadPoolExecutor(1, thread_name_prefix="devfocus-commit")
-        return self._executor
-
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+        self._analysis.close()
 
 
 def _stamps(directory: str, *names: str) -> tuple[int | None, ...]:

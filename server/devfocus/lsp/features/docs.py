@@ -7,8 +7,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +16,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 from pygls.uris import from_fs_path, to_fs_path
 
+from devfocus.lsp.analysis import DebouncedAnalysis, Work
 from devfocus.lsp.handlers import capability, handler
 from devfocus.lsp.progress import WorkDoneProgress
 
@@ -50,11 +51,17 @@ class DocsFeature:
     def __init__(self, server: DevFocusServer) -> None:
         self.server = server
         self.indexes: dict[str, DocumentIndex] = {}
-        self.languages: dict[str, str] = {}
-        self._timers: dict[str, asyncio.TimerHandle] = {}
-        self._building: dict[str, asyncio.Future[DocumentIndex | None]] = {}
-        # One worker: analyses of one file never race, and the editor's work keeps a core.
-        self._executor: ThreadPoolExecutor | None = None
+        # Edits and generated files are made on the analyses' thread too, so they never race.
+        self._analysis: DebouncedAnalysis[DocumentIndex] = DebouncedAnalysis(
+            self._document,
+            self._work,
+            self._built,
+            debounce=DEBOUNCE_SECONDS,
+            thread_name="devfocus-docs",
+            failure="could not analyse %s for docstrings",
+            log=log,
+            warm_up=_warm_up,
+        )
         # pygls takes one handler per method: features with code actions of their own for the
         # documents they handle (commit messages) are asked through this one.
         self.code_action_providers: list[Any] = []
@@ -67,23 +74,22 @@ class DocsFeature:
         server.command(GENERATE_FILE)(handler(self.generate_file))
         server.command(GENERATE_WORKSPACE)(handler(self.generate_workspace))
 
+    @property
+    def languages(self) -> dict[str, str]:
+        """The open Python documents: uri → language id."""
+        return self._analysis.languages
+
     # -- documents ---------------------------------------------------------------------------
     def opened(self, uri: str, language_id: str) -> None:
-        if not is_python(uri, language_id):
-            return
-        self.languages[uri] = language_id
-        self._schedule(uri, delay=0.0)
+        if is_python(uri, language_id):
+            self._analysis.opened(uri, language_id)
 
     def changed(self, uri: str) -> None:
-        if uri in self.languages:
-            self._schedule(uri, delay=DEBOUNCE_SECONDS)
+        self._analysis.changed(uri)
 
     def closed(self, uri: str) -> None:
-        if self.languages.pop(uri, None) is None:
+        if not self._analysis.forget(uri):
             return
-        timer = self._timers.pop(uri, None)
-        if timer is not None:
-            timer.cancel()
         index = self.indexes.pop(uri, None)
         if index is not None and index.inference is not None:
             index.inference.close()
@@ -92,49 +98,16 @@ class DocsFeature:
         )
 
     def settings_changed(self) -> None:
-        for uri in self.languages:
-            self._schedule(uri, delay=0.0)
+        self._analysis.reanalyse_all()
 
-    def _schedule(self, uri: str, delay: float) -> None:
-        timer = self._timers.pop(uri, None)
-        if timer is not None:
-            timer.cancel()
-        loop = asyncio.get_running_loop()
-        self._timers[uri] = loop.call_later(delay, self._start_build, uri)
+    def _work(self, uri: str, document: Any) -> Work[DocumentIndex]:
+        version, config = document.version, self._config()
+        # Keyed by the settings too: a settings change is never answered with the old index.
+        build = partial(_build_index, uri, version, _path(uri), document.source, config)
+        return (version, config), build
 
-    def _start_build(self, uri: str) -> asyncio.Future[DocumentIndex | None] | None:
-        self._timers.pop(uri, None)
-        document = self._document(uri)
-        if document is None:
-            return None
-        version = document.version
-        config = self._config()
-        running = self._building.get(uri)
-        if running is not None and getattr(running, "key", None) == (version, config):
-            return running  # the same text with the same settings is already being analysed
-        source, path = document.source, _path(uri)
-        loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(
-            self._pool(), _build_index, uri, version, path, source, config
-        )
-        future.key = (version, config)  # type: ignore[attr-defined]
-        self._building[uri] = future
-        future.add_done_callback(lambda f: self._built(uri, f))
-        return future
-
-    def _built(self, uri: str, future: asyncio.Future[DocumentIndex | None]) -> None:
-        if self._building.get(uri) is future:
-            del self._building[uri]
-        if future.cancelled() or uri not in self.languages:
-            return
-        error = future.exception()
-        if error is not None:
-            log.error("could not analyse %s for docstrings", uri, exc_info=error)
-            return
-        index = future.result()
-        document = self._document(uri)
-        if index is None or document is None or document.version != index.version:
-            return  # a newer version is on its way
+    def _built(self, uri: str, index: DocumentIndex) -> None:
+        """Keep and publish the index of the document's current version."""
         previous = self.indexes.get(uri)
         if previous is not None and previous.inference is not None:
             previous.inference.close()
@@ -178,20 +151,7 @@ class DocsFeature:
 
     async def index_of(self, uri: str) -> DocumentIndex | None:
         """The index of the document's current version, built now if edits have not settled."""
-        document = self._document(uri)
-        if document is None or uri not in self.languages:
-            return None
-        index = self.indexes.get(uri)
-        if index is not None and index.version == document.version:
-            return index
-        timer = self._timers.pop(uri, None)
-        if timer is not None:
-            timer.cancel()
-        future = self._start_build(uri)
-        if future is None:
-            return None
-        index = await asyncio.shield(future)
-        return index if index is not None and index.version == document.version else None
+        return await self._analysis.latest(uri, self.indexes.get(uri))
 
     # -- code actions ------------------------------------------------------------------------
     async def code_action(self, params: types.CodeActionParams) -> list[types.CodeAction] | None:
@@ -302,7 +262,7 @@ class DocsFeature:
     ) -> tuple[list[TextEdit], list[str]]:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            self._pool(), _edits_for, index, self._config(), qualnames
+            self._analysis.pool(), _edits_for, index, self._config(), qualnames
         )
 
     # -- commands ------------------------------------------------------------------------------
@@ -329,7 +289,7 @@ class DocsFeature:
         roots = self.server.features.settings.roots
         async with self._progress("Generating docstrings in the workspace") as progress:
             loop = asyncio.get_running_loop()
-            paths = await loop.run_in_executor(self._pool(), _python_files, roots)
+            paths = await loop.run_in_executor(self._analysis.pool(), _python_files, roots)
             uris = [from_fs_path(str(p)) or "" for p in paths]
             files = await self._fix_files([u for u in uris if u], progress)
         return await self._apply(files, progress.cancelled)
@@ -346,7 +306,9 @@ class DocsFeature:
             document = self._document(uri)
             source = document.source if document is not None else None
             version = document.version if document is not None else None
-            fix = await loop.run_in_executor(self._pool(), _fix_file, uri, source, version, config)
+            fix = await loop.run_in_executor(
+                self._analysis.pool(), _fix_file, uri, source, version, config
+            )
             if fix is not None:
                 fixes.append(fix)
             progress.report(Path(_path(uri) or uri).name, (done + 1) * 100 // max(len(uris), 1))
@@ -428,15 +390,8 @@ class DocsFeature:
 
         return DocsConfig(self.server.settings.docs)
 
-    def _pool(self) -> ThreadPoolExecutor:
-        if self._executor is None:
-            self._executor = ThreadPoolExecutor(1, thread_name_prefix="devfocus-docs")
-            self._executor.submit(_warm_up)
-        return self._executor
-
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+        self._analysis.close()
 
 
 @dataclass
