@@ -8,7 +8,6 @@ something is due: activity wakes it, otherwise the status says when it would cha
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from typing import TYPE_CHECKING, Any
@@ -63,8 +62,7 @@ class StatusFeature:
         assert self._wake is not None
         timeout: float | None = None
         while True:
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout)
+            await _woken(self._wake, timeout)
             self._wake.clear()
             try:
                 status = await self.server.tracking.status()
@@ -110,3 +108,14 @@ class StatusFeature:
         log.info("tracking resumed")
         self.poke()
         return await self.status_command()
+
+
+async def _woken(event: asyncio.Event, timeout: float | None) -> None:
+    """Until ``event`` is set or ``timeout`` passes. Not ``asyncio.wait_for``: on Python 3.10 and
+    3.11 it can swallow a cancellation that arrives as the event is set, and a status loop that
+    outlives its cancellation keeps the server from exiting."""
+    waiter = asyncio.ensure_future(event.wait())
+    try:
+        await asyncio.wait({waiter}, timeout=timeout)
+    finally:
+        waiter.cancel()
