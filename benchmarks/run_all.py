@@ -32,6 +32,7 @@ BENCHMARKS = (
     "docs_generate",
     "git_ingest",
     "git_live",
+    "history_hover",
 )
 
 
