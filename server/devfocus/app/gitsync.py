@@ -10,6 +10,7 @@ no branch reaches any more are marked unreachable, never deleted. Checkouts come
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -61,6 +62,7 @@ class Ingester:
         self.database = database
         self.clock = clock
         self._seen: dict[str, _Seen] = {}
+        self.stopping = threading.Event()  # set from another thread: end a long import early
 
     def ingest(self, repo: Repository, progress: Progress | None = None) -> ImportResult:
         """Bring the store up to date with ``repo``; git and store failures end up in
@@ -128,6 +130,8 @@ class Ingester:
 
         try:
             for commit in read_commits(repo.root, revisions):
+                if self.stopping.is_set():
+                    raise GitError("stopped: the server is exiting (the next start goes on)")
                 graph[commit.sha] = Node.of(commit)
                 batch.append(commit)
                 if len(batch) >= BATCH:

@@ -74,6 +74,7 @@ class GitService:
         self._roots: tuple[str, ...] = ()
         self._closed = False
         self._pending = threading.Event()  # a poll is queued on the git thread
+        self._retry = threading.Event()  # an import failed on the database: poll again
         # Git-thread state.
         self._repos: list[Repository] | None = None  # None: discover again
         self._stamps: dict[str, Stamp] = {}
@@ -116,6 +117,8 @@ class GitService:
             return
         self._closed = True
         self._stop.set()
+        if self._ingester is not None:
+            self._ingester.stopping.set()  # an import in progress ends at its next commit
         if self._watcher is not None:
             self._watcher.join(timeout=5)
         self._executor.submit(self._close_database)
@@ -130,6 +133,9 @@ class GitService:
             repos = self._repos
             if not self.enabled or self._pending.is_set():
                 continue
+            if self._retry.is_set():  # the database failed during an import: try again
+                self._retry.clear()
+                seen = {}
             if repos is None:  # not discovered yet (or forgotten after a settings change)
                 self._queue_poll()
                 continue
@@ -218,7 +224,8 @@ class GitService:
                 result = ingester.ingest(repo, progress)
             except StoreError as error:
                 # The activity side already tells the user about the database, once.
-                self._stamps.pop(repo.key, None)  # try again on the next poll
+                self._stamps.pop(repo.key, None)
+                self._retry.set()  # the watch asks again on its next round
                 self._problem(f"git history of {repo.key} not saved: {error.message}", show=False)
                 continue
             if result.problem is not None:
