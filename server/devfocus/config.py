@@ -172,7 +172,8 @@ class GitSettings:
     )
     hover: bool = _setting(
         True,
-        "Show a definition's history (recent commits, authors, your focus time) on hover.",
+        "Show a definition's history (recent commits, authors, your focus time) on hover "
+        "(off when `devfocus.git.enabled` is false).",
     )
 
 

@@ -221,12 +221,11 @@ async def test_focus_time_in_the_file_is_shown_after_typing(session: Session) ->
     assert focus.startswith("Your focus time in `app.py` this week: ")
 
 
+@pytest.mark.parametrize("off", [{"hover": False}, {"enabled": False}])
 async def test_the_setting_turns_the_hover_off(
-    request: pytest.FixtureRequest, repo: Path, data_dir: Path, preset: str
+    request: pytest.FixtureRequest, repo: Path, data_dir: Path, preset: str, off: dict
 ) -> None:
-    session = await start_session(
-        repo, data_dir, preset, initialization_options={"git": {"hover": False}}
-    )
+    session = await start_session(repo, data_dir, preset, initialization_options={"git": off})
     expose_client(request, session.client)
     try:
         text = (repo / "app.py").read_text()

@@ -29,7 +29,8 @@ class HistoryFeature:
         server.feature(types.TEXT_DOCUMENT_HOVER)(handler(self.hover))
 
     async def hover(self, params: types.HoverParams) -> types.Hover | None:
-        if not self.server.settings.git.hover:
+        git = self.server.settings.git
+        if not (git.enabled and git.hover):  # git.enabled false: no git history is read at all
             return None
         uri = params.text_document.uri
         document = self._document(uri)
