@@ -36,3 +36,14 @@ def capability(capabilities: Any, dotted: str) -> Any:
         if node is None:
             return None
     return node
+
+
+def plain(value: Any) -> Any:
+    """pygls hands over JSON objects of untyped params as namedtuples: make them dicts again."""
+    if hasattr(value, "_asdict"):
+        return {k: plain(v) for k, v in value._asdict().items()}
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value

@@ -112,17 +112,24 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
     thousands of rows SQLAlchemy's per-row parameter processing costs more than the database.
     Only plain values (str, int, bool, None) go this way."""
     columns = list(rows[0])
-    paramstyle = conn.dialect.paramstyle
-    if paramstyle not in ("qmark", "format", "pyformat"):
+    mark = _positional_mark(conn)
+    if mark is None:
         conn.execute(insert(table), list(rows))
         return
-    mark = "?" if paramstyle == "qmark" else "%s"
     quote = conn.dialect.identifier_preparer.quote
     sql = (
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
         f"VALUES ({', '.join(mark for _ in columns)})"
     )
     conn.exec_driver_sql(sql, [tuple(row[c] for c in columns) for row in rows])
+
+
+def _positional_mark(conn: Connection) -> str | None:
+    """The driver's positional placeholder (``?`` or ``%s``), None for other paramstyles."""
+    paramstyle = conn.dialect.paramstyle
+    if paramstyle == "qmark":
+        return "?"
+    return "%s" if paramstyle in ("format", "pyformat") else None
 
 
 def _existing(conn: Connection, repo_id: int, shas: Sequence[str]) -> set[str]:
@@ -342,7 +349,17 @@ def delete_history(engine: Engine) -> int:
 def write_branches(engine: Engine, repo_id: int, labels: Mapping[str, str]) -> None:
     """Name the branch commits were made on (inferred after their rows were written)."""
     with engine.begin() as conn:
-        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        mark = _positional_mark(conn)
+        if mark is None:
+            from sqlalchemy import bindparam
+
+            conn.execute(
+                update(COMMITS)
+                .where(COMMITS.c.repo_id == repo_id, COMMITS.c.sha == bindparam("b_sha"))
+                .values(branch=bindparam("b_branch")),
+                [{"b_sha": sha, "b_branch": branch} for sha, branch in labels.items()],
+            )
+            return
         conn.exec_driver_sql(
             f"UPDATE commits SET branch = {mark} WHERE repo_id = {mark} AND sha = {mark}",
             [(branch, repo_id, sha) for sha, branch in labels.items()],

@@ -17,7 +17,7 @@ from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 from pygls.uris import from_fs_path, to_fs_path
 
 from devfocus.lsp.analysis import DebouncedAnalysis, Work
-from devfocus.lsp.handlers import capability, handler
+from devfocus.lsp.handlers import capability, handler, plain
 from devfocus.lsp.progress import WorkDoneProgress
 
 if TYPE_CHECKING:
@@ -420,9 +420,7 @@ def _path(uri: str) -> str | None:
 def _uri_argument(args: tuple[Any, ...]) -> str | None:
     if not args:
         return None
-    first = args[0]
-    if hasattr(first, "_asdict"):
-        first = first._asdict()
+    first = plain(args[0])
     if isinstance(first, Mapping):
         first = first.get("uri")
     if isinstance(first, str) and first:

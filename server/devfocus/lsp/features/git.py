@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
-from devfocus.lsp.handlers import capability, handler
+from devfocus.lsp.handlers import capability, handler, plain
 from devfocus.lsp.progress import WorkDoneProgress
 
 if TYPE_CHECKING:
@@ -87,9 +87,7 @@ class GitFeature:
 def _options(args: tuple[Any, ...]) -> dict[str, Any]:
     if not args:
         return {}
-    first = args[0]
-    if hasattr(first, "_asdict"):
-        return dict(first._asdict())
+    first = plain(args[0])
     if isinstance(first, Mapping):
         return dict(first)
     if isinstance(first, str):

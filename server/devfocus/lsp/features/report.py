@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from pygls.exceptions import JsonRpcInvalidParams
 from pygls.uris import to_fs_path
 
-from devfocus.lsp.handlers import handler
+from devfocus.lsp.handlers import handler, plain
 
 if TYPE_CHECKING:
     from devfocus.lsp.server import DevFocusServer
@@ -21,11 +21,9 @@ PERIODS = ("today", "week", "30d", "90d", "year")
 
 def parse_options(args: tuple[Any, ...]) -> tuple[str, str, str | None]:
     """``[{period, format, project}]`` or ``["week", "json"]`` → (period, format, project)."""
-    options: dict[str, Any] = {}
-    if args and isinstance(args[0], Mapping):
-        options = dict(args[0])
-    elif args and hasattr(args[0], "_asdict"):
-        options = args[0]._asdict()
+    first = plain(args[0]) if args else None
+    if isinstance(first, Mapping):
+        options = dict(first)
     else:
         positional = [a for a in args if a is not None]
         if not all(isinstance(a, str) for a in positional) or len(positional) > 2:

@@ -11,7 +11,7 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from devfocus.config import SECTION, SettingProblem, layer, load_settings, section_of
-from devfocus.lsp.handlers import capability, handler
+from devfocus.lsp.handlers import capability, handler, plain
 from devfocus.lsp.log import attach_to_client
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ class SettingsFeature:
         self.roots = self._workspace_roots()
         if params.client_info is not None:
             self.server.tracking.editor = params.client_info.name[:64]
-        self._initial = section_of(_plain(params.initialization_options))
+        self._initial = section_of(plain(params.initialization_options))
         self._take(self._initial, show=False)
         self.server.tracking.prime(self.server.settings, self.roots)
 
@@ -81,7 +81,7 @@ class SettingsFeature:
         if self._pull_supported():
             await self._pull()
             return
-        await self._apply(section_of(_plain(params.settings)))
+        await self._apply(section_of(plain(params.settings)))
 
     async def _pull(self) -> None:
         try:
@@ -91,7 +91,7 @@ class SettingsFeature:
         except Exception as exc:  # the client could not answer: keep what we have
             log.warning("could not read the %s settings from the editor: %s", SECTION, exc)
             return
-        await self._apply(_plain(result[0]) if result else None)
+        await self._apply(plain(result[0]) if result else None)
 
     async def _apply(self, raw: Any) -> None:
         before = self.server.settings
@@ -151,14 +151,3 @@ class SettingsFeature:
 
     def _capability(self, dotted: str) -> Any:
         return capability(self.server.client_capabilities, dotted)
-
-
-def _plain(value: Any) -> Any:
-    """pygls hands over JSON objects of untyped params as namedtuples: make them dicts again."""
-    if hasattr(value, "_asdict"):
-        return {k: _plain(v) for k, v in value._asdict().items()}
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
