@@ -2,6 +2,11 @@
 
 python scripts/sync_settings.py          # rewrite both
 python scripts/sync_settings.py --check  # exit 1 if either is out of date (the tests do this)
+python scripts/sync_settings.py --print  # the server's settings as package.json's properties
+
+Settings under ``devfocus.server.`` and ``devfocus.trace.`` belong to the VS Code extension (how
+it starts the server, LSP traces): the server never reads them, so they are written in
+package.json by hand and kept here as they are.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_JSON = ROOT / "package.json"
 README = ROOT / "README.md"
 BEGIN, END = "<!-- settings:begin -->", "<!-- settings:end -->"
+CLIENT_PREFIXES = ("devfocus.server.", "devfocus.trace.")
 
 
 def json_schema(spec: SettingSpec) -> dict[str, Any]:
@@ -39,11 +45,18 @@ def json_schema(spec: SettingSpec) -> dict[str, Any]:
     return schema
 
 
-def configuration() -> dict[str, Any]:
-    return {
-        "title": "DevFocus",
-        "properties": {spec.key: json_schema(spec) for spec in setting_specs()},
+def server_properties() -> dict[str, Any]:
+    return {spec.key: json_schema(spec) for spec in setting_specs()}
+
+
+def configuration(current: dict[str, Any]) -> dict[str, Any]:
+    """The server's settings, then the extension's own as they are in ``current``."""
+    client = {
+        key: schema
+        for key, schema in current.get("properties", {}).items()
+        if key.startswith(CLIENT_PREFIXES)
     }
+    return {"title": "DevFocus", "properties": {**server_properties(), **client}}
 
 
 def _default(spec: SettingSpec) -> str:
@@ -68,7 +81,8 @@ def readme_table() -> str:
 
 def updated_package(text: str) -> str:
     manifest = json.loads(text)
-    manifest.setdefault("contributes", {})["configuration"] = configuration()
+    contributes = manifest.setdefault("contributes", {})
+    contributes["configuration"] = configuration(contributes.get("configuration", {}))
     return json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -79,6 +93,9 @@ def updated_readme(text: str) -> str:
 
 
 def main(argv: list[str]) -> int:
+    if "--print" in argv:
+        print(json.dumps(server_properties(), indent=2, ensure_ascii=False))
+        return 0
     check = "--check" in argv
     stale = []
     for path, update in ((PACKAGE_JSON, updated_package), (README, updated_readme)):

@@ -20,6 +20,8 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="run the language server (stdio by default)")
     serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead (for debugging)")
+    # Generic clients (vscode-languageclient's stdio transport, some editor presets) add --stdio.
+    serve.add_argument("--stdio", action="store_true", help="serve on stdio (the default)")
     serve.add_argument(
         "--log-level",
         default="info",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import platform
@@ -11,7 +10,6 @@ import shutil
 import stat
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,22 +19,6 @@ from typing import IO, Any
 from devfocus import __version__
 from devfocus.config import Settings, data_dir, database_url, load_settings
 from devfocus.store.errors import StoreError
-
-EXPORT_FIELDS = (
-    "id",
-    "start",
-    "end",
-    "kind",
-    "project",
-    "path",
-    "language",
-    "branch",
-    "editor",
-    "source",
-    "linesAdded",
-    "linesRemoved",
-)
-
 
 GIT_HOURS_MINUTES = 120.0  # git-hours' max-commit-diff and first-commit-add defaults
 
@@ -183,61 +165,18 @@ def _import_quietly(database: Any, path: str) -> None:
 
 
 # -- export ------------------------------------------------------------------------------------
-def _iso_ms(ms: int) -> str:
-    seconds, millis = divmod(int(ms), 1000)
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{millis:03d}Z"
-
-
-def _export_row(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "start": _iso_ms(row["start_ms"]),
-        "end": _iso_ms(row["end_ms"]),
-        "kind": row["kind"],
-        "project": row["project"],
-        "path": row["path"],
-        "language": row["language"],
-        "branch": row["branch"],
-        "editor": row["editor"],
-        "source": row["source"],
-        "linesAdded": row["lines_added"],
-        "linesRemoved": row["lines_removed"],
-    }
-
-
 def export(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from devfocus.app.data import count_events, write_export
     from devfocus.store.database import Database
-    from devfocus.store.events import count_events, iter_events
-    from devfocus.store.history import history_export
 
     settings = _settings(args)
     database = Database(database_url(settings))
-    total = database.run(count_events)
-    rows = (_export_row(r) for r in database.run(iter_events))
+    total = count_events(database)
     progress = tqdm(total=total, unit=" events", disable=None, file=sys.stderr, leave=False)
     with _output(args.output) as out, progress:
-        if args.format == "csv":
-            writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, lineterminator="\n")
-            writer.writeheader()
-            for row in rows:
-                writer.writerow(row)
-                progress.update()
-        else:
-            out.write('{"format": "devfocus-export", "version": 1, ')
-            out.write(f'"exportedAt": {json.dumps(_iso_ms(int(time.time() * 1000)))}, ')
-            out.write('"events": [')
-            for i, row in enumerate(rows):
-                out.write(("," if i else "") + "\n  " + json.dumps(row, ensure_ascii=False))
-                progress.update()
-            out.write("\n]")
-            for name, items in database.run(history_export):
-                out.write(f', "{name}": [')
-                for i, item in enumerate(items):
-                    out.write(("," if i else "") + "\n  " + json.dumps(item, ensure_ascii=False))
-                out.write("\n]")
-            out.write("}\n")
+        write_export(database, args.format, out, progress.update)
     if args.output:
         print(f"exported {total} events to {args.output}", file=sys.stderr)
     return 0
@@ -245,20 +184,15 @@ def export(args: argparse.Namespace) -> int:
 
 @contextmanager
 def _output(path: str | None) -> Iterator[IO[str]]:
-    """stdout, or a file readable by its owner only, replaced in one step when complete."""
+    """stdout, or a file readable by its owner only (see ``private_file``)."""
     if path is None:
         yield sys.stdout
         sys.stdout.flush()
         return
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            yield out
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from devfocus.app.data import private_file
+
+    with private_file(path) as out:
+        yield out
 
 
 # -- doctor ------------------------------------------------------------------------------------
@@ -282,6 +216,7 @@ def _check_database(url: str) -> dict[str, Any]:
     from sqlalchemy import text
     from sqlalchemy.engine import make_url
 
+    from devfocus.app.data import iso_ms
     from devfocus.store.engine import create, display_url, sqlite_file
     from devfocus.store.errors import classify
     from devfocus.store.events import count_events, event_range
@@ -310,7 +245,7 @@ def _check_database(url: str) -> dict[str, Any]:
             info["events"] = count_events(engine)
             span = event_range(engine)
             if span is not None:
-                info["first"], info["last"] = (_iso_ms(int(t * 1000)) for t in span)
+                info["first"], info["last"] = (iso_ms(int(t * 1000)) for t in span)
         problems = []
         if info.get("integrity", "ok") != "ok":
             problems.append(f"integrity check failed: {info['integrity']}")
@@ -406,7 +341,7 @@ def delete(args: argparse.Namespace) -> int:
 
     from devfocus.store.database import Database
     from devfocus.store.engine import sqlite_file
-    from devfocus.store.events import count_events, delete_events
+    from devfocus.store.events import count_events
 
     settings = _settings(args)
     url = database_url(settings)
@@ -432,10 +367,9 @@ def delete(args: argparse.Namespace) -> int:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         print(f"deleted {path} ({count} events)")
     else:
-        from devfocus.store.history import delete_history
+        from devfocus.app.data import delete_all
 
-        deleted = database.run(delete_events)
-        commits = database.run(delete_history)
+        deleted, commits = delete_all(database)
         database.close()
         print(f"deleted {deleted} events and {commits} commits from {database.display}")
     return 0

@@ -182,6 +182,13 @@ class Tracker:
         self._grown.clear()
         return out
 
+    def forget(self) -> None:
+        """Drops what was not handed over yet and the spans still open: the user deleted their
+        data, and a span that kept growing would bring its earlier part back."""
+        self._spans.clear()
+        self._grown.clear()
+        self._pending.clear()
+
     # -- internals -------------------------------------------------------------------------
     def _instant(self, kind: Kind, uri: str | None, now: float) -> None:
         if not self.recording:

@@ -63,6 +63,11 @@ class Recorder:
                 del self._unwritten[row["id"]]
         return len(rows)
 
+    def clear(self) -> None:
+        """Forgets what is not written yet (the user deleted their data)."""
+        self._unwritten.clear()
+        self._placed.clear()
+
     def unwritten(self) -> list[Activity]:
         """What is buffered, as activity (live status counts it before it reaches the disk)."""
         return [_activity(row) for row in self._unwritten.values()]

@@ -275,6 +275,36 @@ class TrackingService:
         )
 
     # -- the hand-set task ---------------------------------------------------------------------
+    async def export(self, fmt: str, path: str) -> int:
+        """Everything recorded up to now, buffered activity included, to ``path``."""
+        return await self._in_store(self._export, self.tracker.drain(self.clock()), fmt, path)
+
+    def _export(self, records: list[Record], fmt: str, path: str) -> int:
+        from devfocus.app.data import export_to_file
+
+        self._write(records, force=True)
+        if len(self._ensure_recorder()):
+            from devfocus.store.errors import StoreError
+
+            raise StoreError("other", "the activity recorded so far could not be saved first")
+        return export_to_file(self._ensure_database(), fmt, path)
+
+    async def delete_all(self) -> tuple[int, int]:
+        """Erases every event and all git history, and what is still buffered."""
+        buffered = len(self.tracker.drain(self.clock()))
+        self.tracker.forget()
+        events, commits = await self._in_store(self._delete_all)
+        return events + buffered, commits
+
+    def _delete_all(self) -> tuple[int, int]:
+        from devfocus.app.data import delete_all
+
+        recorder = self._ensure_recorder()
+        unwritten = len(recorder)
+        recorder.clear()
+        events, commits = delete_all(self._ensure_database())
+        return events + unwritten, commits
+
     async def set_task(self, title: str, kind: str | None, project: str | None) -> dict[str, Any]:
         """Set (or with an empty title, clear) the task of a project until its branch changes:
         ``project`` is a path, else the first workspace folder."""

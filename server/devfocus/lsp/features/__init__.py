@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from devfocus.lsp.features.activity import ActivityFeature
 from devfocus.lsp.features.commits import CommitCoachingFeature
+from devfocus.lsp.features.data import DataFeature
 from devfocus.lsp.features.docs import DocsFeature
 from devfocus.lsp.features.git import GitFeature
 from devfocus.lsp.features.history import HistoryFeature
@@ -28,6 +29,7 @@ class Features:
     commits: CommitCoachingFeature
     git: GitFeature
     history: HistoryFeature
+    data: DataFeature
 
 
 def register_all(server: DevFocusServer) -> Features:
@@ -46,4 +48,5 @@ def register_all(server: DevFocusServer) -> Features:
         commits=commits,
         git=GitFeature(server, status),
         history=HistoryFeature(server, docs),
+        data=DataFeature(server, status),
     )

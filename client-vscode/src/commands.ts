@@ -1,0 +1,204 @@
+// The palette commands: each asks what it needs, runs one server command, and says what happened.
+
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ExecuteCommandRequest } from 'vscode-languageclient/node';
+import { COMMANDS, CATEGORY } from './manifest';
+import { DocsResult, ImportResult, docsMessage, importMessage } from './messages';
+import { ReportDocuments } from './reports';
+import { ServerManager } from './server';
+import { FocusStatusBar } from './statusBar';
+import { WireStatus, isWireStatus } from './status';
+
+const TASK_KINDS = ['feature', 'bug', 'refactor', 'docs', 'test', 'chore'];
+
+export class Commands {
+  constructor(
+    private readonly server: ServerManager,
+    private readonly statusBar: FocusStatusBar,
+    private readonly reports: ReportDocuments,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  /** Handlers by command id: exactly the commands package.json contributes. */
+  handlers(): Record<string, () => Promise<unknown>> {
+    return {
+      'devfocus.showTodayReport': () => this.report('today', 'DevFocus today.md'),
+      'devfocus.showWeeklyReport': () => this.report('week', 'DevFocus this week.md'),
+      'devfocus.exportData': () => this.exportData(),
+      'devfocus.pauseTracking': () => this.tracking('pause'),
+      'devfocus.resumeTracking': () => this.tracking('resume'),
+      'devfocus.setCurrentTask': () => this.setTask(),
+      'devfocus.generateDocstringsInFile': () => this.docsInFile(),
+      'devfocus.generateDocstringsInWorkspace': () => this.docs('devfocus.docs.generateWorkspace'),
+      'devfocus.importGitHistory': () => this.importHistory(),
+      'devfocus.deleteMyData': () => this.deleteData(),
+      'devfocus.showOutput': async () => this.log.show(true),
+      'devfocus.restartServer': () => this.server.restart(),
+      'devfocus.showMenu': () => this.menu(),
+    };
+  }
+
+  /** Runs `command` on the server; undefined (and one message) if it is not running or fails. */
+  async run<T>(command: string, ...args: unknown[]): Promise<T | undefined> {
+    const client = this.server.client;
+    if (!client || !this.server.running) {
+      const choice = await vscode.window.showErrorMessage('DevFocus is not running.', 'Show output', 'Restart Server');
+      if (choice === 'Show output') {
+        this.log.show(true);
+      } else if (choice === 'Restart Server') {
+        await this.server.restart();
+      }
+      return undefined;
+    }
+    try {
+      return (await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args })) as T;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.log.error(`${command} failed: ${message}`);
+      void vscode.window.showErrorMessage(`DevFocus: ${message}`);
+      return undefined;
+    }
+  }
+
+  private async report(period: string, name: string): Promise<void> {
+    const markdown = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: 'DevFocus: building the report' },
+      () => this.run<string>('devfocus.report', { period, format: 'markdown' }),
+    );
+    if (typeof markdown === 'string') {
+      await this.reports.show(name, markdown);
+    }
+  }
+
+  private async tracking(action: 'pause' | 'resume'): Promise<void> {
+    const status = await this.run<WireStatus>(`devfocus.tracking.${action}`);
+    if (isWireStatus(status)) {
+      this.statusBar.update(status, 'devfocus.showMenu');
+    }
+  }
+
+  private async setTask(): Promise<void> {
+    const current = this.statusBar.current?.task;
+    const title = await vscode.window.showInputBox({
+      title: 'DevFocus: Set Current Task',
+      prompt: 'What are you working on? It holds until you switch branches. Leave empty to clear.',
+      value: current?.source === 'manual' ? current.title : '',
+      placeHolder: 'e.g. Fix login redirect (ABC-123)',
+    });
+    if (title === undefined) {
+      return;
+    }
+    let kind: string | undefined;
+    if (title.trim()) {
+      const picked = await vscode.window.showQuickPick(['(none)', ...TASK_KINDS], {
+        title: 'DevFocus: kind of task',
+        placeHolder: 'feature, bug, refactor…',
+      });
+      if (picked === undefined) {
+        return;
+      }
+      kind = picked === '(none)' ? undefined : picked;
+    }
+    await this.run('devfocus.task.set', { title: title.trim(), kind: kind ?? null });
+  }
+
+  private async docsInFile(): Promise<void> {
+    const document = vscode.window.activeTextEditor?.document;
+    if (!document || document.languageId !== 'python') {
+      void vscode.window.showInformationMessage('DevFocus: open a Python file first.');
+      return;
+    }
+    await this.docs('devfocus.docs.generateFile', { uri: document.uri.toString() });
+  }
+
+  private async docs(command: string, ...args: unknown[]): Promise<void> {
+    const result = await this.run<DocsResult>(command, ...args);
+    if (result) {
+      void vscode.window.showInformationMessage(docsMessage(result));
+    }
+  }
+
+  private async importHistory(): Promise<void> {
+    const result = await this.run<ImportResult>('devfocus.git.import');
+    if (result) {
+      void vscode.window.showInformationMessage(importMessage(result));
+    }
+  }
+
+  private async exportData(): Promise<void> {
+    const formats = [
+      { label: 'JSON', description: 'every event, plus git history and tasks', format: 'json' },
+      { label: 'CSV', description: 'every event, one row each', format: 'csv' },
+    ];
+    const picked = await vscode.window.showQuickPick(formats, { title: 'DevFocus: export format' });
+    if (!picked) {
+      return;
+    }
+    const day = new Date().toISOString().slice(0, 10);
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();
+    const target = await vscode.window.showSaveDialog({
+      title: 'DevFocus: export to',
+      defaultUri: vscode.Uri.file(path.join(folder, `devfocus-export-${day}.${picked.format}`)),
+      filters: { [picked.label]: [picked.format] },
+    });
+    if (!target) {
+      return;
+    }
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'DevFocus: exporting' },
+      () => this.run<{ path: string; events: number }>('devfocus.export', { format: picked.format, path: target.fsPath }),
+    );
+    if (result) {
+      const choice = await vscode.window.showInformationMessage(
+        `DevFocus: exported ${result.events} events to ${result.path}.`,
+        'Open',
+      );
+      if (choice === 'Open') {
+        await vscode.window.showTextDocument(vscode.Uri.file(result.path));
+      }
+    }
+  }
+
+  private async deleteData(): Promise<void> {
+    const choice = await vscode.window.showWarningMessage(
+      'Delete all your DevFocus data?',
+      {
+        modal: true,
+        detail:
+          'Every recorded event, session, imported commit and task is erased from the DevFocus ' +
+          'database. This cannot be undone. Git history is read again from your repositories ' +
+          'while devfocus.git.enabled is on.',
+      },
+      'Delete',
+    );
+    if (choice !== 'Delete') {
+      return;
+    }
+    const result = await this.run('devfocus.data.delete', { confirm: true });
+    if (result !== undefined) {
+      this.reports.clear();
+      void vscode.window.showInformationMessage('DevFocus: your data was deleted.');
+    }
+  }
+
+  private async menu(): Promise<void> {
+    const paused = this.statusBar.current?.state === 'paused';
+    const shown = [
+      'devfocus.showTodayReport',
+      'devfocus.showWeeklyReport',
+      paused ? 'devfocus.resumeTracking' : 'devfocus.pauseTracking',
+      'devfocus.setCurrentTask',
+      'devfocus.generateDocstringsInFile',
+      'devfocus.importGitHistory',
+      'devfocus.exportData',
+      'devfocus.showOutput',
+    ];
+    const items = shown.map((id) => ({ label: COMMANDS.find((c) => c.id === id)?.title ?? id, id }));
+    const picked = await vscode.window.showQuickPick(items, { title: CATEGORY, placeHolder: 'DevFocus commands' });
+    if (picked) {
+      await vscode.commands.executeCommand(picked.id);
+    }
+  }
+}

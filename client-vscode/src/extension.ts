@@ -1,0 +1,106 @@
+// DevFocus for VS Code: starts the language server, shows the focus timer, offers the commands.
+// Everything the extension shows comes from the server; there is no tracking logic here.
+
+import * as vscode from 'vscode';
+import { LanguageClient } from 'vscode-languageclient/node';
+import { Commands } from './commands';
+import { RUNNING_CONTEXT } from './manifest';
+import { onInterpreterChange } from './python';
+import { REPORT_SCHEME, ReportDocuments } from './reports';
+import { CLIENT_ID, ServerManager } from './server';
+import { FocusStatusBar } from './statusBar';
+import { isWireStatus } from './status';
+
+const MENU = 'devfocus.showMenu';
+const SETTINGS_QUERY = '@ext:devfocus.devfocus devfocus.server';
+
+let manager: ServerManager | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const log = vscode.window.createOutputChannel('DevFocus', { log: true });
+  const statusBar = new FocusStatusBar(MENU);
+  const reports = new ReportDocuments();
+  context.subscriptions.push(log, statusBar, reports);
+  context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports));
+
+  const server = new ServerManager(context, log, {
+    started: (client) => {
+      void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, true);
+      sendWindowState(client, vscode.window.state.focused);
+      sendActiveEditor(client, vscode.window.activeTextEditor);
+    },
+    status: (status) => {
+      if (isWireStatus(status)) {
+        statusBar.update(status, MENU);
+      }
+    },
+    failed: (reason) => {
+      void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, false);
+      statusBar.stopped(reason, 'devfocus.showOutput');
+      void showFailure(reason, log);
+    },
+  });
+  manager = server;
+  context.subscriptions.push(server);
+
+  const commands = new Commands(server, statusBar, reports, log);
+  for (const [id, run] of Object.entries(commands.handlers())) {
+    context.subscriptions.push(vscode.commands.registerCommand(id, run));
+  }
+
+  context.subscriptions.push(
+    vscode.window.onDidChangeWindowState((state) => whenRunning(server, (c) => sendWindowState(c, state.focused))),
+    vscode.window.onDidChangeActiveTextEditor((editor) => whenRunning(server, (c) => sendActiveEditor(c, editor))),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      // Settings the server reads reach it through workspace/didChangeConfiguration; only the
+      // command that starts it needs a new process.
+      if (event.affectsConfiguration(`${CLIENT_ID}.server.command`)) {
+        log.info('devfocus.server.command changed: restarting the server');
+        statusBar.starting();
+        void server.restart();
+      }
+    }),
+  );
+  const interpreterChanges = await onInterpreterChange(log, () => {
+    const configured = vscode.workspace.getConfiguration(CLIENT_ID).get<string[]>('server.command') ?? [];
+    if (configured.length === 0) {
+      log.info('the Python interpreter changed: restarting the server');
+      statusBar.starting();
+      void server.restart();
+    }
+  });
+  if (interpreterChanges) {
+    context.subscriptions.push(interpreterChanges);
+  }
+  // Not awaited: activation finishes at once and the item shows the server starting.
+  void server.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await manager?.stop();
+}
+
+function whenRunning(server: ServerManager, send: (client: LanguageClient) => void): void {
+  if (server.client && server.running) {
+    send(server.client);
+  }
+}
+
+function sendWindowState(client: LanguageClient, focused: boolean): void {
+  void client.sendNotification('devfocus/windowState', { focused });
+}
+
+function sendActiveEditor(client: LanguageClient, editor: vscode.TextEditor | undefined): void {
+  const uri = editor?.document.uri;
+  // Output panels and other virtual documents are not somewhere the user works.
+  void client.sendNotification('devfocus/activeEditor', { uri: uri?.scheme === 'file' ? uri.toString() : null });
+}
+
+async function showFailure(reason: string, log: vscode.LogOutputChannel): Promise<void> {
+  const choice = await vscode.window.showErrorMessage(reason, 'Show output', 'Open settings');
+  if (choice === 'Show output') {
+    log.show(true);
+  } else if (choice === 'Open settings') {
+    await vscode.commands.executeCommand('workbench.action.openSettings', SETTINGS_QUERY);
+  }
+}

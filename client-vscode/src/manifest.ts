@@ -1,0 +1,42 @@
+// The extension's contributions that the code must agree with: commands and client settings.
+// Pure, so the node tests compare it with package.json.
+
+export interface PaletteCommand {
+  id: string;
+  title: string;
+  /** The `when` clause for the command palette, if it is not always there. */
+  when?: string;
+}
+
+/** Context key set while tracking is paused: the palette offers Resume instead of Pause. */
+export const PAUSED_CONTEXT = 'devfocus.paused';
+/** Context key set while the server is running: commands that need it are hidden otherwise. */
+export const RUNNING_CONTEXT = 'devfocus.running';
+
+const running = RUNNING_CONTEXT;
+
+/** Every command the extension contributes, in palette order. */
+export const COMMANDS: readonly PaletteCommand[] = [
+  { id: 'devfocus.showTodayReport', title: "Show Today's Report", when: running },
+  { id: 'devfocus.showWeeklyReport', title: 'Show Weekly Report', when: running },
+  { id: 'devfocus.exportData', title: 'Export Data…', when: running },
+  { id: 'devfocus.pauseTracking', title: 'Pause Tracking', when: `${running} && !${PAUSED_CONTEXT}` },
+  { id: 'devfocus.resumeTracking', title: 'Resume Tracking', when: `${running} && ${PAUSED_CONTEXT}` },
+  { id: 'devfocus.setCurrentTask', title: 'Set Current Task', when: running },
+  {
+    id: 'devfocus.generateDocstringsInFile',
+    title: 'Generate Docstrings in File',
+    when: `${running} && editorLangId == python`,
+  },
+  { id: 'devfocus.generateDocstringsInWorkspace', title: 'Generate Docstrings in Workspace', when: running },
+  { id: 'devfocus.importGitHistory', title: 'Import Git History', when: running },
+  { id: 'devfocus.deleteMyData', title: 'Delete My Data', when: running },
+  { id: 'devfocus.showOutput', title: 'Show Output' },
+  { id: 'devfocus.restartServer', title: 'Restart Server' },
+  { id: 'devfocus.showMenu', title: 'Show Menu' },
+];
+
+/** Settings only the extension reads; every other `devfocus.*` setting is the server's. */
+export const CLIENT_SETTINGS: readonly string[] = ['devfocus.server.command', 'devfocus.trace.server'];
+
+export const CATEGORY = 'DevFocus';

@@ -1,0 +1,197 @@
+// Starting, restarting and stopping the language server, and telling the user plainly when it
+// cannot run.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import {
+  CloseAction,
+  CloseHandlerResult,
+  ErrorAction,
+  ErrorHandlerResult,
+  LanguageClient,
+  LanguageClientOptions,
+  RevealOutputChannelOn,
+  ServerOptions,
+  State,
+} from 'vscode-languageclient/node';
+import { BundleManifest, Launch, LaunchProblem, commandLaunch, pythonLaunch, sourceName } from './launch';
+import { findInterpreter, probeVersion } from './python';
+import { RestartBudget } from './restarts';
+
+export const CLIENT_ID = 'devfocus';
+
+/** A LanguageClient whose failures are reported by the extension, once, in its own words. */
+class DevFocusClient extends LanguageClient {
+  override error(message: string, data?: unknown): void {
+    super.error(message, data, false);
+  }
+}
+
+export interface ServerEvents {
+  /** The server answered `initialize`: wire up notifications that need a running client. */
+  started(client: LanguageClient): void;
+  /** The server is not running and will not be restarted without the user. */
+  failed(reason: string): void;
+  /** A `devfocus/status` notification. */
+  status(params: unknown): void;
+}
+
+/** Reads the bundled server's manifest; none when running from a source checkout. */
+export function readBundle(extensionPath: string): { dir: string; manifest: BundleManifest } | undefined {
+  const dir = path.join(extensionPath, 'bundled');
+  try {
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as BundleManifest;
+    return { dir, manifest };
+  } catch {
+    return undefined;
+  }
+}
+
+export class ServerManager implements vscode.Disposable {
+  client: LanguageClient | undefined;
+  /** Whether the current client's server ever answered `initialize`: if not, a close is a failed
+   * start, which start() reports, not a crash to restart from. */
+  private initialized = false;
+  private readonly budget = new RestartBudget();
+  private starting: Promise<void> | undefined;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly events: ServerEvents,
+  ) {}
+
+  get running(): boolean {
+    return this.client?.isRunning() ?? false;
+  }
+
+  /** Starts the server (again); one at a time. */
+  start(): Promise<void> {
+    this.starting ??= this.doStart().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  async restart(): Promise<void> {
+    this.budget.reset();
+    await this.stop();
+    await this.start();
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (client) {
+      try {
+        await client.stop(5000);
+      } catch (error) {
+        this.log.warn(`the server did not stop cleanly: ${String(error)}`);
+      }
+      await client.dispose(0).catch(() => undefined);
+    }
+  }
+
+  private async doStart(): Promise<void> {
+    let launch: Launch;
+    try {
+      launch = await this.resolveLaunch();
+    } catch (error) {
+      this.fail(error instanceof LaunchProblem ? error.message : `DevFocus could not start: ${String(error)}`);
+      return;
+    }
+    this.log.info(`starting the server: ${[launch.command, ...launch.args].join(' ')}`);
+    const client = this.createClient(launch);
+    this.client = client;
+    this.initialized = false;
+    try {
+      await client.start();
+    } catch (error) {
+      this.client = undefined;
+      await client.dispose(0).catch(() => undefined);
+      this.fail(
+        `The DevFocus server stopped while starting (${launch.command}): ${errorText(error)}. ` +
+          'The output has its messages.',
+      );
+    }
+  }
+
+  private async resolveLaunch(): Promise<Launch> {
+    const config = vscode.workspace.getConfiguration(CLIENT_ID);
+    const command = config.get<string[]>('server.command') ?? [];
+    if (command.length > 0) {
+      this.log.info(`using ${sourceName('setting')}`);
+      return commandLaunch(command);
+    }
+    const interpreter = await findInterpreter(this.log, vscode.workspace.workspaceFolders?.[0]?.uri);
+    const version = await probeVersion(interpreter);
+    this.log.info(`Python ${version.join('.')} from ${sourceName(interpreter.source)}: ${interpreter.command.join(' ')}`);
+    const bundle = readBundle(this.context.extensionPath);
+    if (!bundle) {
+      this.log.info('no bundled server in the extension: the interpreter must have DevFocus installed');
+    }
+    return pythonLaunch(interpreter.command, interpreter.source, version, bundle, process.env.PYTHONPATH);
+  }
+
+  private createClient(launch: Launch): LanguageClient {
+    const serverOptions: ServerOptions = {
+      command: launch.command,
+      args: launch.args,
+      // No `transport`: the client would add `--stdio`, and stdio is the server's default anyway.
+      options: { env: { ...process.env, ...launch.env } },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [
+        { scheme: 'file' }, // activity: every file the user works on
+        { scheme: 'file', language: 'python' }, // docstrings
+        { language: 'git-commit' }, // commit coaching
+      ],
+      outputChannel: this.log,
+      revealOutputChannelOn: RevealOutputChannelOn.Never,
+      errorHandler: {
+        error: (): ErrorHandlerResult => ({ action: ErrorAction.Continue, handled: true }),
+        closed: (): CloseHandlerResult => this.closed(),
+      },
+    };
+    const client = new DevFocusClient(CLIENT_ID, 'DevFocus', serverOptions, clientOptions);
+    client.onNotification('devfocus/status', (params: unknown) => this.events.status(params));
+    // Also after a restart that the client does by itself, following a crash.
+    client.onDidChangeState(({ newState }) => {
+      if (newState === State.Running && this.client === client) {
+        this.initialized = true;
+        this.events.started(client);
+      }
+    });
+    return client;
+  }
+
+  private closed(): CloseHandlerResult {
+    if (!this.initialized) {
+      return { action: CloseAction.DoNotRestart, handled: true };
+    }
+    if (this.budget.crashed(Date.now())) {
+      this.log.warn('the server stopped unexpectedly; starting it again');
+      return { action: CloseAction.Restart, handled: true };
+    }
+    const { limit, windowMs } = this.budget;
+    this.fail(
+      `The DevFocus server stopped ${limit + 1} times in ${windowMs / 60000} minutes, so it was not ` +
+        'started again. The output has its messages; Restart Server tries again.',
+    );
+    return { action: CloseAction.DoNotRestart, handled: true };
+  }
+
+  private fail(reason: string): void {
+    this.log.error(reason);
+    this.events.failed(reason);
+  }
+
+  dispose(): void {
+    void this.stop();
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

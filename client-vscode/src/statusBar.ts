@@ -1,0 +1,97 @@
+// The status-bar item: the session clock ticks here, once a second, with no server traffic.
+
+import * as vscode from 'vscode';
+import { PAUSED_CONTEXT } from './manifest';
+import { Look, WireStatus, present, sessionAnchor } from './status';
+
+const BACKGROUNDS: Partial<Record<Look, string>> = { paused: 'statusBarItem.warningBackground' };
+const FOREGROUNDS: Partial<Record<Look, string>> = { deep: 'charts.orange' };
+
+export class FocusStatusBar implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private status: WireStatus | undefined;
+  private anchor: number | undefined;
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(menuCommand: string) {
+    // A fixed id keeps the item's place (and lets people hide it) across restarts.
+    this.item = vscode.window.createStatusBarItem('status', vscode.StatusBarAlignment.Left, 100);
+    this.item.name = 'DevFocus';
+    this.item.command = menuCommand;
+    this.starting();
+    this.item.show();
+  }
+
+  /** While the server starts: the item is there at once, so the layout does not jump. */
+  starting(): void {
+    this.stopTicking();
+    this.status = undefined;
+    this.item.text = '$(loading~spin) DevFocus';
+    this.item.tooltip = 'DevFocus is starting its server…';
+    this.item.backgroundColor = undefined;
+    this.item.color = undefined;
+    this.item.accessibilityInformation = { label: 'DevFocus is starting' };
+  }
+
+  /** The server is not running: say so, and let a click explain. */
+  stopped(reason: string, command: string): void {
+    this.stopTicking();
+    this.status = undefined;
+    this.item.text = '$(error) DevFocus';
+    this.item.tooltip = new vscode.MarkdownString(`**DevFocus is not running.** ${reason}\n\nClick to see the output.`);
+    this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+    this.item.color = undefined;
+    this.item.command = command;
+    this.item.accessibilityInformation = { label: `DevFocus is not running: ${reason}` };
+  }
+
+  update(status: WireStatus, menuCommand: string): void {
+    this.status = status;
+    this.anchor = sessionAnchor(status, Date.now());
+    this.item.command = menuCommand;
+    void vscode.commands.executeCommand('setContext', PAUSED_CONTEXT, status.state === 'paused');
+    const shown = this.render();
+    if (shown.ticking) {
+      this.timer ??= setInterval(() => this.render(), 1000);
+    } else {
+      this.stopTicking();
+    }
+  }
+
+  get current(): WireStatus | undefined {
+    return this.status;
+  }
+
+  private render(): ReturnType<typeof present> {
+    const status = this.status as WireStatus;
+    const shown = present(status, Date.now(), this.anchor);
+    this.item.text = `$(${shown.icon}) ${shown.text}`;
+    const background = BACKGROUNDS[shown.look];
+    const foreground = FOREGROUNDS[shown.look];
+    this.item.backgroundColor = background ? new vscode.ThemeColor(background) : undefined;
+    this.item.color = foreground ? new vscode.ThemeColor(foreground) : undefined;
+    if (this.tooltipFor !== status) {
+      // The tooltip only changes with a notification; rebuilding it every second would make
+      // an open hover flicker.
+      this.tooltipFor = status;
+      const tooltip = new vscode.MarkdownString(shown.tooltip.join('  \n'));
+      this.item.tooltip = tooltip;
+    }
+    this.item.accessibilityInformation = { label: `DevFocus: ${shown.text}` };
+    return shown;
+  }
+
+  private tooltipFor: WireStatus | undefined;
+
+  private stopTicking(): void {
+    if (this.timer !== undefined) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  dispose(): void {
+    this.stopTicking();
+    this.item.dispose();
+  }
+}

@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  CONTEXT_WIDTH,
+  WireStatus,
+  contextLabel,
+  escapeMarkdown,
+  formatClock,
+  formatDuration,
+  isWireStatus,
+  present,
+  sessionAnchor,
+} from '../src/status';
+
+const NOW = Date.parse('2026-11-22T10:30:00Z');
+
+function status(overrides: Partial<WireStatus> = {}): WireStatus {
+  return {
+    state: 'active',
+    sessionStart: '2026-11-22T10:00:00.000Z',
+    sessionSeconds: 1500,
+    todaySeconds: 7500,
+    context: { project: 'shop', root: '/src/shop', branch: 'feature/login' },
+    switchesLastHour: 3,
+    deepWork: false,
+    deepWorkSeconds: 3120,
+    task: null,
+    ...overrides,
+  };
+}
+
+describe('formatClock', () => {
+  it('shows minutes and seconds under an hour, hours from an hour on', () => {
+    assert.equal(formatClock(0), '0:00');
+    assert.equal(formatClock(7), '0:07');
+    assert.equal(formatClock(247), '4:07');
+    assert.equal(formatClock(3599), '59:59');
+    assert.equal(formatClock(3600), '1:00:00');
+    assert.equal(formatClock(3727), '1:02:07');
+    assert.equal(formatClock(36000 + 61), '10:01:01');
+  });
+  it('never shows a negative or fractional clock', () => {
+    assert.equal(formatClock(-5), '0:00');
+    assert.equal(formatClock(59.99), '0:59');
+  });
+});
+
+describe('formatDuration', () => {
+  it('shows whole minutes, with hours when there are any', () => {
+    assert.equal(formatDuration(0), '0m');
+    assert.equal(formatDuration(59), '0m');
+    assert.equal(formatDuration(45 * 60), '45m');
+    assert.equal(formatDuration(2 * 3600 + 5 * 60 + 30), '2h 05m');
+  });
+});
+
+describe('contextLabel', () => {
+  it('prefers the task, then the branch, then the project', () => {
+    const task = { title: 'Login', kind: 'feature', ref: 'ABC-1', label: 'Login (ABC-1)', source: 'branch' };
+    assert.equal(contextLabel(status({ task })), 'Login (ABC-1)');
+    assert.equal(contextLabel(status()), 'feature/login');
+    assert.equal(contextLabel(status({ context: { project: 'shop', root: '/s', branch: null } })), 'shop');
+    assert.equal(contextLabel(status({ context: null })), undefined);
+  });
+  it('cuts long names to fit, with an ellipsis', () => {
+    const branch = 'feature/ABC-1234-a-very-long-branch-name-indeed';
+    const label = contextLabel(status({ context: { project: 'p', root: '/p', branch } }));
+    assert.equal(label?.length, CONTEXT_WIDTH);
+    assert.ok(label?.endsWith('…'));
+    assert.ok(branch.startsWith(label!.slice(0, -1)));
+  });
+});
+
+describe('sessionAnchor', () => {
+  it('counts the clock back from the focus seconds the server sent', () => {
+    assert.equal(sessionAnchor(status(), NOW), NOW - 1500_000);
+  });
+  it('has no clock unless a session is running', () => {
+    assert.equal(sessionAnchor(status({ state: 'idle', sessionStart: null, sessionSeconds: 0 }), NOW), undefined);
+    assert.equal(sessionAnchor(status({ state: 'paused' }), NOW), undefined);
+  });
+});
+
+describe('present', () => {
+  it('ticks an active session from its anchor, with the context', () => {
+    const shown = present(status(), NOW, NOW - 1500_000);
+    assert.equal(shown.look, 'active');
+    assert.equal(shown.icon, 'watch');
+    assert.equal(shown.text, '25:00 · feature/login');
+    assert.equal(shown.ticking, true);
+    const later = present(status(), NOW + 61_000, NOW - 1500_000);
+    assert.equal(later.text, '26:01 · feature/login');
+  });
+  it('has a look of its own for deep work', () => {
+    const shown = present(status({ deepWork: true }), NOW, NOW - 3000_000);
+    assert.equal(shown.look, 'deep');
+    assert.equal(shown.icon, 'flame');
+    assert.equal(shown.text, '50:00 · feature/login');
+    assert.match(shown.tooltip[0], /Deep work/);
+  });
+  it('shows today’s total when idle, and does not tick', () => {
+    const shown = present(status({ state: 'idle', sessionStart: null, sessionSeconds: 0, context: null }), NOW, undefined);
+    assert.equal(shown.look, 'idle');
+    assert.equal(shown.text, '2h 05m today');
+    assert.equal(shown.ticking, false);
+  });
+  it('says paused when paused', () => {
+    const shown = present(status({ state: 'paused', sessionStart: null }), NOW, undefined);
+    assert.equal(shown.look, 'paused');
+    assert.equal(shown.icon, 'debug-pause');
+    assert.equal(shown.text, 'Paused');
+    assert.equal(shown.ticking, false);
+    assert.ok(shown.tooltip.some((line) => /until you resume/.test(line)));
+  });
+  it('never shows a negative clock when the anchor is ahead of this clock', () => {
+    assert.equal(present(status(), NOW, NOW + 5000).text, '0:00 · feature/login');
+  });
+  it('puts today’s focus, deep work, switches and the task in the tooltip', () => {
+    const task = { title: 'Fix *crash*', kind: 'bug', ref: '#12', label: 'Fix *crash* (#12)', source: 'manual' };
+    const lines = present(status({ task }), NOW, NOW).tooltip.join('\n');
+    assert.match(lines, /Today's focus: \*\*2h 05m\*\*/);
+    assert.match(lines, /Deep work today: 52m/);
+    assert.match(lines, /Context switches in the last hour: 3/);
+    assert.match(lines, /Current task: Fix \\\*crash\\\* \\\(\\#12\\\)/);
+    assert.match(lines, /Project: shop · feature\/login/);
+  });
+});
+
+describe('escapeMarkdown', () => {
+  it('keeps user text from becoming Markdown or links', () => {
+    assert.equal(escapeMarkdown('[x](http://a)'), '\\[x\\]\\(http://a\\)');
+    assert.equal(escapeMarkdown('plain words'), 'plain words');
+  });
+});
+
+describe('isWireStatus', () => {
+  it('accepts what the server sends, and newer fields', () => {
+    assert.ok(isWireStatus(status()));
+    assert.ok(isWireStatus({ ...status(), focusBlock: null }));
+  });
+  it('rejects what the status bar cannot show', () => {
+    assert.ok(!isWireStatus(null));
+    assert.ok(!isWireStatus({ state: 'sleeping', todaySeconds: 1, sessionSeconds: 0 }));
+    assert.ok(!isWireStatus({ state: 'idle' }));
+  });
+});

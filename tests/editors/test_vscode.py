@@ -1,0 +1,218 @@
+"""The extension in a real VS Code (code-server, headless Chromium), installed from the .vsix that
+``npm run package`` builds: the timer appears and advances while typing, the palette shows today's
+report, the lightbulb writes a docstring to disk, and pausing changes the item's look.
+
+The steps run in order on one window, as a person would use it. Each one leaves a screenshot in
+``.test-artifacts/vscode/``.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.editors.vscode import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    CLOCK,
+    code_server,
+    packaged_extension,
+    running_code_server,
+    wait_for,
+)
+from tests.repos import git, init_repo
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="code-server runs on Linux here")
+
+APP = '''"""Checkout arithmetic."""
+
+
+def total(prices, discount=0.0):
+    return sum(prices) * (1 - discount)
+'''
+STATUS_ITEM = '[id="devfocus.devfocus.status"]'
+TIMEOUT_MS = 60_000
+
+
+@pytest.fixture(scope="module")
+def workbench(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Path, Path]]:
+    """The page of a VS Code window on a git repository holding ``app.py``; the workspace; the
+    DevFocus data directory."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    vsix = packaged_extension()
+    binary = code_server()
+    home = tmp_path_factory.mktemp("vscode")
+    workspace = init_repo(home / "shop", files={"app.py": APP})
+    git(workspace, "commit", "-q", "--allow-empty", "-m", "Add checkout", date="2026-11-20T10:00Z")
+    data = home / "data"
+    env = {**os.environ, "DEVFOCUS_DATA_DIR": str(data), "HOME": str(home)}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob("*.png"):
+        old.unlink()
+    with (
+        running_code_server(binary, vsix, workspace, home, env) as url,
+        sync_api.sync_playwright() as playwright,
+    ):
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(f"{url}?folder={workspace}")
+        page.wait_for_selector(".statusbar")
+        try:
+            yield page, workspace, data
+        finally:
+            page.screenshot(path=str(ARTIFACTS / "last.png"))
+            browser.close()
+
+
+def shot(page: Any, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def palette(page: Any, title: str) -> None:
+    """Runs ``title`` from the command palette."""
+    page.keyboard.press("F1")
+    box = page.locator(".quick-input-widget input")
+    box.wait_for()
+    box.fill(f">{title}")
+    page.locator(".quick-input-list .monaco-list-row", has_text=title).first.wait_for()
+    page.keyboard.press("Enter")
+
+
+def open_file(page: Any, name: str) -> None:
+    tab = page.locator(f'.tab[aria-label^="{name}"]')
+    if tab.count():
+        # Its tab, not Quick Open: keys go nowhere while a webview (the preview) has focus.
+        tab.first.click()
+        page.locator(".monaco-editor .view-lines").first.wait_for()
+        return
+    page.keyboard.press("Control+P")
+    box = page.locator(".quick-input-widget input")
+    box.wait_for()
+    box.fill(name)
+    page.locator(".quick-input-list .monaco-list-row", has_text=name).first.wait_for()
+    page.keyboard.press("Enter")
+    page.locator(f'.tab[aria-label^="{name}"]').first.wait_for()
+    page.locator(".monaco-editor .view-lines").first.wait_for()
+
+
+def go_to_line(page: Any, line: int) -> None:
+    page.keyboard.press("Control+G")
+    box = page.locator(".quick-input-widget input")
+    box.wait_for()
+    box.fill(f":{line}")
+    page.keyboard.press("Enter")
+    page.locator(".monaco-editor .current-line").first.wait_for()
+
+
+def item_text(page: Any) -> str:
+    return str(page.locator(STATUS_ITEM).inner_text()).strip()
+
+
+def test_the_timer_appears_and_advances_while_typing(workbench: tuple[Any, Path, Path]) -> None:
+    page, _, _ = workbench
+    page.locator(STATUS_ITEM).wait_for()
+    shot(page, "01-workbench")
+    open_file(page, "app.py")
+    go_to_line(page, 5)  # return sum(...)
+    page.keyboard.press("End")
+    page.keyboard.type("  # checked")
+    shot(page, "02-typing")
+    first = wait_for(
+        lambda: CLOCK.match(item_text(page)) and item_text(page),
+        f"no session clock in the status bar (it shows {item_text(page)!r})",
+        30,
+    )
+    assert "main" in first, f"the context (the branch) is missing: {first!r}"
+    later = wait_for(
+        lambda: (text := item_text(page)) != first and CLOCK.match(text) and text,
+        f"the clock did not advance from {first!r}",
+        5,
+    )
+    assert _seconds(later) > _seconds(first)
+    shot(page, "03-timer")
+    tooltip = page.locator(STATUS_ITEM).get_attribute("aria-label") or ""
+    assert "DevFocus" in tooltip
+
+
+def test_todays_report_opens_from_the_palette(workbench: tuple[Any, Path, Path]) -> None:
+    page, _, _ = workbench
+    palette(page, "DevFocus: Show Today's Report")
+    page.locator('.tab[aria-label^="DevFocus today.md"]').first.wait_for()
+    page.locator('.tab[aria-label^="Preview DevFocus today.md"]').first.wait_for()
+    source = page.locator(".monaco-editor .view-lines", has_text="DevFocus — Today").first
+    source.wait_for()
+    frame = wait_for(
+        lambda: next((f for f in page.frames if _has_heading(f)), None),
+        "the Markdown preview did not render the report",
+        30,
+    )
+    assert "shop" in frame.inner_text("body")
+    shot(page, "04-report")
+
+
+def test_the_lightbulb_writes_a_docstring_to_disk(workbench: tuple[Any, Path, Path]) -> None:
+    page, workspace, _ = workbench
+    open_file(page, "app.py")
+    palette(page, "View: Close Editors in Other Groups")  # the report's preview
+    go_to_line(page, 4)  # def total(...)
+    bulb = page.locator(".lightBulbWidget")
+    bulb.wait_for()
+    shot(page, "05-lightbulb")
+    bulb.click(force=True)  # it sits in the gutter, over the line numbers
+    action = page.locator(".action-widget .monaco-list-row", has_text="Generate docstring for")
+    action.first.wait_for()
+    shot(page, "06-quick-fix")
+    # Pick it with the keyboard: while the menu opens, an overlay takes the pointer's clicks.
+    focused = page.locator(".action-widget .monaco-list-row.focused")
+    for _ in range(10):
+        if "Generate docstring for" in (focused.get_attribute("aria-label") or ""):
+            break
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.locator(".monaco-editor .view-line", has_text='"""').nth(1).wait_for()
+    page.keyboard.press("Control+S")
+    source = wait_for(
+        lambda: (text := (workspace / "app.py").read_text()).count('"""') >= 4 and text,
+        "the docstring did not reach the file on disk",
+        20,
+    )
+    function = ast.parse(source).body[1]
+    assert isinstance(function, ast.FunctionDef) and function.name == "total"
+    docstring = ast.get_docstring(function) or ""
+    assert "prices" in docstring and "discount" in docstring
+    assert "# checked" in source  # the earlier typing is saved too, untouched
+    shot(page, "07-docstring-saved")
+
+
+def test_pausing_shows_the_paused_look(workbench: tuple[Any, Path, Path]) -> None:
+    page, _, _ = workbench
+    palette(page, "DevFocus: Pause Tracking")
+    wait_for(lambda: item_text(page) == "Paused", "the item did not show Paused", 15)
+    item = page.locator(STATUS_ITEM)
+    assert "warning-kind" in (item.get_attribute("class") or "")
+    shot(page, "08-paused")
+    palette(page, "DevFocus: Resume Tracking")
+    wait_for(lambda: item_text(page) != "Paused", "the item stayed Paused after resuming", 15)
+
+
+def _seconds(text: str) -> int:
+    parts = [int(p) for p in re.split(r"[: ]", text)[:3] if p.isdigit()]
+    value = 0
+    for part in parts:
+        value = value * 60 + part
+    return value
+
+
+def _has_heading(frame: Any) -> bool:
+    try:
+        return bool(frame.locator("h1", has_text="DevFocus — Today").count())
+    except Exception:  # a frame that navigated away or is not ready yet
+        return False
