@@ -12,7 +12,7 @@ import { FocusStatusBar } from './statusBar';
 import { isWireStatus } from './status';
 
 const MENU = 'devfocus.showMenu';
-const SETTINGS_QUERY = '@ext:devfocus.devfocus devfocus.server';
+const SETTINGS_QUERY = '@ext:devfocus.devfocus';
 
 let manager: ServerManager | undefined;
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import ast
 import os
 import re
+import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -42,34 +44,80 @@ TIMEOUT_MS = 60_000
 
 
 @pytest.fixture(scope="module")
-def workbench(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Path, Path]]:
+def browser() -> Iterator[Any]:
+    """Headless Chromium; one per module (Playwright's sync API runs one at a time)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob("*.png"):
+        old.unlink()
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@contextmanager
+def window(browser: Any, url: str, workspace: Path, last_shot: str) -> Iterator[Any]:
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{url}?folder={workspace}")
+    page.wait_for_selector(".statusbar")
+    try:
+        yield page
+    finally:
+        page.screenshot(path=str(ARTIFACTS / f"{last_shot}.png"))
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def workbench(
+    browser: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Any, Path, Path]]:
     """The page of a VS Code window on a git repository holding ``app.py``; the workspace; the
     DevFocus data directory."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    vsix = packaged_extension()
-    binary = code_server()
+    vsix, binary = packaged_extension(), code_server()
     home = tmp_path_factory.mktemp("vscode")
     workspace = init_repo(home / "shop", files={"app.py": APP})
     git(workspace, "commit", "-q", "--allow-empty", "-m", "Add checkout", date="2026-11-20T10:00Z")
     data = home / "data"
     env = {**os.environ, "DEVFOCUS_DATA_DIR": str(data), "HOME": str(home)}
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for old in ARTIFACTS.glob("*.png"):
-        old.unlink()
     with (
         running_code_server(binary, vsix, workspace, home, env) as url,
-        sync_api.sync_playwright() as playwright,
+        window(browser, url, workspace, "last") as page,
     ):
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.set_default_timeout(TIMEOUT_MS)
-        page.goto(f"{url}?folder={workspace}")
-        page.wait_for_selector(".statusbar")
-        try:
-            yield page, workspace, data
-        finally:
-            page.screenshot(path=str(ARTIFACTS / "last.png"))
-            browser.close()
+        yield page, workspace, data
+
+
+@pytest.fixture
+def workbench_without_python(browser: Any, tmp_path: Path) -> Iterator[Any]:
+    """A VS Code window whose PATH has no python3 (and no Python extension)."""
+    vsix, binary = packaged_extension(), code_server()
+    workspace = init_repo(tmp_path / "shop", files={"app.py": APP})
+    bin_dir = tmp_path / "bin"  # git and node, but no Python
+    bin_dir.mkdir()
+    for tool in ("git", "node", "sh"):
+        found = shutil.which(tool)
+        assert found, tool
+        (bin_dir / tool).symlink_to(found)
+    # VS Code reads PATH from a login shell (which would find python3 again): this "shell"
+    # runs the command it is given without reading any profile.
+    shell = bin_dir / "plain-shell"
+    shell.write_text('#!/bin/sh\nfor last; do :; done\nexec /bin/sh -c "$last"\n')
+    shell.chmod(0o755)
+    env = {
+        **os.environ,
+        "PATH": str(bin_dir),
+        "SHELL": str(shell),
+        "DEVFOCUS_DATA_DIR": str(tmp_path / "data"),
+        "HOME": str(tmp_path),
+    }
+    with (
+        running_code_server(binary, vsix, workspace, tmp_path, env) as url,
+        window(browser, url, workspace, "last-no-python") as page,
+    ):
+        yield page
 
 
 def shot(page: Any, name: str) -> None:
@@ -201,6 +249,25 @@ def test_pausing_shows_the_paused_look(workbench: tuple[Any, Path, Path]) -> Non
     shot(page, "08-paused")
     palette(page, "DevFocus: Resume Tracking")
     wait_for(lambda: item_text(page) != "Paused", "the item stayed Paused after resuming", 15)
+
+
+def test_no_python_gives_one_clear_notification(workbench_without_python: Any) -> None:
+    page = workbench_without_python
+    toast = page.locator(".notification-toast", has_text="DevFocus could not find Python")
+    toast.wait_for()
+    assert toast.locator(".monaco-button", has_text="Show output").count() == 1
+    assert toast.locator(".monaco-button", has_text="Open settings").count() == 1
+    item = page.locator(STATUS_ITEM)
+    assert item_text(page) == "DevFocus"
+    assert "error-kind" in (item.get_attribute("class") or "")
+    shot(page, "09-no-python")
+    toast.locator(".monaco-button", has_text="Open settings").click()
+    page.locator(".settings-editor").wait_for()
+    # DevFocus's settings; in a remote window such as this one, devfocus.server.command (a
+    # machine setting) is on the Remote tab.
+    page.locator(".setting-item-title", has_text="Devfocus ›").first.wait_for()
+    shot(page, "10-settings")
+    assert page.locator(".notification-toast", has_text="DevFocus").count() == 0
 
 
 def _seconds(text: str) -> int:
