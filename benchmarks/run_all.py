@@ -33,6 +33,7 @@ BENCHMARKS = (
     "git_ingest",
     "git_live",
     "history_hover",
+    "vscode_start",
 )
 
 
