@@ -24,6 +24,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports));
 
   const server = new ServerManager(context, log, {
+    starting: () => {
+      void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, false);
+      statusBar.starting();
+    },
     started: (client) => {
       void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, true);
       sendWindowState(client, vscode.window.state.focused);
@@ -56,7 +60,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       // command that starts it needs a new process.
       if (event.affectsConfiguration(`${CLIENT_ID}.server.command`)) {
         log.info('devfocus.server.command changed: restarting the server');
-        statusBar.starting();
         void server.restart();
       }
     }),
@@ -65,7 +68,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const configured = vscode.workspace.getConfiguration(CLIENT_ID).get<string[]>('server.command') ?? [];
     if (configured.length === 0) {
       log.info('the Python interpreter changed: restarting the server');
-      statusBar.starting();
       void server.restart();
     }
   });

@@ -29,6 +29,8 @@ class DevFocusClient extends LanguageClient {
 }
 
 export interface ServerEvents {
+  /** A server is being started (first, again by hand, or after a crash). */
+  starting(): void;
   /** The server answered `initialize`: wire up notifications that need a running client. */
   started(client: LanguageClient): void;
   /** The server is not running and will not be restarted without the user. */
@@ -94,6 +96,7 @@ export class ServerManager implements vscode.Disposable {
   }
 
   private async doStart(): Promise<void> {
+    this.events.starting();
     let launch: Launch;
     try {
       launch = await this.resolveLaunch();
@@ -172,6 +175,7 @@ export class ServerManager implements vscode.Disposable {
     }
     if (this.budget.crashed(Date.now())) {
       this.log.warn('the server stopped unexpectedly; starting it again');
+      this.events.starting();
       return { action: CloseAction.Restart, handled: true };
     }
     const { limit, windowMs } = this.budget;

@@ -12,6 +12,8 @@ export class FocusStatusBar implements vscode.Disposable {
   private status: WireStatus | undefined;
   private anchor: number | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
+  /** The status the tooltip was built for: it changes only with a notification. */
+  private tooltipFor: WireStatus | undefined;
 
   constructor(menuCommand: string) {
     // A fixed id keeps the item's place (and lets people hide it) across restarts.
@@ -26,6 +28,7 @@ export class FocusStatusBar implements vscode.Disposable {
   starting(): void {
     this.stopTicking();
     this.status = undefined;
+    this.tooltipFor = undefined;
     this.item.text = '$(loading~spin) DevFocus';
     this.item.tooltip = 'DevFocus is starting its server…';
     this.item.backgroundColor = undefined;
@@ -71,8 +74,7 @@ export class FocusStatusBar implements vscode.Disposable {
     this.item.backgroundColor = background ? new vscode.ThemeColor(background) : undefined;
     this.item.color = foreground ? new vscode.ThemeColor(foreground) : undefined;
     if (this.tooltipFor !== status) {
-      // The tooltip only changes with a notification; rebuilding it every second would make
-      // an open hover flicker.
+      // Rebuilt only when a notification came: every second would make an open hover flicker.
       this.tooltipFor = status;
       const tooltip = new vscode.MarkdownString(shown.tooltip.join('  \n'));
       this.item.tooltip = tooltip;
@@ -80,8 +82,6 @@ export class FocusStatusBar implements vscode.Disposable {
     this.item.accessibilityInformation = { label: `DevFocus: ${shown.text}` };
     return shown;
   }
-
-  private tooltipFor: WireStatus | undefined;
 
   private stopTicking(): void {
     if (this.timer !== undefined) {

@@ -12,6 +12,7 @@ import ast
 import os
 import re
 import shutil
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -251,6 +252,36 @@ def test_pausing_shows_the_paused_look(workbench: tuple[Any, Path, Path]) -> Non
     wait_for(lambda: item_text(page) != "Paused", "the item stayed Paused after resuming", 15)
 
 
+def test_a_crashed_server_is_started_again(workbench: tuple[Any, Path, Path]) -> None:
+    page, _, data = workbench
+    (before,) = wait_for(lambda: server_pids(data), "no DevFocus server is running", 10)
+    os.kill(before, signal.SIGKILL)
+    after = wait_for(
+        lambda: [p for p in server_pids(data) if p != before], "the server was not restarted", 30
+    )
+    assert len(after) == 1
+    wait_for(
+        lambda: re.search(r"\d:\d\d|today", item_text(page)), "no status after the restart", 30
+    )
+    assert page.locator(".notification-toast", has_text="DevFocus").count() == 0
+    shot(page, "09-restarted")
+
+
+def server_pids(data: Path) -> list[int]:
+    """The DevFocus servers that write to ``data``."""
+    found = []
+    marker = f"DEVFOCUS_DATA_DIR={data}".encode()
+    for proc in Path("/proc").iterdir():
+        try:
+            command = (proc / "cmdline").read_bytes().split(b"\0")
+            env = (proc / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue  # not a process, or gone
+        if b"devfocus" in command and b"serve" in command and marker in env:
+            found.append(int(proc.name))
+    return found
+
+
 def test_no_python_gives_one_clear_notification(workbench_without_python: Any) -> None:
     page = workbench_without_python
     toast = page.locator(".notification-toast", has_text="DevFocus could not find Python")
@@ -260,13 +291,13 @@ def test_no_python_gives_one_clear_notification(workbench_without_python: Any) -
     item = page.locator(STATUS_ITEM)
     assert item_text(page) == "DevFocus"
     assert "error-kind" in (item.get_attribute("class") or "")
-    shot(page, "09-no-python")
+    shot(page, "10-no-python")
     toast.locator(".monaco-button", has_text="Open settings").click()
     page.locator(".settings-editor").wait_for()
     # DevFocus's settings; in a remote window such as this one, devfocus.server.command (a
     # machine setting) is on the Remote tab.
     page.locator(".setting-item-title", has_text="Devfocus ›").first.wait_for()
-    shot(page, "10-settings")
+    shot(page, "11-settings")
     assert page.locator(".notification-toast", has_text="DevFocus").count() == 0
 
 
