@@ -10,13 +10,23 @@ import * as path from 'node:path';
 
 const root = path.resolve(new URL('.', import.meta.url).pathname, '..');
 const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-const FILES = ['package.json', 'LICENSE', 'client-vscode/README.md', 'client-vscode/dist/extension.js', 'bundled'];
+const FILES = [
+  'package.json',
+  'LICENSE',
+  'client-vscode/README.md',
+  'client-vscode/dist/extension.js',
+  'bundled',
+];
 
 // VS Code's platform names (vsce --target): linux-x64, darwin-arm64, win32-x64...
 const target = `${process.platform}-${process.arch}`;
 
 function python() {
-  const venv = path.join(root, '.venv', process.platform === 'win32' ? 'Scripts/python.exe' : 'bin/python');
+  const venv = path.join(
+    root,
+    '.venv',
+    process.platform === 'win32' ? 'Scripts/python.exe' : 'bin/python',
+  );
   return process.env.DEVFOCUS_PYTHON || (existsSync(venv) ? venv : 'python3');
 }
 
@@ -33,13 +43,16 @@ try {
     path.join(root, 'node_modules', '.bin', 'vsce'),
     [
       'package',
-      '--target', target,
+      '--target',
+      target,
       '--no-dependencies',
-      '--readme-path', 'client-vscode/README.md',
+      '--readme-path',
+      'client-vscode/README.md',
       // vsce's secret scan reads every file: over ten minutes for the bundled libraries, which
       // come from PyPI as they are. The extension's own code is one file.
       '--allow-package-all-secrets',
-      '--out', out,
+      '--out',
+      out,
     ],
     staging,
   );

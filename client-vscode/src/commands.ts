@@ -44,7 +44,11 @@ export class Commands {
   async run<T>(command: string, ...args: unknown[]): Promise<T | undefined> {
     const client = this.server.client;
     if (!client || !this.server.running) {
-      const choice = await vscode.window.showErrorMessage('DevFocus is not running.', 'Show output', 'Restart Server');
+      const choice = await vscode.window.showErrorMessage(
+        'DevFocus is not running.',
+        'Show output',
+        'Restart Server',
+      );
       if (choice === 'Show output') {
         this.log.show(true);
       } else if (choice === 'Restart Server') {
@@ -53,7 +57,10 @@ export class Commands {
       return undefined;
     }
     try {
-      return (await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args })) as T;
+      return (await client.sendRequest(ExecuteCommandRequest.type, {
+        command,
+        arguments: args,
+      })) as T;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.log.error(`${command} failed: ${message}`);
@@ -148,7 +155,11 @@ export class Commands {
     }
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'DevFocus: exporting' },
-      () => this.run<{ path: string; events: number }>('devfocus.export', { format: picked.format, path: target.fsPath }),
+      () =>
+        this.run<{ path: string; events: number }>('devfocus.export', {
+          format: picked.format,
+          path: target.fsPath,
+        }),
     );
     if (result) {
       const choice = await vscode.window.showInformationMessage(
@@ -195,8 +206,14 @@ export class Commands {
       'devfocus.exportData',
       'devfocus.showOutput',
     ];
-    const items = shown.map((id) => ({ label: COMMANDS.find((c) => c.id === id)?.title ?? id, id }));
-    const picked = await vscode.window.showQuickPick(items, { title: CATEGORY, placeHolder: 'DevFocus commands' });
+    const items = shown.map((id) => ({
+      label: COMMANDS.find((c) => c.id === id)?.title ?? id,
+      id,
+    }));
+    const picked = await vscode.window.showQuickPick(items, {
+      title: CATEGORY,
+      placeHolder: 'DevFocus commands',
+    });
     if (picked) {
       await vscode.commands.executeCommand(picked.id);
     }

@@ -21,7 +21,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const statusBar = new FocusStatusBar(MENU);
   const reports = new ReportDocuments();
   context.subscriptions.push(log, statusBar, reports);
-  context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports));
+  context.subscriptions.push(
+    vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports),
+  );
 
   const server = new ServerManager(context, log, {
     starting: () => {
@@ -53,8 +55,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   }
 
   context.subscriptions.push(
-    vscode.window.onDidChangeWindowState((state) => whenRunning(server, (c) => sendWindowState(c, state.focused))),
-    vscode.window.onDidChangeActiveTextEditor((editor) => whenRunning(server, (c) => sendActiveEditor(c, editor))),
+    vscode.window.onDidChangeWindowState((state) =>
+      whenRunning(server, (c) => sendWindowState(c, state.focused)),
+    ),
+    vscode.window.onDidChangeActiveTextEditor((editor) =>
+      whenRunning(server, (c) => sendActiveEditor(c, editor)),
+    ),
     vscode.workspace.onDidChangeConfiguration((event) => {
       // Settings the server reads reach it through workspace/didChangeConfiguration; only the
       // command that starts it needs a new process.
@@ -65,7 +71,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
   const interpreterChanges = await onInterpreterChange(log, () => {
-    const configured = vscode.workspace.getConfiguration(CLIENT_ID).get<string[]>('server.command') ?? [];
+    const configured =
+      vscode.workspace.getConfiguration(CLIENT_ID).get<string[]>('server.command') ?? [];
     if (configured.length === 0) {
       log.info('the Python interpreter changed: restarting the server');
       void server.restart();
@@ -95,7 +102,9 @@ function sendWindowState(client: LanguageClient, focused: boolean): void {
 function sendActiveEditor(client: LanguageClient, editor: vscode.TextEditor | undefined): void {
   const uri = editor?.document.uri;
   // Output panels and other virtual documents are not somewhere the user works.
-  void client.sendNotification('devfocus/activeEditor', { uri: uri?.scheme === 'file' ? uri.toString() : null });
+  void client.sendNotification('devfocus/activeEditor', {
+    uri: uri?.scheme === 'file' ? uri.toString() : null,
+  });
 }
 
 async function showFailure(reason: string, log: vscode.LogOutputChannel): Promise<void> {

@@ -94,7 +94,9 @@ export function pythonLaunch(
 export function commandLaunch(command: readonly string[]): Launch {
   const parts = command.filter((part) => typeof part === 'string' && part.length > 0);
   if (parts.length === 0) {
-    throw new LaunchProblem('devfocus.server.command is empty: give the program and its arguments.');
+    throw new LaunchProblem(
+      'devfocus.server.command is empty: give the program and its arguments.',
+    );
   }
   return { command: parts[0], args: parts.slice(1), env: {} };
 }
@@ -112,7 +114,9 @@ export function probeFailure(
         'devfocus.server.command.',
     );
   }
-  return new LaunchProblem(`DevFocus could not run ${interpreter} (${SOURCE_NAMES[source]}): ${error.message}`);
+  return new LaunchProblem(
+    `DevFocus could not run ${interpreter} (${SOURCE_NAMES[source]}): ${error.message}`,
+  );
 }
 
 export function sourceName(source: InterpreterSource): string {

@@ -20,15 +20,27 @@ export const COMMANDS: readonly PaletteCommand[] = [
   { id: 'devfocus.showTodayReport', title: "Show Today's Report", when: running },
   { id: 'devfocus.showWeeklyReport', title: 'Show Weekly Report', when: running },
   { id: 'devfocus.exportData', title: 'Export Data…', when: running },
-  { id: 'devfocus.pauseTracking', title: 'Pause Tracking', when: `${running} && !${PAUSED_CONTEXT}` },
-  { id: 'devfocus.resumeTracking', title: 'Resume Tracking', when: `${running} && ${PAUSED_CONTEXT}` },
+  {
+    id: 'devfocus.pauseTracking',
+    title: 'Pause Tracking',
+    when: `${running} && !${PAUSED_CONTEXT}`,
+  },
+  {
+    id: 'devfocus.resumeTracking',
+    title: 'Resume Tracking',
+    when: `${running} && ${PAUSED_CONTEXT}`,
+  },
   { id: 'devfocus.setCurrentTask', title: 'Set Current Task', when: running },
   {
     id: 'devfocus.generateDocstringsInFile',
     title: 'Generate Docstrings in File',
     when: `${running} && editorLangId == python`,
   },
-  { id: 'devfocus.generateDocstringsInWorkspace', title: 'Generate Docstrings in Workspace', when: running },
+  {
+    id: 'devfocus.generateDocstringsInWorkspace',
+    title: 'Generate Docstrings in Workspace',
+    when: running,
+  },
   { id: 'devfocus.importGitHistory', title: 'Import Git History', when: running },
   { id: 'devfocus.deleteMyData', title: 'Delete My Data', when: running },
   { id: 'devfocus.showOutput', title: 'Show Output' },
@@ -37,6 +49,9 @@ export const COMMANDS: readonly PaletteCommand[] = [
 ];
 
 /** Settings only the extension reads; every other `devfocus.*` setting is the server's. */
-export const CLIENT_SETTINGS: readonly string[] = ['devfocus.server.command', 'devfocus.trace.server'];
+export const CLIENT_SETTINGS: readonly string[] = [
+  'devfocus.server.command',
+  'devfocus.trace.server',
+];
 
 export const CATEGORY = 'DevFocus';

@@ -3,7 +3,13 @@
 
 import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
-import { InterpreterSource, LaunchProblem, VERSION_PROBE, parseVersion, probeFailure } from './launch';
+import {
+  InterpreterSource,
+  LaunchProblem,
+  VERSION_PROBE,
+  parseVersion,
+  probeFailure,
+} from './launch';
 
 export interface Interpreter {
   command: string[];
@@ -15,7 +21,9 @@ export interface Interpreter {
 interface PythonApi {
   environments?: {
     getActiveEnvironmentPath(resource?: vscode.Uri): { path: string };
-    resolveEnvironment(env: { path: string }): Promise<{ executable?: { uri?: vscode.Uri } } | undefined>;
+    resolveEnvironment(env: {
+      path: string;
+    }): Promise<{ executable?: { uri?: vscode.Uri } } | undefined>;
     onDidChangeActiveEnvironmentPath?: vscode.Event<unknown>;
   };
   settings?: {
@@ -47,7 +55,9 @@ export async function findInterpreter(
   try {
     const environments = api?.environments;
     if (environments) {
-      const env = await environments.resolveEnvironment(environments.getActiveEnvironmentPath(resource));
+      const env = await environments.resolveEnvironment(
+        environments.getActiveEnvironmentPath(resource),
+      );
       const executable = env?.executable?.uri?.fsPath;
       if (executable) {
         return { command: [executable], source: 'python-extension' };
@@ -89,7 +99,11 @@ export function probeVersion(interpreter: Interpreter): Promise<[number, number,
         }
         const version = parseVersion(stdout);
         if (version === undefined) {
-          reject(new LaunchProblem(`DevFocus could not tell the version of ${command}: it printed ${JSON.stringify(stdout.slice(0, 80))}`));
+          reject(
+            new LaunchProblem(
+              `DevFocus could not tell the version of ${command}: it printed ${JSON.stringify(stdout.slice(0, 80))}`,
+            ),
+          );
           return;
         }
         resolve(version);

@@ -15,7 +15,14 @@ import {
   ServerOptions,
   State,
 } from 'vscode-languageclient/node';
-import { BundleManifest, Launch, LaunchProblem, commandLaunch, pythonLaunch, sourceName } from './launch';
+import {
+  BundleManifest,
+  Launch,
+  LaunchProblem,
+  commandLaunch,
+  pythonLaunch,
+  sourceName,
+} from './launch';
 import { findInterpreter, probeVersion } from './python';
 import { RestartBudget } from './restarts';
 
@@ -40,10 +47,14 @@ export interface ServerEvents {
 }
 
 /** Reads the bundled server's manifest; none when running from a source checkout. */
-export function readBundle(extensionPath: string): { dir: string; manifest: BundleManifest } | undefined {
+export function readBundle(
+  extensionPath: string,
+): { dir: string; manifest: BundleManifest } | undefined {
   const dir = path.join(extensionPath, 'bundled');
   try {
-    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as BundleManifest;
+    const manifest = JSON.parse(
+      fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'),
+    ) as BundleManifest;
     return { dir, manifest };
   } catch {
     return undefined;
@@ -101,7 +112,11 @@ export class ServerManager implements vscode.Disposable {
     try {
       launch = await this.resolveLaunch();
     } catch (error) {
-      this.fail(error instanceof LaunchProblem ? error.message : `DevFocus could not start: ${String(error)}`);
+      this.fail(
+        error instanceof LaunchProblem
+          ? error.message
+          : `DevFocus could not start: ${String(error)}`,
+      );
       return;
     }
     this.log.info(`starting the server: ${[launch.command, ...launch.args].join(' ')}`);
@@ -127,14 +142,27 @@ export class ServerManager implements vscode.Disposable {
       this.log.info(`using ${sourceName('setting')}`);
       return commandLaunch(command);
     }
-    const interpreter = await findInterpreter(this.log, vscode.workspace.workspaceFolders?.[0]?.uri);
+    const interpreter = await findInterpreter(
+      this.log,
+      vscode.workspace.workspaceFolders?.[0]?.uri,
+    );
     const version = await probeVersion(interpreter);
-    this.log.info(`Python ${version.join('.')} from ${sourceName(interpreter.source)}: ${interpreter.command.join(' ')}`);
+    this.log.info(
+      `Python ${version.join('.')} from ${sourceName(interpreter.source)}: ${interpreter.command.join(' ')}`,
+    );
     const bundle = readBundle(this.context.extensionPath);
     if (!bundle) {
-      this.log.info('no bundled server in the extension: the interpreter must have DevFocus installed');
+      this.log.info(
+        'no bundled server in the extension: the interpreter must have DevFocus installed',
+      );
     }
-    return pythonLaunch(interpreter.command, interpreter.source, version, bundle, process.env.PYTHONPATH);
+    return pythonLaunch(
+      interpreter.command,
+      interpreter.source,
+      version,
+      bundle,
+      process.env.PYTHONPATH,
+    );
   }
 
   private createClient(launch: Launch): LanguageClient {

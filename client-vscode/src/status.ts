@@ -13,7 +13,13 @@ export interface WireStatus {
   switchesLastHour: number;
   deepWork: boolean;
   deepWorkSeconds: number;
-  task: { title: string; kind: string | null; ref: string | null; label: string; source: string } | null;
+  task: {
+    title: string;
+    kind: string | null;
+    ref: string | null;
+    label: string;
+    source: string;
+  } | null;
 }
 
 /** The four looks of the item: `deep` is an active session in a deep-work block. */
@@ -110,7 +116,13 @@ export function present(status: WireStatus, now: number, anchor: number | undefi
   } else {
     text = `${formatDuration(status.todaySeconds)} today`;
   }
-  return { look, icon: ICONS[look], text, tooltip: tooltipLines(status, look), ticking: look === 'active' || look === 'deep' };
+  return {
+    look,
+    icon: ICONS[look],
+    text,
+    tooltip: tooltipLines(status, look),
+    ticking: look === 'active' || look === 'deep',
+  };
 }
 
 function tooltipLines(status: WireStatus, look: Look): string[] {

@@ -41,7 +41,9 @@ export class FocusStatusBar implements vscode.Disposable {
     this.stopTicking();
     this.status = undefined;
     this.item.text = '$(error) DevFocus';
-    this.item.tooltip = new vscode.MarkdownString(`**DevFocus is not running.** ${reason}\n\nClick to see the output.`);
+    this.item.tooltip = new vscode.MarkdownString(
+      `**DevFocus is not running.** ${reason}\n\nClick to see the output.`,
+    );
     this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
     this.item.color = undefined;
     this.item.command = command;

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BundleManifest, LaunchProblem, commandLaunch, parseVersion, probeFailure, pythonLaunch } from '../src/launch';
+import {
+  BundleManifest,
+  LaunchProblem,
+  commandLaunch,
+  parseVersion,
+  probeFailure,
+  pythonLaunch,
+} from '../src/launch';
 
 const manifest: BundleManifest = {
   devfocus: '0.1.0',
@@ -26,7 +33,14 @@ describe('pythonLaunch', () => {
     assert.equal(launch.env.PYTHONNOUSERSITE, '1');
   });
   it('keeps the interpreter’s own arguments and the inherited module path last', () => {
-    const launch = pythonLaunch(['py', '-3.11'], 'python-extension', [3, 11, 0], bundle, '/mine', ':');
+    const launch = pythonLaunch(
+      ['py', '-3.11'],
+      'python-extension',
+      [3, 11, 0],
+      bundle,
+      '/mine',
+      ':',
+    );
     assert.equal(launch.command, 'py');
     assert.deepEqual(launch.args, ['-3.11', '-m', 'devfocus', 'serve']);
     assert.equal(launch.env.PYTHONPATH, '/ext/bundled/native/cp311:/ext/bundled/libs:/mine');
@@ -39,21 +53,33 @@ describe('pythonLaunch', () => {
     assert.throws(
       () => pythonLaunch(['python3'], 'path', [3, 9, 18], bundle, undefined),
       (error: unknown) =>
-        error instanceof LaunchProblem && /needs Python 3\.10 or newer/.test(error.message) && /python3` on PATH is Python 3\.9\.18/.test(error.message),
+        error instanceof LaunchProblem &&
+        /needs Python 3\.10 or newer/.test(error.message) &&
+        /python3` on PATH is Python 3\.9\.18/.test(error.message),
     );
-    assert.throws(() => pythonLaunch(['python'], 'path', [2, 7, 18], bundle, undefined), LaunchProblem);
+    assert.throws(
+      () => pythonLaunch(['python'], 'path', [2, 7, 18], bundle, undefined),
+      LaunchProblem,
+    );
   });
   it('refuses a version the bundle has no compiled packages for', () => {
     assert.throws(
       () => pythonLaunch(['python3'], 'python-extension', [3, 15, 0], bundle, undefined),
-      (error: unknown) => error instanceof LaunchProblem && /supports Python 3\.10, 3\.11/.test(error.message) && /Python extension is Python 3\.15\.0/.test(error.message),
+      (error: unknown) =>
+        error instanceof LaunchProblem &&
+        /supports Python 3\.10, 3\.11/.test(error.message) &&
+        /Python extension is Python 3\.15\.0/.test(error.message),
     );
   });
 });
 
 describe('commandLaunch', () => {
   it('runs the setting as written', () => {
-    assert.deepEqual(commandLaunch(['/venv/bin/devfocus', 'serve']), { command: '/venv/bin/devfocus', args: ['serve'], env: {} });
+    assert.deepEqual(commandLaunch(['/venv/bin/devfocus', 'serve']), {
+      command: '/venv/bin/devfocus',
+      args: ['serve'],
+      env: {},
+    });
   });
   it('refuses an empty command', () => {
     assert.throws(() => commandLaunch(['', '']), LaunchProblem);

@@ -10,37 +10,57 @@ import { CATEGORY, CLIENT_SETTINGS, COMMANDS } from '../src/manifest';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-const properties: Record<string, Record<string, unknown>> = manifest.contributes.configuration.properties;
+const properties: Record<string, Record<string, unknown>> = manifest.contributes.configuration
+  .properties;
 
 /** The Python with DevFocus installed: $DEVFOCUS_PYTHON, else the project's virtualenv. */
 function python(): string {
-  const venv = path.join(ROOT, '.venv', process.platform === 'win32' ? 'Scripts/python.exe' : 'bin/python');
+  const venv = path.join(
+    ROOT,
+    '.venv',
+    process.platform === 'win32' ? 'Scripts/python.exe' : 'bin/python',
+  );
   return process.env.DEVFOCUS_PYTHON ?? (existsSync(venv) ? venv : 'python3');
 }
 
 function serverSettings(): Record<string, Record<string, unknown>> {
-  const out = execFileSync(python(), [path.join(ROOT, 'scripts', 'sync_settings.py'), '--print'], { encoding: 'utf8' });
+  const out = execFileSync(python(), [path.join(ROOT, 'scripts', 'sync_settings.py'), '--print'], {
+    encoding: 'utf8',
+  });
   return JSON.parse(out);
 }
 
 describe('contributes.commands', () => {
   it('are the commands the extension defines, in the DevFocus category', () => {
-    const contributed = manifest.contributes.commands.map((c: { command: string; title: string; category: string }) => {
-      assert.equal(c.category, CATEGORY);
-      return [c.command, c.title];
-    });
-    assert.deepEqual(contributed, COMMANDS.map((c) => [c.id, c.title]));
+    const contributed = manifest.contributes.commands.map(
+      (c: { command: string; title: string; category: string }) => {
+        assert.equal(c.category, CATEGORY);
+        return [c.command, c.title];
+      },
+    );
+    assert.deepEqual(
+      contributed,
+      COMMANDS.map((c) => [c.id, c.title]),
+    );
   });
   it('show in the palette under the same conditions as the code expects', () => {
     const whens = Object.fromEntries(
-      manifest.contributes.menus.commandPalette.map((m: { command: string; when: string }) => [m.command, m.when]),
+      manifest.contributes.menus.commandPalette.map((m: { command: string; when: string }) => [
+        m.command,
+        m.when,
+      ]),
     );
     for (const command of COMMANDS) {
       assert.equal(whens[command.id], command.when, command.id);
     }
   });
   it('do not clash with the server commands the language client registers', () => {
-    const serverCommands = ['devfocus.status', 'devfocus.report', 'devfocus.export', 'devfocus.data.delete'];
+    const serverCommands = [
+      'devfocus.status',
+      'devfocus.report',
+      'devfocus.export',
+      'devfocus.data.delete',
+    ];
     for (const command of COMMANDS) {
       assert.ok(!serverCommands.includes(command.id), command.id);
       assert.ok(!/^devfocus\.(tracking|task|docs|git)\./.test(command.id), command.id);
@@ -52,7 +72,10 @@ describe('contributes.configuration', () => {
   it('lists every server setting and the extension’s own, nothing else', () => {
     const server = serverSettings();
     assert.ok(Object.keys(server).length >= 10);
-    assert.deepEqual(Object.keys(properties).sort(), [...Object.keys(server), ...CLIENT_SETTINGS].sort());
+    assert.deepEqual(
+      Object.keys(properties).sort(),
+      [...Object.keys(server), ...CLIENT_SETTINGS].sort(),
+    );
   });
   it('has the server’s names, types, defaults, enums, bounds and descriptions', () => {
     for (const [key, schema] of Object.entries(serverSettings())) {
@@ -65,7 +88,11 @@ describe('contributes.configuration', () => {
       assert.ok('default' in properties[key], key);
     }
     assert.deepEqual(properties['devfocus.trace.server'].enum, ['off', 'messages', 'verbose']);
-    assert.ok(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations.includes('devfocus.server.command'));
+    assert.ok(
+      manifest.capabilities.untrustedWorkspaces.restrictedConfigurations.includes(
+        'devfocus.server.command',
+      ),
+    );
   });
 });
 

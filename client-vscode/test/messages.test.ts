@@ -5,8 +5,14 @@ import { docsMessage, importMessage } from '../src/messages';
 describe('docsMessage', () => {
   const none = { applied: 0, files: 0, refused: [], cancelled: false, failures: [] };
   it('counts docstrings and files', () => {
-    assert.equal(docsMessage({ ...none, applied: 3, files: 1 }), 'DevFocus: wrote 3 docstrings in 1 file.');
-    assert.equal(docsMessage({ ...none, applied: 1, files: 2 }), 'DevFocus: wrote 1 docstring in 2 files.');
+    assert.equal(
+      docsMessage({ ...none, applied: 3, files: 1 }),
+      'DevFocus: wrote 3 docstrings in 1 file.',
+    );
+    assert.equal(
+      docsMessage({ ...none, applied: 1, files: 2 }),
+      'DevFocus: wrote 1 docstring in 2 files.',
+    );
   });
   it('says when there was nothing to do, when it stopped early, and what it left alone', () => {
     assert.equal(docsMessage(none), 'DevFocus: no docstrings were missing or out of date.');
@@ -17,7 +23,10 @@ describe('docsMessage', () => {
     );
   });
   it('reports an edit the editor refused', () => {
-    assert.match(docsMessage({ ...none, failures: ['file changed'] }), /did not apply the docstrings: file changed/);
+    assert.match(
+      docsMessage({ ...none, failures: ['file changed'] }),
+      /did not apply the docstrings: file changed/,
+    );
   });
 });
 
@@ -29,7 +38,13 @@ describe('importMessage', () => {
         { root: '/b', newCommits: 2, problem: 'not a git repository' },
       ],
     };
-    assert.equal(importMessage(result), 'DevFocus: imported 3 new commits from 2 repositories. /b: not a git repository');
-    assert.equal(importMessage({ repositories: [] }), 'DevFocus: no git repository in this workspace.');
+    assert.equal(
+      importMessage(result),
+      'DevFocus: imported 3 new commits from 2 repositories. /b: not a git repository',
+    );
+    assert.equal(
+      importMessage({ repositories: [] }),
+      'DevFocus: no git repository in this workspace.',
+    );
   });
 });

@@ -5,7 +5,10 @@ import { RestartBudget } from '../src/restarts';
 describe('RestartBudget', () => {
   it('restarts a few times, then stops', () => {
     const budget = new RestartBudget(3, 60_000);
-    assert.deepEqual([0, 1, 2, 3].map((i) => budget.crashed(i * 1000)), [true, true, true, false]);
+    assert.deepEqual(
+      [0, 1, 2, 3].map((i) => budget.crashed(i * 1000)),
+      [true, true, true, false],
+    );
   });
   it('forgets crashes older than the window', () => {
     const budget = new RestartBudget(2, 60_000);

@@ -56,10 +56,19 @@ describe('formatDuration', () => {
 
 describe('contextLabel', () => {
   it('prefers the task, then the branch, then the project', () => {
-    const task = { title: 'Login', kind: 'feature', ref: 'ABC-1', label: 'Login (ABC-1)', source: 'branch' };
+    const task = {
+      title: 'Login',
+      kind: 'feature',
+      ref: 'ABC-1',
+      label: 'Login (ABC-1)',
+      source: 'branch',
+    };
     assert.equal(contextLabel(status({ task })), 'Login (ABC-1)');
     assert.equal(contextLabel(status()), 'feature/login');
-    assert.equal(contextLabel(status({ context: { project: 'shop', root: '/s', branch: null } })), 'shop');
+    assert.equal(
+      contextLabel(status({ context: { project: 'shop', root: '/s', branch: null } })),
+      'shop',
+    );
     assert.equal(contextLabel(status({ context: null })), undefined);
   });
   it('cuts long names to fit, with an ellipsis', () => {
@@ -76,7 +85,10 @@ describe('sessionAnchor', () => {
     assert.equal(sessionAnchor(status(), NOW), NOW - 1500_000);
   });
   it('has no clock unless a session is running', () => {
-    assert.equal(sessionAnchor(status({ state: 'idle', sessionStart: null, sessionSeconds: 0 }), NOW), undefined);
+    assert.equal(
+      sessionAnchor(status({ state: 'idle', sessionStart: null, sessionSeconds: 0 }), NOW),
+      undefined,
+    );
     assert.equal(sessionAnchor(status({ state: 'paused' }), NOW), undefined);
   });
 });
@@ -99,7 +111,11 @@ describe('present', () => {
     assert.match(shown.tooltip[0], /Deep work/);
   });
   it('shows today’s total when idle, and does not tick', () => {
-    const shown = present(status({ state: 'idle', sessionStart: null, sessionSeconds: 0, context: null }), NOW, undefined);
+    const shown = present(
+      status({ state: 'idle', sessionStart: null, sessionSeconds: 0, context: null }),
+      NOW,
+      undefined,
+    );
     assert.equal(shown.look, 'idle');
     assert.equal(shown.text, '2h 05m today');
     assert.equal(shown.ticking, false);
@@ -116,7 +132,13 @@ describe('present', () => {
     assert.equal(present(status(), NOW, NOW + 5000).text, '0:00 · feature/login');
   });
   it('puts today’s focus, deep work, switches and the task in the tooltip', () => {
-    const task = { title: 'Fix *crash*', kind: 'bug', ref: '#12', label: 'Fix *crash* (#12)', source: 'manual' };
+    const task = {
+      title: 'Fix *crash*',
+      kind: 'bug',
+      ref: '#12',
+      label: 'Fix *crash* (#12)',
+      source: 'manual',
+    };
     const lines = present(status({ task }), NOW, NOW).tooltip.join('\n');
     assert.match(lines, /Today's focus: \*\*2h 05m\*\*/);
     assert.match(lines, /Deep work today: 52m/);
