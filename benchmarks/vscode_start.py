@@ -30,7 +30,6 @@ from _common import (
     DEVFOCUS_CMD,
     REPO,
     WORK_DIR,
-    RawClient,
     Result,
     emit,
     header,
@@ -39,6 +38,7 @@ from _common import (
     pairwise_ratio,
     server_env,
 )
+from startup import time_start
 
 sys.path.insert(0, str(REPO))
 
@@ -76,14 +76,6 @@ def bundle_env(bundle: Path, data: Path) -> dict[str, str]:
     env["PYTHONNOUSERSITE"] = "1"
     env["DEVFOCUS_DATA_DIR"] = str(data)
     return env
-
-
-def time_start(cmd: list[str], env: dict[str, str], root: Path, log: Path) -> float:
-    client = RawClient(cmd, env=env, log=log)
-    try:
-        return client.initialize(root, initialized=False)
-    finally:
-        client.close()
 
 
 def server_start(pairs: int) -> list[Result]:
