@@ -143,19 +143,23 @@ def _answers(url: str) -> bool:
 
 
 def wait_for(
-    condition: Callable[[], Any], failure: str, timeout: float, process: Any = None
+    condition: Callable[[], Any],
+    failure: str | Callable[[], str],
+    timeout: float,
+    process: Any = None,
 ) -> Any:
     """``condition()``'s first truthy value, polled with a bound: another process's state has no
-    event to wait on."""
+    event to wait on. ``failure`` may be a function, to describe the state at the deadline."""
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
         if value:
             return value
+        message = failure if isinstance(failure, str) else None
         if process is not None and process.poll() is not None:
-            raise AssertionError(f"{failure}: exited with {process.returncode}")
+            raise AssertionError(f"{message or failure()}: exited with {process.returncode}")
         if time.monotonic() > deadline:
-            raise AssertionError(failure)
+            raise AssertionError(message or failure())
         time.sleep(0.1)
 
 
