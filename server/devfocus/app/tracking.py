@@ -274,7 +274,7 @@ class TrackingService:
             unwritten=self._unwritten(),
         )
 
-    # -- the hand-set task ---------------------------------------------------------------------
+    # -- all of the user's data ----------------------------------------------------------------
     async def export(self, fmt: str, path: str) -> int:
         """Everything recorded up to now, buffered activity included, to ``path``."""
         return await self._in_store(self._export, self.tracker.drain(self.clock()), fmt, path)
@@ -290,11 +290,10 @@ class TrackingService:
         return export_to_file(self._ensure_database(), fmt, path)
 
     async def delete_all(self) -> tuple[int, int]:
-        """Erases every event and all git history, and what is still buffered."""
-        buffered = len(self.tracker.drain(self.clock()))
+        """Erases every event and all git history, and what is still buffered; returns the
+        events and commits erased."""
         self.tracker.forget()
-        events, commits = await self._in_store(self._delete_all)
-        return events + buffered, commits
+        return await self._in_store(self._delete_all)
 
     def _delete_all(self) -> tuple[int, int]:
         from devfocus.app.data import delete_all
@@ -305,6 +304,7 @@ class TrackingService:
         events, commits = delete_all(self._ensure_database())
         return events + unwritten, commits
 
+    # -- the hand-set task ---------------------------------------------------------------------
     async def set_task(self, title: str, kind: str | None, project: str | None) -> dict[str, Any]:
         """Set (or with an empty title, clear) the task of a project until its branch changes:
         ``project`` is a path, else the first workspace folder."""
