@@ -95,11 +95,13 @@ async def test_no_activity_for_the_idle_timeout_ends_the_session(
     )
     expose_client(request, s.client)
     try:
+        # Timed from the edit, not from the "active" notification: on a loaded machine that
+        # one can arrive late, which made the idle one seem early.
+        started = time.monotonic()
         s.type_lines(s.open("app.py"), line=0, count=1)
         active = await s.statuses.wait_for(lambda st: st.state == "active")
-        started = time.monotonic()
         idle = await s.statuses.wait_for(lambda st: st.state == "idle" and st is not active, 20)
-        assert 5.0 <= time.monotonic() - started <= 12.0
+        assert 5.5 <= time.monotonic() - started <= 14.0
         assert idle.sessionSeconds == 0
     finally:
         await end_session(s)
