@@ -1,0 +1,98 @@
+;;; drive.el --- drives Emacs (batch) through DevFocus  -*- lexical-binding: t -*-
+;; Loaded after the README's setup (DEVFOCUS_SETUP). Env: DEVFOCUS_FILE (a Python file of the
+;; project), DEVFOCUS_OUT (a folder for results.json), DEVFOCUS_TIMEOUT (seconds per step).
+;; Exit 0 when every step passed, 124 when one timed out, 1 on an error.
+(unless (locate-library "eglot")        ; with -Q, Debian's elpa packages are not active
+  (require 'package)
+  (setq package-directory-list '("/usr/share/emacs/site-lisp/elpa"))
+  (package-initialize))
+(require 'eglot)
+(require 'cl-lib)
+(require 'python)
+(load (getenv "DEVFOCUS_SETUP") nil t)
+
+(defvar drive-out (getenv "DEVFOCUS_OUT"))
+(defvar drive-timeout (string-to-number (or (getenv "DEVFOCUS_TIMEOUT") "20")))
+(defvar drive-diagnostics nil)
+(defvar drive-results nil)
+
+(defun drive-finish (code message)
+  (setq drive-results (plist-put drive-results :exit message))
+  (let ((coding-system-for-write 'utf-8))
+    (with-temp-file (expand-file-name "results.json" drive-out)
+      (insert (json-serialize drive-results :null-object nil :false-object :json-false))))
+  (dolist (servers (hash-table-values eglot--servers-by-project))
+    (dolist (server servers) (ignore-errors (eglot-shutdown server))))
+  (kill-emacs code))
+
+(defun drive-wait-for (what predicate)
+  "Read server output until PREDICATE holds; exit 124 after `drive-timeout' seconds."
+  (let ((deadline (+ (float-time) drive-timeout)))
+    (while (not (funcall predicate))
+      (when (> (float-time) deadline) (drive-finish 124 (format "timed out waiting for %s" what)))
+      (accept-process-output nil 0.02))))
+
+(cl-defmethod eglot-handle-notification :before
+  (_server (_method (eql textDocument/publishDiagnostics)) &rest params)
+  (push params drive-diagnostics))
+
+(setq eglot-sync-connect nil
+      eglot-autoreconnect nil
+      eglot-confirm-server-initiated-edits nil)
+
+(condition-case err
+    (progn
+      (find-file (getenv "DEVFOCUS_FILE"))
+      ;; What M-x eglot does, from `eglot-server-programs' (eglot-ensure waits for idle time,
+      ;; which never comes in batch).
+      (apply #'eglot (eglot--guess-contact))
+      (drive-wait-for "the first devfocus/status" (lambda () devfocus-status))
+      (let ((server (eglot-current-server))
+            (document (eglot--TextDocumentIdentifier)))
+        ;; Edit; idle timers never fire in batch, so send the change by hand.
+        (goto-char (point-max))
+        (insert "\nRATE = 0.2\n")
+        (eglot--signal-textDocument/didChange)
+        (drive-wait-for "an active status after editing"
+                        (lambda () (and (equal (plist-get devfocus-status :state) "active")
+                                        (plist-get devfocus-status :context))))
+        (setq drive-results (plist-put drive-results :status devfocus-status))
+        (let ((version eglot--versioned-identifier))
+          (drive-wait-for "diagnostics for the current version"
+                          (lambda () (let ((last (car drive-diagnostics)))
+                                       (and last (eql (plist-get last :version) version)
+                                            (> (length (plist-get last :diagnostics)) 0)))))
+          (setq drive-results (plist-put drive-results :version version))
+          (setq drive-results (plist-put drive-results :diagnostics (car drive-diagnostics))))
+        (setq drive-results
+              (plist-put drive-results :hover
+                         (jsonrpc-request server :textDocument/hover
+                                          `(:textDocument ,document
+                                            :position (:line 3 :character 5))
+                                          :timeout drive-timeout)))
+        (let* ((actions (append (jsonrpc-request
+                                 server :textDocument/codeAction
+                                 `(:textDocument ,document
+                                   :range (:start (:line 3 :character 5)
+                                           :end (:line 3 :character 5))
+                                   :context (:diagnostics []))
+                                 :timeout drive-timeout)
+                                nil))
+               (action (cl-find-if (lambda (a) (string-prefix-p "Generate docstring for"
+                                                                (plist-get a :title)))
+                                   actions)))
+          (unless action (drive-finish 1 "no Generate docstring action"))
+          (unless (plist-get action :edit)
+            (setq action (jsonrpc-request server :codeAction/resolve action
+                                          :timeout drive-timeout)))
+          (eglot--apply-workspace-edit (plist-get action :edit))
+          (save-buffer)
+          (setq drive-results (plist-put drive-results :applied (plist-get action :title))))
+        (setq drive-results
+              (plist-put drive-results :report
+                         (jsonrpc-request server :workspace/executeCommand
+                                          '(:command "devfocus.report"
+                                            :arguments [(:period "today")])
+                                          :timeout drive-timeout)))
+        (drive-finish 0 "ok")))
+  (error (drive-finish 1 (format "error: %S" err))))
