@@ -154,3 +154,26 @@ def _item(uri: str):
     return types.DidOpenTextDocumentParams(
         text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text="")
     )
+
+
+async def test_without_window_notifications_documents_and_the_idle_timeout_decide(
+    request, repo, data_dir
+) -> None:
+    """Neovim, Emacs, Helix and most editors send neither devfocus/windowState nor
+    devfocus/activeEditor: the window counts as focused, the edited document gives the context,
+    and only the idle timeout ends a session."""
+    s = await start_session(
+        repo, data_dir, "neovim", initialization_options={"sessions": {"idleTimeoutMinutes": 0.1}}
+    )
+    expose_client(request, s.client)
+    try:
+        started = time.monotonic()
+        s.type_lines(s.open("app.py"), line=0, count=1)
+        active = await s.statuses.wait_for(lambda st: st.state == "active" and st.context)
+        assert active.context.branch == "main" and active.context.project == repo.name
+        await s.statuses.wait_for(lambda st: st.state == "idle" and st is not active, 20)
+        assert time.monotonic() - started >= 5.5
+        rows = await s.wait_for_events(lambda rows: any(r["kind"] == "edit" for r in rows))
+        assert not [r for r in rows if r["kind"] in ("blur", "focus", "activate")]
+    finally:
+        await end_session(s)
