@@ -168,11 +168,17 @@ def _import_quietly(database: Any, path: str) -> None:
 def export(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from devfocus.app.data import count_events, write_export
+    from devfocus.app.data import ExportRefused, check_target, count_events, write_export
     from devfocus.store.database import Database
 
     settings = _settings(args)
     database = Database(database_url(settings))
+    if args.output:
+        try:
+            check_target(database, args.output)
+        except ExportRefused as refused:
+            print(f"devfocus: {refused}", file=sys.stderr)
+            return 1
     total = count_events(database)
     progress = tqdm(total=total, unit=" events", disable=None, file=sys.stderr, leave=False)
     with _output(args.output) as out, progress:
@@ -369,7 +375,9 @@ def delete(args: argparse.Namespace) -> int:
     else:
         from devfocus.app.data import delete_all
 
-        deleted, commits = delete_all(database)
+        erased = delete_all(database)
         database.close()
-        print(f"deleted {deleted} events and {commits} commits from {database.display}")
+        print(
+            f"deleted {erased.events} events and {erased.commits} commits from {database.display}"
+        )
     return 0

@@ -895,3 +895,28 @@ def test_cli_on_a_folder_without_a_repository(tmp_path: Path) -> None:
     assert out.returncode == 1
     assert "no git repository" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_a_database_locked_at_the_first_import_keeps_the_user_email(
+    tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import devfocus.app.gitsync as gitsync
+    from devfocus.store.errors import StoreError
+
+    repo = init_repo(tmp_path / "p")
+    git(repo, "config", "user.email", "dev@example.com")
+    found = open_repository(repo)
+    assert found is not None
+    ingester = Ingester(store.database)
+    real = gitsync.ensure_repository
+
+    def locked_once(*args: object, **kwargs: object) -> object:
+        monkeypatch.setattr(gitsync, "ensure_repository", real)
+        raise StoreError("locked", "the database is locked")
+
+    monkeypatch.setattr(gitsync, "ensure_repository", locked_once)
+    with pytest.raises(StoreError):
+        ingester.ingest(found)
+    assert ingester.ingest(found).new_commits == 1  # the same process tries again
+    [row] = store.rows("SELECT user_email FROM repositories")
+    assert row["user_email"] == "dev@example.com"

@@ -11,6 +11,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -56,6 +57,34 @@ def _export_row(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Exported:
+    """What an export wrote: events, and as JSON the rows of each git-history table."""
+
+    events: int
+    history: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Erased:
+    """What erasing all data erased: rows per table (``events``, ``commits``, ``commitFiles``,
+    ``checkouts``, ``tasks``, ``repositories``)."""
+
+    counts: dict[str, int]
+
+    @property
+    def events(self) -> int:
+        return self.counts.get("events", 0)
+
+    @property
+    def commits(self) -> int:
+        return self.counts.get("commits", 0)
+
+
+class ExportRefused(ValueError):
+    """A target an export must not write to."""
+
+
 def count_events(database: Database) -> int:
     from devfocus.store.events import count_events as count
 
@@ -64,8 +93,9 @@ def count_events(database: Database) -> int:
 
 def write_export(
     database: Database, fmt: str, out: IO[str], on_event: Callable[[], Any] | None = None
-) -> int:
-    """Writes every event (and, as JSON, the git history) to ``out``; returns the events."""
+) -> Exported:
+    """Writes every event (and, as JSON, the git history) to ``out``; ``on_event`` is called
+    after each event (it may raise to stop)."""
     from devfocus.store.events import iter_events
     from devfocus.store.history import history_export
 
@@ -79,7 +109,7 @@ def write_export(
             written += 1
             if on_event is not None:
                 on_event()
-        return written
+        return Exported(written)
     out.write('{"format": "devfocus-export", "version": 1, ')
     out.write(f'"exportedAt": {json.dumps(iso_ms(int(time.time() * 1000)))}, ')
     out.write('"events": [')
@@ -89,13 +119,17 @@ def write_export(
         if on_event is not None:
             on_event()
     out.write("\n]")
+    history: dict[str, int] = {}
     for name, items in database.run(history_export):
         out.write(f', "{name}": [')
-        for i, item in enumerate(items):
-            out.write(("," if i else "") + "\n  " + json.dumps(item, ensure_ascii=False))
+        count = 0
+        for item in items:
+            out.write(("," if count else "") + "\n  " + json.dumps(item, ensure_ascii=False))
+            count += 1
         out.write("\n]")
+        history[name] = count
     out.write("}\n")
-    return written
+    return Exported(written, history)
 
 
 @contextmanager
@@ -113,14 +147,53 @@ def private_file(path: str | Path) -> Iterator[IO[str]]:
         raise
 
 
-def export_to_file(database: Database, fmt: str, path: str | Path) -> int:
+def check_target(database: Database, path: str | Path) -> None:
+    """Raises :class:`ExportRefused` when ``path`` is the database itself (or one of its
+    journal files): replacing it with the export would lose everything."""
+    from sqlalchemy.engine import make_url
+
+    from devfocus.store.engine import sqlite_file
+
+    db_file = sqlite_file(make_url(database.url))
+    if db_file is None:
+        return
+    target = os.path.realpath(path)
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        if target == os.path.realpath(f"{db_file}{suffix}"):
+            raise ExportRefused(f"{path} is the DevFocus database itself; choose another file")
+
+
+def export_to_file(
+    database: Database,
+    fmt: str,
+    path: str | Path,
+    progress: Callable[[int, int], Any] | None = None,
+) -> Exported:
+    """Everything to ``path`` (see :func:`private_file`). ``progress(done, total)`` is called
+    before the first event and then about every percent of them; it may raise to stop, and
+    then nothing is left behind."""
+    check_target(database, path)
+    tick: Callable[[], None] | None = None
+    if progress is not None:
+        report = progress
+        total = count_events(database)
+        step = max(1, -(-total // 100))  # at most about a hundred reports
+        done = 0
+
+        def one_more() -> None:
+            nonlocal done
+            done += 1
+            if done % step == 0 or done == total:
+                report(done, total)
+
+        tick = one_more
+        report(0, total)
     with private_file(path) as out:
-        return write_export(database, fmt, out)
+        return write_export(database, fmt, out, tick)
 
 
-def delete_all(database: Database) -> tuple[int, int]:
-    """Erases every event and all git history; returns (events, commits) erased."""
-    from devfocus.store.events import delete_events
-    from devfocus.store.history import delete_history
+def delete_all(database: Database) -> Erased:
+    """Erases every event and all git history (hand-set tasks included) in one transaction."""
+    from devfocus.store.erase import erase_all
 
-    return int(database.run(delete_events)), int(database.run(delete_history))
+    return Erased(database.run(erase_all))

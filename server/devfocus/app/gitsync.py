@@ -62,7 +62,9 @@ class Ingester:
         self.database = database
         self.clock = clock
         self._seen: dict[str, _Seen] = {}
-        self.stopping = threading.Event()  # set from another thread: end a long import early
+        # Set from another thread: an import under way ends at its next commit, and no new one
+        # reads commits (the server is exiting, or the stored history is being erased).
+        self.stopping = threading.Event()
 
     def ingest(self, repo: Repository, progress: Progress | None = None) -> ImportResult:
         """Bring the store up to date with ``repo``; git and store failures end up in
@@ -79,7 +81,6 @@ class Ingester:
 
     def _ingest(self, repo: Repository, result: ImportResult, progress: Progress | None) -> None:
         first_time = repo.key not in self._seen  # user.email is read once per process
-        seen = self._seen.setdefault(repo.key, _Seen())
         refs = read_refs(repo)
         tips = refs.tips()
         state = self.database.run(
@@ -91,6 +92,8 @@ class Ingester:
                 self.clock(),
             )
         )
+        # Only once it is stored: a database locked at this moment must not lose user.email.
+        seen = self._seen.setdefault(repo.key, _Seen())
         if tips != state.tips:
             self._read_commits(repo, state.id, state.tips, refs, result, progress)
             self.database.run(lambda engine: save_tips(engine, state.id, tips, self.clock()))
@@ -131,7 +134,7 @@ class Ingester:
         try:
             for commit in read_commits(repo.root, revisions):
                 if self.stopping.is_set():
-                    raise GitError("stopped: the server is exiting (the next start goes on)")
+                    raise GitError("stopped before the end (the next import goes on)")
                 graph[commit.sha] = Node.of(commit)
                 batch.append(commit)
                 if len(batch) >= BATCH:

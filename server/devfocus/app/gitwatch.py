@@ -15,7 +15,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -112,6 +112,37 @@ class GitService:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, fn, *args)
 
+    @contextlib.asynccontextmanager
+    async def erasing(self) -> AsyncIterator[None]:
+        """Around erasing the stored git history: an import under way stops at its next commit
+        and no other runs until the block ends. Then what this process read of the repositories
+        (reflog positions, whose ``user.email`` was recorded) is forgotten, so that each one is
+        read again in full on its next change, or by :meth:`import_all`; not at once, since the
+        user has just asked for their history to go."""
+        loop = asyncio.get_running_loop()
+        held: asyncio.Future[None] = loop.create_future()
+        release = threading.Event()
+        ingester = self._ingester
+        if ingester is not None:
+            ingester.stopping.set()
+
+        def hold() -> None:
+            loop.call_soon_threadsafe(_resolve, held)
+            try:
+                release.wait()
+            finally:
+                self._drop_ingester()
+
+        finished = loop.run_in_executor(self._executor, hold)
+        try:
+            await asyncio.wait({held, finished}, return_when=asyncio.FIRST_COMPLETED)
+            if not held.done():  # the git thread failed before holding: say why
+                await finished
+            yield
+        finally:
+            release.set()
+            await finished
+
     def close(self) -> None:
         if self._closed:
             return
@@ -176,12 +207,15 @@ class GitService:
         if self._ingester is not None:
             self._ingester.database.close()
 
+    def _drop_ingester(self) -> None:
+        self._close_database()
+        self._ingester = None
+
     def _forget(self, database_changed: bool) -> None:
         self._repos = None
         self._stamps.clear()
         if database_changed:
-            self._close_database()
-            self._ingester = None
+            self._drop_ingester()
 
     def repositories(self) -> list[Repository]:
         if self._repos is None:
@@ -220,6 +254,8 @@ class GitService:
         ingester = self._ensure_ingester()
         results = []
         for repo in repos:
+            if ingester.stopping.is_set():  # exiting, or the history is being erased
+                break
             try:
                 result = ingester.ingest(repo, progress)
             except StoreError as error:
@@ -228,6 +264,8 @@ class GitService:
                 self._retry.set()  # the watch asks again on its next round
                 self._problem(f"git history of {repo.key} not saved: {error.message}", show=False)
                 continue
+            if ingester.stopping.is_set():
+                break
             if result.problem is not None:
                 self._problem(f"{repo.key}: {result.problem}")
             results.append(result)
@@ -241,3 +279,8 @@ class GitService:
         log.warning("%s", message)
         if show and self._loop is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self.on_problem, message)
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)

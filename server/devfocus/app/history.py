@@ -426,6 +426,7 @@ class FocusTimes:
         self.clock = clock
         self._values: dict[str, tuple[float, float]] = {}  # path → (fresh until, seconds)
         self._tasks: dict[str, asyncio.Task[float | None]] = {}
+        self._generation = 0  # one more each clear(): what was asked before is dropped
 
     async def get(self, path: str, wait: float) -> float | None:
         """The file's focus seconds; None when not known within ``wait`` seconds (the answer
@@ -445,14 +446,25 @@ class FocusTimes:
         except asyncio.TimeoutError:
             return cached[1] if cached is not None else None
 
+    def clear(self) -> None:
+        """Forget every value, and the answers still on their way (the activity behind them was
+        erased)."""
+        self._values.clear()
+        self._tasks.clear()
+        self._generation += 1
+
     async def _refresh(self, path: str, now: float) -> float | None:
+        generation = self._generation
         try:
             seconds = await self.fetch(path, week_start(now))
         except Exception as exc:
             log.info("no focus time for %s: %s", path, exc)
             return None
         finally:
-            self._tasks.pop(path, None)
+            if generation == self._generation:
+                self._tasks.pop(path, None)
+        if generation != self._generation:
+            return None
         if len(self._values) > 1024:
             self._values.clear()
         self._values[path] = (self.clock() + self.ttl, seconds)

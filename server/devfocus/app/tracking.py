@@ -27,6 +27,7 @@ from devfocus.config import Settings, database_url
 if TYPE_CHECKING:
     from devfocus.activity.model import TaskMark
     from devfocus.activity.status import Status
+    from devfocus.app.data import Erased, Exported
     from devfocus.app.recorder import Recorder
     from devfocus.insights.report import Report
     from devfocus.store.database import Database
@@ -275,34 +276,53 @@ class TrackingService:
         )
 
     # -- all of the user's data ----------------------------------------------------------------
-    async def export(self, fmt: str, path: str) -> int:
-        """Everything recorded up to now, buffered activity included, to ``path``."""
-        return await self._in_store(self._export, self.tracker.drain(self.clock()), fmt, path)
+    async def export(
+        self, fmt: str, path: str, progress: Callable[[int, int], Any] | None = None
+    ) -> Exported:
+        """Everything recorded up to now, buffered activity included, to ``path``.
+        ``progress(done, total)`` runs on the store thread (see
+        :func:`~devfocus.app.data.export_to_file`)."""
+        records = self.tracker.drain(self.clock())
+        return await self._in_store(self._export, records, fmt, path, progress)
 
-    def _export(self, records: list[Record], fmt: str, path: str) -> int:
+    def _export(
+        self,
+        records: list[Record],
+        fmt: str,
+        path: str,
+        progress: Callable[[int, int], Any] | None,
+    ) -> Exported:
         from devfocus.app.data import export_to_file
+        from devfocus.store.errors import StoreError
 
         self._write(records, force=True)
         if len(self._ensure_recorder()):
-            from devfocus.store.errors import StoreError
+            problem = self.problem
+            reason = f": {problem.message}" if problem is not None else ""
+            raise StoreError(
+                problem.kind if problem is not None else "other",
+                f"the activity recorded so far could not be saved first{reason}",
+            )
+        return export_to_file(self._ensure_database(), fmt, path, progress)
 
-            raise StoreError("other", "the activity recorded so far could not be saved first")
-        return export_to_file(self._ensure_database(), fmt, path)
-
-    async def delete_all(self) -> tuple[int, int]:
-        """Erases every event and all git history, and what is still buffered; returns the
-        events and commits erased."""
+    async def delete_all(self) -> Erased:
+        """Erases every event and all git history, and the activity not written yet (the open
+        spans too, so nothing recorded before comes back); returns what was erased."""
+        records = self.tracker.drain(self.clock())
         self.tracker.forget()
-        return await self._in_store(self._delete_all)
+        return await self._in_store(self._delete_all, records)
 
-    def _delete_all(self) -> tuple[int, int]:
-        from devfocus.app.data import delete_all
+    def _delete_all(self, records: list[Record]) -> Erased:
+        from devfocus.app.data import Erased, delete_all
 
+        self._write(records, force=True)  # written first, so that it is counted like the rest
         recorder = self._ensure_recorder()
-        unwritten = len(recorder)
+        erased = delete_all(self._ensure_database())
+        unwritten = len(recorder)  # the database took the erasure but not these rows
         recorder.clear()
-        events, commits = delete_all(self._ensure_database())
-        return events + unwritten, commits
+        if unwritten:
+            erased = Erased({**erased.counts, "events": erased.events + unwritten})
+        return erased
 
     # -- the hand-set task ---------------------------------------------------------------------
     async def set_task(self, title: str, kind: str | None, project: str | None) -> dict[str, Any]:

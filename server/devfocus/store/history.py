@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Table, and_, func, insert, select, update
 
 from devfocus.activity.model import TaskMark
 from devfocus.config import camel_case
@@ -335,15 +335,6 @@ def history_counts(engine: Engine) -> dict[str, int]:
                 ("tasks", TASKS),
             )
         }
-
-
-def delete_history(engine: Engine) -> int:
-    """Erase every repository, commit, file, checkout and task; returns the commits erased."""
-    with engine.begin() as conn:
-        erased = int(conn.execute(delete(COMMITS)).rowcount or 0)
-        for table in (COMMIT_FILES, CHECKOUTS, TASKS, REPOSITORIES):
-            conn.execute(delete(table))
-    return erased
 
 
 def write_branches(engine: Engine, repo_id: int, labels: Mapping[str, str]) -> None:

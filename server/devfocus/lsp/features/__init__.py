@@ -37,6 +37,7 @@ def register_all(server: DevFocusServer) -> Features:
     docs = DocsFeature(server)
     commits = CommitCoachingFeature(server)
     docs.code_action_providers.append(commits)  # one codeAction handler serves both
+    history = HistoryFeature(server, docs)
     return Features(
         settings=SettingsFeature(
             server, status, on_change=[docs.settings_changed, commits.settings_changed]
@@ -47,6 +48,6 @@ def register_all(server: DevFocusServer) -> Features:
         docs=docs,
         commits=commits,
         git=GitFeature(server, status),
-        history=HistoryFeature(server, docs),
-        data=DataFeature(server, status),
+        history=history,
+        data=DataFeature(server, status, on_erase=[history.data_erased]),
     )

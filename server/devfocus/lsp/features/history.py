@@ -74,6 +74,11 @@ class HistoryFeature:
             range=codec.range_to_client_units(lines, name),
         )
 
+    def data_erased(self) -> None:
+        """The user's data was erased: no hover may show focus time from before."""
+        if self._focus is not None:
+            self._focus.clear()
+
     def _parts(self) -> tuple[HistoryService, FocusTimes]:
         if self._service is None or self._focus is None:
             from devfocus.app.history import FocusTimes, HistoryService

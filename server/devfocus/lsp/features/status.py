@@ -52,6 +52,12 @@ class StatusFeature:
         if self._wake is not None:
             self._wake.set()
 
+    def refresh(self) -> None:
+        """Send the next status whatever changed (after the data behind it was erased, today's
+        total may be the only change, and it would otherwise wait for the next refresh)."""
+        self._sent = None
+        self.poke()
+
     def on_activity(self, uri: str | None) -> None:
         """Cheap check on every notification: only a possible change of state or place wakes."""
         if self._state != "active" or uri != self._last_uri:

@@ -1,0 +1,88 @@
+"""All of the user's data at once (devfocus.app.data): the export's progress and its refusals,
+and erasing every table without leaving a copy in the SQLite file."""
+
+from __future__ import annotations
+
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from devfocus.activity.model import TaskMark
+from devfocus.app.data import ExportRefused, delete_all, export_to_file
+from devfocus.store.database import Database
+from devfocus.store.events import count_events, write_events
+from devfocus.store.history import ensure_repository, write_task
+from tests.unit.test_store import row
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[Database]:
+    db = Database(f"sqlite:///{tmp_path / 'data' / 'devfocus.db'}")
+    db.run(lambda engine: write_events(engine, [row(i, 1_000 * i) for i in range(1, 251)]))
+    yield db
+    db.close()
+
+
+def test_progress_goes_from_zero_to_all(database: Database, tmp_path: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    exported = export_to_file(database, "csv", tmp_path / "x.csv", lambda d, t: seen.append((d, t)))
+    assert exported.events == 250 and exported.history == {}
+    assert seen[0] == (0, 250) and seen[-1] == (250, 250)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert len(seen) <= 102  # about one per percent, not one per event
+    assert stat.S_IMODE((tmp_path / "x.csv").stat().st_mode) == 0o600
+
+
+def test_a_progress_that_raises_stops_the_export_and_leaves_nothing(
+    database: Database, tmp_path: Path
+) -> None:
+    target = tmp_path / "out" / "x.json"
+    target.parent.mkdir()
+    target.write_text("kept\n")
+
+    def stop(done: int, total: int) -> None:
+        if done >= 100:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        export_to_file(database, "json", target, stop)
+    assert [p.name for p in target.parent.iterdir()] == ["x.json"]
+    assert target.read_text() == "kept\n"
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm"])
+def test_the_database_is_never_an_export_target(
+    database: Database, tmp_path: Path, suffix: str
+) -> None:
+    target = tmp_path / "data" / f"devfocus.db{suffix}"
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    for path in (target, link):
+        with pytest.raises(ExportRefused, match="is the DevFocus database itself"):
+            export_to_file(database, "csv", path)
+    assert database.run(count_events) == 250
+
+
+def test_delete_all_erases_every_table_and_leaves_no_copy(
+    database: Database, tmp_path: Path
+) -> None:
+    database.run(lambda engine: ensure_repository(engine, "/src/shop", "/src/shop/.git", None, 0))
+    database.run(
+        lambda engine: write_task(engine, TaskMark(5.0, "/src/shop", "main", "zebra-7781", None))
+    )
+    erased = delete_all(database)
+    assert erased.counts == {
+        "events": 250,
+        "commits": 0,
+        "commitFiles": 0,
+        "checkouts": 0,
+        "tasks": 1,
+        "repositories": 1,
+    }
+    assert (erased.events, erased.commits) == (250, 0)
+    assert database.run(count_events) == 0
+    files = sorted((tmp_path / "data").glob("devfocus.db*"))
+    assert files and not any(b"zebra-7781" in f.read_bytes() for f in files)
+    assert not any(b"/home/dev/shop" in f.read_bytes() for f in files)
