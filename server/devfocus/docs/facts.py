@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from devfocus.docs.docstring import split_top_level
+from devfocus.text import split_lines
 
 DefinitionKind = Literal["module", "class", "function"]
 ParamKind = Literal[
@@ -177,20 +178,6 @@ class ModuleFacts:
 
 def _last(dotted: str) -> str:
     return dotted.rsplit(".", 1)[-1]
-
-
-def split_lines(source: str) -> list[str]:
-    """Lines with their endings, split the way Python's tokenizer does (\\r\\n, \\r, \\n only)."""
-    lines = source.splitlines(keepends=True)
-    # str.splitlines also breaks on \f, \v, \x1c-\x1e, \x85, \u2028, \u2029, which Python source
-    # does not: join those pieces back.
-    out: list[str] = []
-    for line in lines:
-        if out and not out[-1].endswith(("\n", "\r")):
-            out[-1] += line
-        else:
-            out.append(line)
-    return out
 
 
 def text_in(lines: list[str], span: Span) -> str:
