@@ -14,7 +14,7 @@ default ``public``). It opens a copy of ``_pydecimal.py`` and waits for its
   5 ms, p99 at most 25 ms.
 * resolving: ``codeAction/resolve`` of the Generate/Update quick fix of every definition that
   has one (asked for at the definition's diagnostic, as a click on the light bulb does), twice
-  over. The very first resolve is reported separately (it may load libcst and jedi); the target,
+  over. The very first resolve is reported separately (it may wait for libcst and jedi); the target,
   at most 50 ms, applies to the median and p99 of the others.
 
 Reference: the same requests, byte for byte, to the bare pygls server (``bare_server.py``) with
@@ -518,7 +518,8 @@ async def profile_in_process(context: dict[str, Any], work: Path) -> None:
     started = time.perf_counter()
     index = await feature.index_of(uri)
     print(
-        f"  index built in {(time.perf_counter() - started) * 1000:.0f} ms (libcst warm-up first)"
+        f"  index built in {(time.perf_counter() - started) * 1000:.0f} ms"
+        " (the parser process started first)"
     )
     assert index is not None
 

@@ -30,9 +30,12 @@ BENCHMARKS = (
     "docs_actions",
     "docs_check",
     "docs_generate",
+    "docs_worker",
     "git_ingest",
     "git_live",
     "history_hover",
+    "hostile_input",
+    "ignore_checks",
     "vscode_start",
 )
 

@@ -7,6 +7,9 @@ python scripts/sync_settings.py --print  # the server's settings as package.json
 Settings under ``devfocus.server.`` and ``devfocus.trace.`` belong to the VS Code extension (how
 it starts the server, LSP traces): the server never reads them, so they are written in
 package.json by hand and kept here as they are.
+
+Server settings of scope ``machine`` or ``application`` are ones a workspace must not set: they
+are also listed in ``capabilities.untrustedWorkspaces.restrictedConfigurations``.
 """
 
 from __future__ import annotations
@@ -16,13 +19,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from devfocus.config import SettingSpec, setting_specs
+from devfocus.config import ChoiceOrList, SettingSpec, setting_specs
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_JSON = ROOT / "package.json"
 README = ROOT / "README.md"
 BEGIN, END = "<!-- settings:begin -->", "<!-- settings:end -->"
 CLIENT_PREFIXES = ("devfocus.server.", "devfocus.trace.")
+# Settings a workspace must not choose while untrusted: where DevFocus runs, what it reads, and
+# where activity goes (a workspace picking the database could send activity elsewhere).
+RESTRICTED_SCOPES = ("machine", "machine-overridable", "application")
 
 
 def json_schema(spec: SettingSpec) -> dict[str, Any]:
@@ -38,6 +44,10 @@ def json_schema(spec: SettingSpec) -> dict[str, Any]:
             schema["enum"] = list(spec.choices)
     elif spec.type is bool:
         schema = {"type": "boolean", "default": spec.default}
+    elif spec.type == ChoiceOrList:
+        choice: dict[str, Any] = {"type": "string", "enum": list(spec.choices or ())}
+        folders = {"type": "array", "items": {"type": "string"}}
+        schema = {"anyOf": [choice, folders], "default": spec.default}
     else:  # tuple[str, ...]
         schema = {"type": "array", "items": {"type": "string"}, "default": list(spec.default)}
     schema["markdownDescription"] = spec.description
@@ -74,15 +84,27 @@ def readme_table() -> str:
         if spec.minimum is not None and spec.maximum is not None:
             bounds = f" ({spec.minimum:g}–{spec.maximum:g})"
         if spec.choices is not None:
-            bounds = " (" + ", ".join(f"`{c}`" for c in spec.choices) + ")"
+            bounds = " (" + ", ".join(f"`{c}`" for c in spec.choices)
+            bounds += " or a list of folders)" if spec.type == ChoiceOrList else ")"
         rows.append(f"| `{spec.key}` | {_default(spec)} | {spec.description}{bounds} |")
     return "\n".join(rows)
+
+
+def restricted(current: list[str]) -> list[str]:
+    """Settings VS Code ignores in an untrusted workspace's own settings: the extension's, as
+    they are in ``current``, then the server's that a workspace must never set."""
+    client = [key for key in current if key.startswith(CLIENT_PREFIXES)]
+    return client + [s.key for s in setting_specs() if s.scope in RESTRICTED_SCOPES]
 
 
 def updated_package(text: str) -> str:
     manifest = json.loads(text)
     contributes = manifest.setdefault("contributes", {})
     contributes["configuration"] = configuration(contributes.get("configuration", {}))
+    untrusted = manifest.setdefault("capabilities", {}).setdefault("untrustedWorkspaces", {})
+    untrusted["restrictedConfigurations"] = restricted(
+        untrusted.get("restrictedConfigurations", [])
+    )
     return json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -7,7 +7,24 @@ from pathlib import Path
 
 import pytest
 
+from tests import system
 from tests.repos import init_repo
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """What tests/system.py installs shows on the terminal as it happens, past output capture
+    (a first run spends minutes there)."""
+
+    def announce(line: str) -> None:
+        capture = config.pluginmanager.getplugin("capturemanager")
+        terminal = config.pluginmanager.getplugin("terminalreporter")
+        if capture is None or terminal is None:  # -p no:capture, -p no:terminal
+            print(f"[system] {line}", flush=True)
+            return
+        with capture.global_and_fixture_disabled():
+            terminal.write_line(f"[system] {line}")
+
+    system.set_announcer(announce)
 
 
 @pytest.fixture
@@ -23,10 +40,10 @@ def make_repo(tmp_path: Path) -> Callable[..., Path]:
 
 @pytest.fixture(scope="session")
 def postgres_server():
-    """One real PostgreSQL server for the whole run."""
+    """One real PostgreSQL server for the whole run (installed first when missing)."""
     from tests.postgres import PostgresServer
 
-    server = PostgresServer()
+    server = PostgresServer(system.ensure("postgresql"))
     yield server
     server.close()
 

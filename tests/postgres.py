@@ -1,13 +1,13 @@
 """A real PostgreSQL server for the tests, in a temporary directory on a free local port.
 
-The binaries come from Debian's postgresql package (the test setup installs it). As root the
-server runs as the ``postgres`` user, since PostgreSQL refuses to run as root.
+The binaries come from Debian's postgresql package, which the ``postgres_server`` fixture
+installs first when it is missing (tests/system.py). As root the server runs as the ``postgres``
+user, since PostgreSQL refuses to run as root.
 """
 
 from __future__ import annotations
 
 import contextlib
-import glob
 import os
 import shutil
 import socket
@@ -17,14 +17,6 @@ import uuid
 from pathlib import Path
 
 
-def _bin_dir() -> Path | None:
-    for candidate in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
-        if Path(candidate, "initdb").exists():
-            return Path(candidate)
-    found = shutil.which("initdb")
-    return Path(found).parent if found else None
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -32,10 +24,8 @@ def _free_port() -> int:
 
 
 class PostgresServer:
-    def __init__(self) -> None:
-        bin_dir = _bin_dir()
-        if bin_dir is None:
-            raise RuntimeError("PostgreSQL is not installed (Debian package: postgresql)")
+    def __init__(self, bin_dir: Path) -> None:
+        """A new server from the programs in ``bin_dir`` (initdb, pg_ctl)."""
         self.bin = bin_dir
         self.port = _free_port()
         self.root = Path(tempfile.mkdtemp(prefix="devfocus-pg-"))

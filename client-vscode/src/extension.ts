@@ -10,6 +10,7 @@ import { REPORT_SCHEME, ReportDocuments } from './reports';
 import { CLIENT_ID, ServerManager } from './server';
 import { FocusStatusBar } from './statusBar';
 import { isWireStatus } from './status';
+import { WORKSPACE_TRUST } from './trust';
 
 const MENU = 'devfocus.showMenu';
 const SETTINGS_QUERY = '@ext:devfocus.devfocus';
@@ -34,6 +35,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, true);
       sendWindowState(client, vscode.window.state.focused);
       sendActiveEditor(client, vscode.window.activeTextEditor);
+      // Trust granted while the server was starting reaches it too.
+      sendWorkspaceTrust(client, vscode.workspace.isTrusted);
     },
     status: (status) => {
       if (isWireStatus(status)) {
@@ -61,6 +64,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.window.onDidChangeActiveTextEditor((editor) =>
       whenRunning(server, (c) => sendActiveEditor(c, editor)),
     ),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      if (server.restrictedLaunch) {
+        log.info('the workspace is trusted: starting the server on its own interpreter');
+        void server.restart();
+        return;
+      }
+      // Git features turn on in the running server: no restart.
+      whenRunning(server, (c) => sendWorkspaceTrust(c, true));
+    }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       // Settings the server reads reach it through workspace/didChangeConfiguration; only the
       // command that starts it needs a new process.
@@ -97,6 +109,10 @@ function whenRunning(server: ServerManager, send: (client: LanguageClient) => vo
 
 function sendWindowState(client: LanguageClient, focused: boolean): void {
   void client.sendNotification('devfocus/windowState', { focused });
+}
+
+function sendWorkspaceTrust(client: LanguageClient, trusted: boolean): void {
+  void client.sendNotification(WORKSPACE_TRUST, { trusted });
 }
 
 function sendActiveEditor(client: LanguageClient, editor: vscode.TextEditor | undefined): void {

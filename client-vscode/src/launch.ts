@@ -67,6 +67,9 @@ export function pythonLaunch(
     // The bundled packages must win over anything in the user's own site-packages.
     PYTHONNOUSERSITE: '1',
     PYTHONUTF8: '1',
+    // The working directory never goes on the module path (Python 3.11+; the server drops it
+    // itself on older ones): a project's `jedi.py` must not be imported in place of jedi.
+    PYTHONSAFEPATH: '1',
   };
   if (bundle) {
     const tag = `${major}.${minor}`;

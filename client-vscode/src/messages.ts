@@ -10,6 +10,10 @@ export interface DocsResult {
 
 export interface ImportResult {
   repositories: { root: string; newCommits: number; problem: string | null }[];
+  /** Why nothing was looked at (an untrusted workspace, `devfocus.git.trust` never). */
+  reason?: string;
+  /** Repositories that are not read, and why. */
+  notRead?: { root: string; reason: string }[];
 }
 
 function plural(count: number, one: string, many = `${one}s`): string {
@@ -37,6 +41,13 @@ export function docsMessage(result: DocsResult): string {
 
 export function importMessage(result: ImportResult): string {
   const repositories = result.repositories;
+  const notRead = result.notRead ?? [];
+  if (result.reason) {
+    return `DevFocus: no git history imported: ${result.reason}.`;
+  }
+  if (repositories.length === 0 && notRead.length > 0) {
+    return `DevFocus: no git history imported. ${notRead[0].root}: ${notRead[0].reason}`;
+  }
   if (repositories.length === 0) {
     return 'DevFocus: no git repository in this workspace.';
   }
@@ -45,6 +56,8 @@ export function importMessage(result: ImportResult): string {
   let text = `DevFocus: imported ${plural(commits, 'new commit')} from ${plural(repositories.length, 'repository', 'repositories')}.`;
   if (problems.length > 0) {
     text += ` ${problems[0].root}: ${problems[0].problem}`;
+  } else if (notRead.length > 0) {
+    text += ` ${notRead[0].root}: ${notRead[0].reason}`;
   }
   return text;
 }

@@ -70,6 +70,11 @@ export async function findInterpreter(
   } catch (error) {
     log.warn(`could not read the Python extension's interpreter: ${String(error)}`);
   }
+  return pathInterpreter();
+}
+
+/** `python3` (`python` on Windows) from PATH. */
+export function pathInterpreter(): Interpreter {
   return { command: [process.platform === 'win32' ? 'python' : 'python3'], source: 'path' };
 }
 

@@ -23,8 +23,9 @@ import {
   pythonLaunch,
   sourceName,
 } from './launch';
-import { findInterpreter, probeVersion } from './python';
+import { findInterpreter, pathInterpreter, probeVersion } from './python';
 import { RestartBudget } from './restarts';
+import { initializationOptions, interpreterAllowed } from './trust';
 
 export const CLIENT_ID = 'devfocus';
 
@@ -68,6 +69,9 @@ export class ServerManager implements vscode.Disposable {
   private initialized = false;
   private readonly budget = new RestartBudget();
   private starting: Promise<void> | undefined;
+  /** The server runs on another interpreter than the Python extension's, which lives in this
+   * untrusted workspace: trusting the workspace starts it again on that one. */
+  restrictedLaunch = false;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -142,10 +146,17 @@ export class ServerManager implements vscode.Disposable {
       this.log.info(`using ${sourceName('setting')}`);
       return commandLaunch(command);
     }
-    const interpreter = await findInterpreter(
-      this.log,
-      vscode.workspace.workspaceFolders?.[0]?.uri,
-    );
+    let interpreter = await findInterpreter(this.log, vscode.workspace.workspaceFolders?.[0]?.uri);
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    const trusted = vscode.workspace.isTrusted;
+    this.restrictedLaunch = !interpreterAllowed(interpreter.command[0], trusted, folders);
+    if (this.restrictedLaunch) {
+      this.log.warn(
+        `${interpreter.command[0]} is inside this workspace, which is not trusted: the server ` +
+          'runs on python3 from PATH until you trust it',
+      );
+      interpreter = pathInterpreter();
+    }
     const version = await probeVersion(interpreter);
     this.log.info(
       `Python ${version.join('.')} from ${sourceName(interpreter.source)}: ${interpreter.command.join(' ')}`,
@@ -170,7 +181,9 @@ export class ServerManager implements vscode.Disposable {
       command: launch.command,
       args: launch.args,
       // No `transport`: the client would add `--stdio`, and stdio is the server's default anyway.
-      options: { env: { ...process.env, ...launch.env } },
+      // Started in the extension's folder, not the workspace: nothing of the project is on the
+      // server's module path, whatever the command.
+      options: { cwd: this.context.extensionPath, env: { ...process.env, ...launch.env } },
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [
@@ -178,6 +191,8 @@ export class ServerManager implements vscode.Disposable {
         { scheme: 'file', language: 'python' }, // docstrings
         { language: 'git-commit' }, // commit coaching
       ],
+      // Asked at each start: in Restricted Mode the server runs no git until trust is granted.
+      initializationOptions: () => initializationOptions(vscode.workspace.isTrusted),
       outputChannel: this.log,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
       errorHandler: {

@@ -20,7 +20,20 @@ export interface WireStatus {
     label: string;
     source: string;
   } | null;
+  /** Whether git features are on (servers before Workspace Trust support send none). */
+  git?: GitAccess;
 }
+
+/** The status's `git` part: on, off (and why), or waiting for the workspace to be trusted. */
+export interface GitAccess {
+  state: 'on' | 'off' | 'untrusted';
+  reason: string | null;
+  /** Repositories that are not read (another user's, outside `devfocus.git.trust`), and why. */
+  notRead: { root: string; reason: string }[];
+}
+
+/** VS Code's command that opens the Workspace Trust editor (linked from the tooltip). */
+export const MANAGE_TRUST_COMMAND = 'workbench.trust.manage';
 
 /** The four looks of the item: `deep` is an active session in a deep-work block. */
 export type Look = 'active' | 'deep' | 'idle' | 'paused';
@@ -139,8 +152,32 @@ function tooltipLines(status: WireStatus, look: Look): string[] {
   if (look === 'paused') {
     lines.push('', 'Nothing is recorded until you resume.');
   }
+  lines.push(...gitLines(status.git));
   lines.push('', 'Click for DevFocus commands.');
   return lines;
+}
+
+/** What the tooltip says of git: nothing while it simply works. */
+export function gitLines(git: GitAccess | undefined): string[] {
+  if (!git) {
+    return [];
+  }
+  if (git.state === 'untrusted') {
+    return [
+      '',
+      '$(shield) **Git features wait for trust.** This workspace is in Restricted Mode, so ' +
+        'DevFocus runs no git and reads no repository here: no history, branch names, ' +
+        'history on hover or staged diff for commit coaching.',
+      `[Manage Workspace Trust](command:${MANAGE_TRUST_COMMAND}) to turn them on.`,
+    ];
+  }
+  if (git.state === 'off') {
+    return ['', `Git features are off: ${escapeMarkdown(git.reason ?? 'turned off')}.`];
+  }
+  return git.notRead.flatMap((repository) => [
+    '',
+    `Git: \`${repository.root.replace(/`/g, "'")}\` ${escapeMarkdown(repository.reason)}`,
+  ]);
 }
 
 /** Branch and task names are user text: keep them from turning into Markdown. */

@@ -2,7 +2,7 @@
 
 import * as vscode from 'vscode';
 import { PAUSED_CONTEXT } from './manifest';
-import { Look, WireStatus, present, sessionAnchor } from './status';
+import { Look, MANAGE_TRUST_COMMAND, WireStatus, present, sessionAnchor } from './status';
 
 const BACKGROUNDS: Partial<Record<Look, string>> = { paused: 'statusBarItem.warningBackground' };
 const FOREGROUNDS: Partial<Record<Look, string>> = { deep: 'charts.orange' };
@@ -78,7 +78,9 @@ export class FocusStatusBar implements vscode.Disposable {
     if (this.tooltipFor !== status) {
       // Rebuilt only when a notification came: every second would make an open hover flicker.
       this.tooltipFor = status;
-      const tooltip = new vscode.MarkdownString(shown.tooltip.join('  \n'));
+      const tooltip = new vscode.MarkdownString(shown.tooltip.join('  \n'), true);
+      // Its one link opens the Workspace Trust editor; no other command runs from it.
+      tooltip.isTrusted = { enabledCommands: [MANAGE_TRUST_COMMAND] };
       this.item.tooltip = tooltip;
     }
     this.item.accessibilityInformation = { label: `DevFocus: ${shown.text}` };

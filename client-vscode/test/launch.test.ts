@@ -31,6 +31,7 @@ describe('pythonLaunch', () => {
     assert.deepEqual(launch.args, ['-m', 'devfocus', 'serve']);
     assert.equal(launch.env.PYTHONPATH, '/ext/bundled/native/cp312:/ext/bundled/libs');
     assert.equal(launch.env.PYTHONNOUSERSITE, '1');
+    assert.equal(launch.env.PYTHONSAFEPATH, '1'); // no project file shadows a library
   });
   it('keeps the interpreter’s own arguments and the inherited module path last', () => {
     const launch = pythonLaunch(

@@ -94,6 +94,13 @@ describe('contributes.configuration', () => {
       ),
     );
   });
+  it('keeps devfocus.git.trust out of a workspace’s own settings', () => {
+    const untrusted = manifest.capabilities.untrustedWorkspaces;
+    assert.equal(untrusted.supported, 'limited');
+    assert.ok(untrusted.restrictedConfigurations.includes('devfocus.git.trust'));
+    assert.equal(properties['devfocus.git.trust'].scope, 'machine');
+    assert.equal(properties['devfocus.git.trust'].default, 'owned');
+  });
 });
 
 describe('the manifest', () => {

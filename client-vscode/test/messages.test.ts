@@ -47,4 +47,19 @@ describe('importMessage', () => {
       'DevFocus: no git repository in this workspace.',
     );
   });
+  it('says why nothing was imported, or which repository was not read', () => {
+    assert.equal(
+      importMessage({ repositories: [], reason: 'the workspace is not trusted' }),
+      'DevFocus: no git history imported: the workspace is not trusted.',
+    );
+    const notRead = [{ root: '/srv/x', reason: 'not read: owned by nobody, not you' }];
+    assert.equal(
+      importMessage({ repositories: [], notRead }),
+      'DevFocus: no git history imported. /srv/x: not read: owned by nobody, not you',
+    );
+    assert.equal(
+      importMessage({ repositories: [{ root: '/a', newCommits: 2, problem: null }], notRead }),
+      'DevFocus: imported 2 new commits from 1 repository. /srv/x: not read: owned by nobody, not you',
+    );
+  });
 });

@@ -7,7 +7,9 @@ import {
   escapeMarkdown,
   formatClock,
   formatDuration,
+  gitLines,
   isWireStatus,
+  MANAGE_TRUST_COMMAND,
   present,
   sessionAnchor,
 } from '../src/status';
@@ -145,6 +147,46 @@ describe('present', () => {
     assert.match(lines, /Context switches in the last hour: 3/);
     assert.match(lines, /Current task: Fix \\\*crash\\\* \\\(\\#12\\\)/);
     assert.match(lines, /Project: shop · feature\/login/);
+  });
+});
+
+describe('the tooltip on git', () => {
+  const on = { state: 'on' as const, reason: null, notRead: [] };
+  it('says nothing while git simply works, or with a server that sends no git part', () => {
+    const plain = present(status(), NOW, NOW).tooltip;
+    assert.deepEqual(present(status({ git: on }), NOW, NOW).tooltip, plain);
+    assert.deepEqual(gitLines(undefined), []);
+  });
+  it('says git features wait for trust, with the way to grant it', () => {
+    const untrusted = {
+      state: 'untrusted' as const,
+      reason: 'the workspace is not trusted: git features wait for trust',
+      notRead: [],
+    };
+    const lines = present(status({ git: untrusted }), NOW, NOW).tooltip.join('\n');
+    assert.match(lines, /\*\*Git features wait for trust\.\*\*/);
+    assert.match(lines, /Restricted Mode/);
+    assert.ok(lines.includes(`[Manage Workspace Trust](command:${MANAGE_TRUST_COMMAND})`));
+    assert.ok(lines.trimEnd().endsWith('Click for DevFocus commands.'));
+  });
+  it('says why git is off', () => {
+    const never = {
+      state: 'off' as const,
+      reason: 'devfocus.git.trust is `never`: DevFocus runs no git and reads no repository',
+      notRead: [],
+    };
+    assert.deepEqual(gitLines(never), [
+      '',
+      'Git features are off: devfocus\\.git\\.trust is \\`never\\`: DevFocus runs no git and reads no repository.',
+    ]);
+  });
+  it('names each repository that is not read, and why', () => {
+    const reason =
+      'not read: owned by nobody, not you; to trust it: git config --global --add safe.directory /srv/x';
+    const lines = gitLines({ ...on, notRead: [{ root: '/srv/x', reason }] });
+    assert.equal(lines.length, 2);
+    assert.match(lines[1], /^Git: `\/srv\/x` not read: owned by nobody, not you;/);
+    assert.match(lines[1], /safe\\\.directory \/srv\/x$/);
   });
 });
 

@@ -49,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
 
     doctor = sub.add_parser("doctor", help="check versions, data location, database and git")
     doctor.add_argument("--format", choices=["text", "json"], default="text")
+    doctor.add_argument(
+        "path", nargs="?", help="a folder whose git repositories are checked (default: here)"
+    )
     _add_database_option(doctor)
 
     from devfocus.docs_commands import add_parser as add_docs_parser

@@ -70,7 +70,7 @@ def coached_commits(repo: Path, revisions: list[str]) -> list[Commit]:
         out = run_git(repo, "rev-parse", "--verify", "--end-of-options", f"{revision}^{{commit}}")
         shas.append(out.decode().strip())
     if ranges:
-        out = run_git(repo, "rev-list", *ranges, "--")
+        out = run_git(repo, "rev-list", "--end-of-options", *ranges, "--")  # ranges, not options
         shas += out.decode().split()
     unique = list(dict.fromkeys(shas))
     if not unique:

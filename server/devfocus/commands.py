@@ -6,9 +6,7 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import stat
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -173,23 +171,33 @@ def export(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     database = Database(database_url(settings))
-    if args.output:
-        try:
-            check_target(database, args.output)
-        except ExportRefused as refused:
-            print(f"devfocus: {refused}", file=sys.stderr)
-            return 1
-    total = count_events(database)
-    progress = tqdm(total=total, unit=" events", disable=None, file=sys.stderr, leave=False)
-    with _output(args.output) as out, progress:
-        write_export(database, args.format, out, progress.update)
+    try:
+        target = check_target(database, args.output) if args.output else None
+        total = count_events(database)
+        progress = tqdm(total=total, unit=" events", disable=None, file=sys.stderr, leave=False)
+        recheck = (lambda: check_target(database, args.output)) if args.output else None
+        with _output(target, recheck) as out, progress:
+            write_export(database, args.format, out, progress.update)
+    except ExportRefused as refused:
+        print(f"devfocus: {refused}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        if args.output is None:
+            raise  # stdout: BrokenPipeError is handled by run()
+        reason = error.strerror or str(error)
+        print(
+            f"devfocus: cannot write {args.output}: {reason}; nothing was written", file=sys.stderr
+        )
+        return 1
     if args.output:
         print(f"exported {total} events to {args.output}", file=sys.stderr)
     return 0
 
 
 @contextmanager
-def _output(path: str | None) -> Iterator[IO[str]]:
+def _output(
+    path: Path | None, before_replacing: Callable[[], Any] | None = None
+) -> Iterator[IO[str]]:
     """stdout, or a file readable by its owner only (see ``private_file``)."""
     if path is None:
         yield sys.stdout
@@ -197,7 +205,7 @@ def _output(path: str | None) -> Iterator[IO[str]]:
         return
     from devfocus.app.data import private_file
 
-    with private_file(path) as out:
+    with private_file(path, before_replacing) as out:
         yield out
 
 
@@ -227,9 +235,11 @@ def _check_database(url: str) -> dict[str, Any]:
     from devfocus.store.errors import classify
     from devfocus.store.events import count_events, event_range
     from devfocus.store.migrations import current_version, head
+    from devfocus.store.sqlitefile import describe, holds, journal, others_may_access
 
     info: dict[str, Any] = {"url": display_url(url), "ok": False}
     path = sqlite_file(make_url(url))
+    private: list[str] = []  # problems of who may read the file
     if path is not None:
         info["file"] = str(path)
         if not path.exists():
@@ -238,6 +248,17 @@ def _check_database(url: str) -> dict[str, Any]:
             return info
         info["size"] = path.stat().st_size
         info["mode"] = _mode(path)
+        for part in (path, journal(path, "-wal"), journal(path, "-shm")):
+            if os.name != "nt" and part.exists() and others_may_access(part.stat().st_mode):
+                private.append(f"{part} is readable by others ({_mode(part)}); chmod 600 it")
+        kind, tables = holds(path)
+        if kind == "foreign":  # opening it would switch its journal mode: not ours to change
+            info["problems"] = [
+                f"{path} is {describe(kind, tables)}, not a DevFocus database; DevFocus does "
+                "not write to it",
+                *private,
+            ]
+            return info
     engine = None
     try:
         engine = create(url)
@@ -257,8 +278,7 @@ def _check_database(url: str) -> dict[str, Any]:
             problems.append(f"integrity check failed: {info['integrity']}")
         if info["schema"] > info["schemaKnown"]:
             problems.append("written by a newer DevFocus: upgrade to use it")
-        if info.get("mode") not in (None, "0o600"):
-            problems.append(f"the file is readable by others ({info['mode']}); chmod 600 it")
+        problems += private
         info["problems"] = problems
         info["ok"] = not problems
     except Exception as exc:
@@ -270,14 +290,47 @@ def _check_database(url: str) -> dict[str, Any]:
 
 
 def _check_git() -> dict[str, Any]:
-    git = shutil.which("git")
-    if git is None:
-        return {"ok": False, "problems": ["git is not on PATH: git history features are off"]}
+    from devfocus.git.runner import GitError, GitMissing, git_executable, git_version
+
+    git = git_executable()
     try:
-        out = subprocess.run([git, "--version"], capture_output=True, text=True, timeout=10)
-        return {"ok": out.returncode == 0, "path": git, "version": out.stdout.strip()}
-    except (OSError, subprocess.SubprocessError) as exc:
-        return {"ok": False, "path": git, "problems": [f"git does not run: {exc}"]}
+        return {"ok": True, "path": git, "version": git_version()}
+    except GitMissing:
+        return {"ok": False, "problems": ["git is not on PATH: git history features are off"]}
+    except GitError as error:
+        return {"ok": False, "path": git, "problems": [f"git does not run: {error.message}"]}
+
+
+def _check_repositories(path: Path) -> list[dict[str, Any]]:
+    """The repositories at or below ``path`` and whether DevFocus reads them (git's ownership
+    rule, ``safe.directory``); why not, with the command that trusts one."""
+    from devfocus.app.trust import decide_for
+    from devfocus.git.repository import find_repositories
+
+    found = []
+    for repo in find_repositories([path]):
+        verdict = decide_for(repo.key, repo.git_dir)
+        found.append({"root": repo.key, "read": verdict.allowed, "reason": verdict.reason})
+    return found
+
+
+def _check_data_directory(directory: Path) -> dict[str, Any]:
+    from devfocus.store.sqlitefile import others_may_access
+
+    exists = directory.is_dir()
+    info: dict[str, Any] = {
+        "path": str(directory),
+        "from": "DEVFOCUS_DATA_DIR" if os.environ.get("DEVFOCUS_DATA_DIR") else "platform",
+        "exists": exists,
+        "mode": _mode(directory) if exists else None,
+        "problems": [],
+    }
+    if exists and os.name != "nt" and others_may_access(directory.stat().st_mode):
+        info["problems"].append(
+            f"the data directory is open to others ({info['mode']}): DevFocus makes it 0700 "
+            f"when it next opens its database, or run chmod 700 {directory}"
+        )
+    return info
 
 
 def doctor(args: argparse.Namespace) -> int:
@@ -286,18 +339,15 @@ def doctor(args: argparse.Namespace) -> int:
     url = database_url(settings)
     with _working("Checking the database"):
         database = _check_database(url)
+    folder = _check_data_directory(directory)
     result = {
         "versions": _versions(),
-        "dataDirectory": {
-            "path": str(directory),
-            "from": "DEVFOCUS_DATA_DIR" if os.environ.get("DEVFOCUS_DATA_DIR") else "platform",
-            "exists": directory.exists(),
-            "mode": _mode(directory) if directory.exists() else None,
-        },
+        "dataDirectory": folder,
         "database": database,
-        "git": _check_git(),
+        "git": {**_check_git(), "repositories": _check_repositories(Path(args.path or "."))},
     }
-    healthy = database["ok"]  # git is optional: its absence is reported, not a failure
+    # git is optional: its absence is reported, not a failure
+    healthy = database["ok"] and not folder["problems"]
     result["healthy"] = healthy
     if args.format == "json":
         print(json.dumps(result, indent=2))
@@ -316,6 +366,7 @@ def _doctor_text(r: dict[str, Any]) -> str:
         "",
         f"Data directory  {d['path']}  (from {d['from']}"
         + (f", mode {d['mode']})" if d["exists"] else ", not created yet)"),
+        *(f"  ✗ {p}" for p in d["problems"]),
         f"Database        {db['url']}",
     ]
     if "size" in db:
@@ -337,6 +388,8 @@ def _doctor_text(r: dict[str, Any]) -> str:
     lines += [f"  ✗ {p}" for p in db.get("problems", [])]
     lines.append(f"Git             {git.get('version') or 'not available'}")
     lines += [f"  ✗ {p}" for p in git.get("problems", [])]
+    for repo in git["repositories"]:  # not read is a choice git makes too, not a failure
+        lines.append(f"  {repo['root']}: " + ("read" if repo["read"] else repo["reason"]))
     lines += ["", "healthy" if r["healthy"] else "problems found (see ✗ above)"]
     return "\n".join(lines)
 

@@ -15,7 +15,7 @@ import dataclasses
 import functools
 import os
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,16 +46,27 @@ def _setting(
     maximum: float | None = None,
     choices: tuple[str, ...] | None = None,
     scope: str = "window",
+    check: Callable[[Any], str | None] | None = None,
 ) -> Any:
-    """A dataclass field carrying what the schema, README and validation need to know."""
+    """A dataclass field carrying what the schema, README and validation need to know.
+
+    ``scope`` is VS Code's: ``machine`` and ``application`` settings are ones a workspace must not
+    set (VS Code ignores them in workspace settings, and they are restricted in untrusted
+    workspaces). ``check``: what is wrong with a well-typed value, if anything.
+    """
     meta = {
         "description": description,
         "minimum": minimum,
         "maximum": maximum,
         "choices": choices,
         "scope": scope,
+        "check": check,
     }
     return field(default=default, metadata=meta)
+
+
+# A setting that is one of its ``choices`` or a list of strings (``devfocus.git.trust``).
+ChoiceOrList = str | tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -141,6 +152,19 @@ class DocsSettings:
     )
 
 
+GIT_TRUST_CHOICES = ("owned", "never")
+
+
+def _trust_folders(value: Any) -> str | None:
+    """Folders of ``devfocus.git.trust`` must say where they are on their own."""
+    if isinstance(value, str):
+        return None
+    for folder in value:
+        if not os.path.isabs(os.path.expanduser(folder)):
+            return "absolute folders (or ~/...)"
+    return None
+
+
 @dataclass(frozen=True)
 class GitSettings:
     enabled: bool = _setting(
@@ -174,6 +198,17 @@ class GitSettings:
         True,
         "Show a definition's history (recent commits, authors, your focus time) on hover "
         "(off when `devfocus.git.enabled` is false).",
+    )
+    trust: str | tuple[str, ...] = _setting(
+        "owned",
+        "Which git repositories DevFocus reads (history, branch names, hovers, the staged diff "
+        "for commit coaching): `owned`, those you own or that your own git configuration lists "
+        "in `safe.directory`, as git decides; `never`, none, and no git runs at all; or a list "
+        "of folders, only the `owned` ones inside them. No value widens git's ownership rule. "
+        "VS Code takes it from your user or remote settings only, never from a workspace's.",
+        choices=GIT_TRUST_CHOICES,
+        scope="machine",
+        check=_trust_folders,
     )
 
 
@@ -210,6 +245,7 @@ class SettingSpec:
     maximum: float | None
     choices: tuple[str, ...] | None
     scope: str
+    check: Callable[[Any], str | None] | None = None
 
 
 def camel_case(name: str) -> str:
@@ -248,7 +284,17 @@ def _strict_converter() -> Any:
     converter.register_structure_hook(float, number)
     converter.register_structure_hook(str, string)
     converter.register_structure_hook(bool, boolean)
+
+    def choice_or_list(value: Any, _: type) -> ChoiceOrList:
+        if isinstance(value, str):
+            return value
+        try:
+            return string_tuple(value, _)
+        except TypeError:
+            raise TypeError("expected a string or a list of strings") from None
+
     converter.register_structure_hook_func(lambda t: t == tuple[str, ...], string_tuple)
+    converter.register_structure_hook_func(lambda t: t == ChoiceOrList, choice_or_list)
     return converter
 
 
@@ -290,6 +336,7 @@ def setting_specs() -> list[SettingSpec]:
                 maximum=meta["maximum"],
                 choices=meta["choices"],
                 scope=meta["scope"],
+                check=meta["check"],
             )
         )
     return specs
@@ -347,6 +394,13 @@ def _bounds(spec: SettingSpec) -> str:
     return "a number"
 
 
+def _choices(spec: SettingSpec) -> str:
+    assert spec.choices is not None
+    if spec.type == ChoiceOrList:
+        return ", ".join(spec.choices) + " or a list of folders"
+    return "one of " + ", ".join(spec.choices)
+
+
 def section_of(raw: Any) -> Any:
     """Clients send either the ``devfocus`` section itself or an object holding it by name."""
     if isinstance(raw, Mapping) and isinstance(raw.get(SECTION), Mapping):
@@ -394,11 +448,15 @@ def load_settings(raw: Any) -> tuple[Settings, list[SettingProblem]]:
             value = _strict_converter().structure(node, spec.type)
         except (TypeError, ValueError, _validation_error()) as exc:
             problem = _bounds(spec) if spec.type is float else str(exc).removeprefix("expected ")
+            if spec.type == ChoiceOrList:
+                problem = _choices(spec)
         else:
             if spec.type is float and not _within(value, spec):
                 problem = _bounds(spec)
-            elif spec.choices is not None and value not in spec.choices:
-                problem = "one of " + ", ".join(spec.choices)
+            elif spec.choices is not None and isinstance(value, str) and value not in spec.choices:
+                problem = _choices(spec)
+            elif spec.check is not None:
+                problem = spec.check(value)
         if problem is not None:
             problems.append(
                 SettingProblem(
@@ -436,8 +494,13 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir("devfocus", appauthor=False))
 
 
+def default_database_file() -> Path:
+    """DevFocus's own SQLite file: its folder and files are DevFocus's to keep private."""
+    return data_dir() / DATABASE_FILE
+
+
 def database_url(settings: Settings) -> str:
     """The effective database URL: the setting, or the SQLite file in :func:`data_dir`."""
     if settings.database.url.strip():
         return settings.database.url.strip()
-    return f"sqlite:///{(data_dir() / DATABASE_FILE).as_posix()}"
+    return f"sqlite:///{default_database_file().as_posix()}"

@@ -102,7 +102,13 @@ def check(args: argparse.Namespace) -> int:
             print(f"devfocus: {path}: skipped: {exc}", file=sys.stderr)
             problems += 1
             continue
-        facts, findings = check_source(config, source, str(path))
+        try:
+            facts, findings = check_source(config, source, str(path))
+        except (RecursionError, MemoryError) as exc:
+            # One file beyond what this process can analyse must not stop the run.
+            print(f"devfocus: {path}: skipped: {_too_much(exc)}", file=sys.stderr)
+            problems += 1
+            continue
         if facts.syntax_error is not None:
             error = facts.syntax_error
             at = Position((error.lineno or 1) - 1, max((error.offset or 1) - 1, 0))
@@ -137,16 +143,33 @@ def _row(path: Path, span: Span, code: str, message: str, definition: str) -> di
     }
 
 
+def _too_much(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "nested or chained too deeply to analyse"
+    return "analysing it needs more memory than is available"
+
+
 def fix(args: argparse.Namespace) -> int:
     config = _config(args)
-    changed_files = written = refused = 0
+    changed_files = written = refused = unread = 0
     for path in _files(args):
         try:
             source, encoding = read_source(path)
         except (OSError, ValueError) as exc:
             print(f"devfocus: {path}: skipped: {exc}", file=sys.stderr)
+            unread += 1
             continue
-        result = fix_source(config, source, str(path))
+        try:
+            result = fix_source(config, source, str(path))
+        except (RecursionError, MemoryError) as exc:
+            # One file beyond what this process can analyse must not stop the run.
+            print(f"devfocus: {path}: skipped: {_too_much(exc)}", file=sys.stderr)
+            unread += 1
+            continue
+        if result.problem is not None:
+            print(f"devfocus: {path}: not fixed: {result.problem}", file=sys.stderr)
+            unread += 1
+            continue
         for qualname, reason in result.refused:
             refused += 1
             where = f" `{qualname}`" if qualname else ""
@@ -170,10 +193,11 @@ def fix(args: argparse.Namespace) -> int:
     print(
         f"{written} docstring(s) {verb} in {changed_files} file(s)"
         + (f"; {refused} left alone (see above)" if refused else "")
+        + (f"; {unread} file(s) could not be fixed (see above)" if unread else "")
         + ".",
         file=sys.stderr,
     )
-    return 1 if args.diff and changed_files else 0
+    return 1 if unread or (args.diff and changed_files) else 0
 
 
 def _write(path: Path, text: str, encoding: str) -> None:

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -222,22 +223,130 @@ def test_serve_over_tcp_for_debugging(tmp_path: Path) -> None:
             except ConnectionRefusedError:
                 assert time.monotonic() < deadline and server.poll() is None, "never listened"
                 time.sleep(0.1)  # the server process is still starting: nothing to wait on
-        with conn:
-            body = json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "id": 1,
-                    "method": "initialize",
-                    "params": {"processId": None, "rootUri": None, "capabilities": {}},
-                }
-            )
-            conn.sendall(f"Content-Length: {len(body)}\r\n\r\n{body}".encode())
-            reply = b""
-            while b'"serverInfo"' not in reply:
+        uri = (tmp_path / "app.py").as_uri()
+
+        def send(message: dict[str, Any]) -> None:
+            body = json.dumps({"jsonrpc": "2.0", **message}).encode()
+            conn.sendall(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+
+        def wait_for(text: bytes) -> bytes:
+            nonlocal reply
+            while text not in reply:
                 chunk = conn.recv(65536)
-                assert chunk, "connection closed before the initialize result"
+                assert chunk, f"connection closed before {text!r}"
                 reply += chunk
-        assert b'"name": "devfocus"' in reply
+            return reply
+
+        reply = b""
+        with conn:
+            params = {"processId": None, "rootUri": None, "capabilities": {}}
+            send({"id": 1, "method": "initialize", "params": params})
+            assert b'"name": "devfocus"' in wait_for(b'"serverInfo"')
+            send({"method": "initialized", "params": {}})
+            document = {"uri": uri, "languageId": "python", "version": 1, "text": "x = 1\n"}
+            send({"method": "textDocument/didOpen", "params": {"textDocument": document}})
+            # A body over a megabyte takes the same reader as stdio (parsed off the event loop).
+            paste = {
+                "range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}}
+            }
+            paste["text"] = "y = 2\n" * 400_000
+            versioned = {"uri": uri, "version": 2}
+            change = {"textDocument": versioned, "contentChanges": [paste]}
+            send({"method": "textDocument/didChange", "params": change})
+            status = {"command": "devfocus.status", "arguments": []}
+            send({"id": 2, "method": "workspace/executeCommand", "params": status})
+            wait_for(b'"id": 2')
+        # The client went away: the server writes what it holds and ends by itself.
+        assert server.wait(timeout=30) == 0
+        out = devfocus(tmp_path, "export", "--format", "json")
+        events = json.loads(out.stdout)["events"]
+        assert sum(e["linesAdded"] or 0 for e in events) == 400_000
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        if server.poll() is None:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def test_export_refuses_what_is_not_a_file_and_the_database(history, tmp_path: Path) -> None:
+    from tests.lsp.test_data_commands import REFUSALS, file_types, special_files
+
+    data_dir, *_ = history
+    folder = tmp_path / "out"
+    folder.mkdir()
+    targets = special_files(folder)
+    before = file_types(folder)
+    for name, path in targets.items():
+        out = devfocus(data_dir, "export", "--format", "json", "--output", str(path))
+        assert out.returncode == 1, name
+        assert out.stderr.startswith(f"devfocus: {path} {REFUSALS[name.split()[-1]]}"), out.stderr
+        assert "Traceback" not in out.stderr
+    assert file_types(folder) == before  # nothing replaced, nothing left beside them
+    for spelling in (f"{data_dir}/./devfocus.db", f"{data_dir}/../data/devfocus.db-wal"):
+        out = devfocus(data_dir, "export", "--format", "csv", "--output", spelling)
+        assert out.returncode == 1 and "is the DevFocus database itself" in out.stderr
+    assert len(json.loads(devfocus(data_dir, "export", "--format", "json").stdout)["events"]) == 30
+
+
+def test_export_to_a_long_file_name_and_an_unwritable_one(history, tmp_path: Path) -> None:
+    data_dir, *_ = history
+    folder = tmp_path / "out"
+    folder.mkdir()
+    long = folder / ("e" * 246 + ".csv")  # 250 bytes
+    out = devfocus(data_dir, "export", "--format", "csv", "--output", str(long))
+    assert out.returncode == 0, out.stderr
+    assert len(long.read_text().splitlines()) == 31
+    assert [p.name for p in folder.iterdir()] == [long.name]
+    out = devfocus(data_dir, "export", "--format", "csv", "--output", str(folder / ("e" * 256)))
+    assert out.returncode == 1 and "File name too long" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert [p.name for p in folder.iterdir()] == [long.name]
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_doctor_flags_data_others_can_open_and_changes_nothing(history) -> None:
+    data_dir, *_ = history
+    database = data_dir / "devfocus.db"
+    data_dir.chmod(0o777)
+    database.chmod(0o644)
+    out = devfocus(data_dir, "doctor", "--format", "json")
+    assert out.returncode == 1, out.stdout
+    info = json.loads(out.stdout)
+    assert info["dataDirectory"]["mode"] == "0o777" and info["database"]["mode"] == "0o644"
+    [folder_problem] = info["dataDirectory"]["problems"]
+    assert "open to others (0o777)" in folder_problem and f"chmod 700 {data_dir}" in folder_problem
+    assert f"{database} is readable by others (0o644)" in info["database"]["problems"][0]
+    text = devfocus(data_dir, "doctor").stdout
+    assert "mode 0o777)\n  ✗ the data directory is open to others" in text
+    assert "problems found" in text
+    assert (mode(data_dir), mode(database)) == (0o777, 0o644)  # doctor only reports
+
+    # The next command that opens the database makes it private again.
+    assert devfocus(data_dir, "report").returncode == 0
+    assert (mode(data_dir), mode(database)) == (0o700, 0o600)
+    assert devfocus(data_dir, "doctor").returncode == 0
+
+
+def test_doctor_names_another_programs_database_and_leaves_it(tmp_path: Path) -> None:
+    import sqlite3
+    from contextlib import closing
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(mode=0o700)
+    database = data_dir / "devfocus.db"
+    with closing(sqlite3.connect(database)) as conn:
+        conn.execute("CREATE TABLE notes (body TEXT)")
+        conn.commit()
+    database.chmod(0o600)
+    content = database.read_bytes()
+    out = devfocus(data_dir, "doctor")
+    assert out.returncode == 1
+    assert "an SQLite database of another program (tables notes)" in out.stdout
+    assert "not a DevFocus database" in out.stdout
+    assert database.read_bytes() == content  # not even its journal mode switched
+    assert sorted(p.name for p in data_dir.iterdir()) == ["devfocus.db"]
+    out = devfocus(data_dir, "report")
+    assert out.returncode == 1 and "not a DevFocus database" in out.stderr
+    assert database.read_bytes() == content

@@ -118,8 +118,9 @@ def test_broken_and_binary_files_are_reported_and_left_alone(tmp_path: Path) -> 
     assert f"{broken}:1:7: DF000 cannot parse" in check.stdout
     assert f"{binary}: skipped: binary" in check.stderr
     fix = devfocus(tmp_path / "data", "docs", "fix", str(tmp_path))
-    assert fix.returncode == 0
-    assert "syntax error" in fix.stderr
+    assert fix.returncode == 1  # the files it could not fix are for the user to look at
+    assert f"{broken}: not fixed: syntax error" in fix.stderr
+    assert f"{binary}: skipped: binary" in fix.stderr
     assert broken.read_text() == "def f(:\n    pass\n"
 
 
@@ -130,3 +131,58 @@ def test_directories_skip_virtualenvs_and_hidden_folders(tmp_path: Path) -> None
     result = devfocus(tmp_path / "data", "docs", "check", str(tmp_path))
     assert (result.returncode, result.stdout) == (0, "")
     assert os.listdir(tmp_path / ".venv" / "lib") == ["m.py"]
+
+
+CHAIN = " and ".join(["a"] * 10_000)  # ast reads it; libcst's native parser overflows on it
+
+
+def test_a_poisoned_file_costs_a_run_only_itself(tmp_path: Path) -> None:
+    """libcst crashed the whole run (exit 139), Python's parser giving up stopped it with a
+    traceback, and a FIFO named like a Python file made it wait forever: each is now one
+    file's message, and every other file is fixed."""
+    (tmp_path / "a_shop.py").write_text(STALE)
+    chain = tmp_path / "b_chain.py"
+    chain.write_text(f'"""Checks."""\n\n\ndef monster(a): return {CHAIN}\n')
+    header = tmp_path / "c_header.py"
+    header.write_text(f'"""Checks."""\n\n\ndef deep(a=({CHAIN})):\n    return a\n')
+    nested = tmp_path / "d_nested.py"
+    nested.write_text('"""Chains."""\n\nx = a' + ".b" * 10_000 + "\n")
+    os.mkfifo(tmp_path / "e_fifo.py")
+    (tmp_path / "f_zero.py").symlink_to("/dev/zero")
+    (tmp_path / "z_shop.py").write_text(STALE)
+
+    fix = devfocus(tmp_path / "data", "docs", "fix", "--no-infer", str(tmp_path))
+
+    assert fix.returncode == 1, fix.stderr  # some files could not be fixed: the user should know
+    assert "Traceback" not in fix.stderr
+    assert (tmp_path / "a_shop.py").read_text() == FIXED
+    assert (tmp_path / "z_shop.py").read_text() == FIXED
+    assert chain.read_text() == (
+        f'"""Checks."""\n\n\ndef monster(a):\n    """Return the monster.\n\n    Args:\n'
+        f'        a: The a.\n\n    Returns:\n        The monster.\n    """\n    return {CHAIN}\n'
+    )
+    errors = fix.stderr.splitlines()
+    assert (
+        f"devfocus: {header}: `deep` not fixed: the header of `deep` is nested 10004 levels "
+        "deep, more than the 100 DevFocus edits" in errors
+    )
+    assert (
+        f"devfocus: {nested}: not fixed: cannot parse: nested or chained too deeply for "
+        "Python's parser" in errors
+    )
+    assert f"devfocus: {tmp_path / 'e_fifo.py'}: skipped: not a regular file" in errors
+    assert f"devfocus: {tmp_path / 'f_zero.py'}: skipped: not a regular file" in errors
+    assert errors[-1] == (
+        "3 docstring(s) changed in 3 file(s); 1 left alone (see above); "
+        "3 file(s) could not be fixed (see above)."
+    )
+
+    check = devfocus(tmp_path / "data", "docs", "check", str(tmp_path))
+    assert check.returncode == 1
+    assert "Traceback" not in check.stderr
+    assert (
+        f"{nested}:1:1: DF000 cannot parse: nested or chained too deeply for Python's parser"
+        in check.stdout.splitlines()
+    )
+    assert f"{header}:4:5: DF103 Function `deep` has no docstring" in check.stdout.splitlines()
+    assert f"devfocus: {tmp_path / 'e_fifo.py'}: skipped: not a regular file" in check.stderr

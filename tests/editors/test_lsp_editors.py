@@ -3,7 +3,8 @@ headless) and Emacs (Debian's 28 with Eglot, batch). In each: the status arrives
 edit, docstring diagnostics come for the current document version, hover works, a "Generate
 docstring" code action is applied and saved to disk, and the report comes through
 workspace/executeCommand. The drivers are tests/editors/neovim/drive.lua and
-tests/editors/emacs/drive.el."""
+tests/editors/emacs/drive.el; each run leaves its results and logs in
+``.test-artifacts/editors/<editor>/``, and a failure names the step it stopped at."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import ast
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -18,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.editors.system import ensure_command, ensure_eglot
+from tests.artifacts import artifacts_dir
 from tests.repos import init_repo
+from tests.system import ensure
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -35,8 +38,7 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="Debian's editors")
 
 @dataclass(frozen=True)
 class Editor:
-    name: str
-    packages: tuple[str, ...]
+    name: str  # also its part in tests/system.py
     setup_file: str
     fence: str
 
@@ -48,8 +50,8 @@ class Editor:
 
 
 EDITORS = {
-    "neovim": Editor("neovim", ("nvim", "neovim"), "init.lua", "lua"),
-    "emacs": Editor("emacs", ("emacs", "emacs-nox"), "devfocus.el", "elisp"),
+    "neovim": Editor("neovim", "init.lua", "lua"),
+    "emacs": Editor("emacs", "devfocus.el", "elisp"),
 }
 
 
@@ -67,15 +69,12 @@ def readme_setup(editor: Editor) -> str:
 @pytest.fixture(scope="module", params=list(EDITORS))
 def results(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict:
     editor = EDITORS[request.param]
-    binary = ensure_command(*editor.packages)
-    if editor.name == "emacs":
-        ensure_eglot()
+    binary = ensure(editor.name)
     home = tmp_path_factory.mktemp(editor.name)
     project = init_repo(home / "shop", files={"app.py": APP})
     setup = home / editor.setup_file
     setup.write_text(readme_setup(editor))
-    out = home / "out"
-    out.mkdir()
+    out = artifacts_dir("editors", editor.name, fresh=True)
     env = {
         **os.environ,
         # `devfocus` as the README's setups name it: the one installed with this checkout.
@@ -86,21 +85,38 @@ def results(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         "DEVFOCUS_OUT": str(out),
         "DEVFOCUS_SETUP": str(setup),
     }
-    done = subprocess.run(
-        editor.command(binary, setup),
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    try:
+        done = subprocess.run(
+            editor.command(str(binary), setup),
+            cwd=project,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        code, output = done.returncode, done.stdout + done.stderr
+    except subprocess.TimeoutExpired as stopped:
+        code, output = None, _text(stopped.stdout) + _text(stopped.stderr)
+    (out / "editor-output.log").write_text(output)
+    for log in home.rglob("lsp.log"):  # Neovim's
+        shutil.copy(log, out / "lsp.log")
     report = out / "results.json"
     found = json.loads(report.read_text()) if report.exists() else {}
-    assert done.returncode == 0, (
-        f"{editor.name} exited {done.returncode}: {found.get('exit')}\n{done.stderr[-3000:]}"
-    )
+    if code != 0:
+        ended = f"exited with {code}" if code is not None else "was stopped after 180 s"
+        raise AssertionError(
+            f"{editor.name} {ended} at step {found.get('step', 'start-up')!r}: "
+            f"{found.get('exit') or 'no message'}\nlogs: {out}\n{output[-3000:]}"
+        )
     found["project"] = project
     return found
+
+
+def _text(output: str | bytes | None) -> str:
+    if isinstance(output, bytes):
+        return output.decode(errors="replace")
+    return output or ""
 
 
 def test_the_status_arrives_and_follows_the_edit(results: dict) -> None:

@@ -1,25 +1,41 @@
 """A real VS Code for the end-to-end tests: code-server with the packaged extension installed,
-driven by headless Chromium. Screenshots of each step go to ``.test-artifacts/vscode/``."""
+driven by headless Chromium through Playwright.
+
+What a VS Code test file uses (the fixtures are in tests/editors/conftest.py):
+
+- fixtures ``browser`` (Chromium, installed when missing), ``vscode_install`` (code-server and
+  the .vsix of this checkout) and ``vscode_artifacts`` (this module's screenshot folder);
+- ``Steps``: every action in a ``with steps.step("what a person does"):`` block. A step that
+  ends well leaves a screenshot; one that fails raises StepFailed naming the step and the path
+  of the screenshot taken at that moment;
+- ``vscode_window(...)``: code-server on a workspace and a page showing it;
+- ``palette``, ``open_file``, ``go_to_line``, ``item_text``, ``wait_for`` to drive and read it,
+  ``server_pids`` to find the DevFocus servers it started.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
-E2E_DIR = ROOT / ".e2e"
-ARTIFACTS = Path(os.environ.get("DEVFOCUS_ARTIFACTS", ROOT / ".test-artifacts")) / "vscode"
-CHROMIUM = "/usr/bin/chromium"
+from tests.artifacts import ROOT, artifacts_dir
+from tests.system import E2E_DIR, InstallError, announce, ensure, file_lock, run_logged
+
 # A closed network and a root user: no sandbox, no GPU, nothing that phones home.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -30,17 +46,20 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-# What the package needs rebuilt for: a .vsix older than any of these is built again.
+# What the package is built from: a .vsix is reused only for the same contents of these.
 PACKAGE_INPUTS = [
     "package.json",
     "package-lock.json",
     "client-vscode/src",
     "client-vscode/build.mjs",
     "client-vscode/package.mjs",
+    "client-vscode/README.md",
+    "LICENSE",
     "server/devfocus",
     "scripts/bundle_server.py",
     "pyproject.toml",
 ]
+PACKAGES = E2E_DIR / "vsix"
 USER_SETTINGS: dict[str, Any] = {
     "workbench.startupEditor": "none",
     "workbench.tips.enabled": False,
@@ -55,68 +74,201 @@ USER_SETTINGS: dict[str, Any] = {
     "files.autoSave": "off",
     "git.openRepositoryInParentFolders": "never",
 }
+STATUS_ITEM = '[id="devfocus.devfocus.status"]'
+TIMEOUT_MS = 60_000
+CLOCK = re.compile(r"^(\d+:)?\d{1,2}:\d\d\b")
 
 
-def _newest_input() -> float:
-    newest = 0.0
-    for name in PACKAGE_INPUTS:
-        path = ROOT / name
-        files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
-        newest = max([newest, *(p.stat().st_mtime for p in files if "__pycache__" not in p.parts)])
-    return newest
+@dataclass(frozen=True)
+class VSCodeInstall:
+    code_server: Path
+    vsix: Path
 
 
-def run(cmd: list[str], *, cwd: Path = ROOT, timeout: float = 1200) -> None:
-    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout)
-    if done.returncode != 0:
-        output = f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
-        raise RuntimeError(f"{' '.join(cmd)} failed ({done.returncode}):\n{output}")
+def install_vscode() -> VSCodeInstall:
+    """code-server and this checkout's .vsix, each installed or built when missing."""
+    return VSCodeInstall(ensure("code-server"), packaged_extension())
 
 
 def packaged_extension() -> Path:
-    """The .vsix from ``npm run package``, built again when a source is newer."""
-    version = json.loads((ROOT / "package.json").read_text())["version"]
-    found = sorted(ROOT.glob(f"devfocus-*-{version}.vsix"), key=lambda p: p.stat().st_mtime)
-    if found and found[-1].stat().st_mtime > _newest_input():
-        return found[-1]
-    if not (ROOT / "node_modules" / ".bin" / "vsce").exists():
-        run(["npm", "ci", "--no-audit", "--no-fund"])
-    run(["npm", "run", "package"])
-    found = sorted(ROOT.glob(f"devfocus-*-{version}.vsix"), key=lambda p: p.stat().st_mtime)
-    return found[-1]
+    """The .vsix that ``npm run package`` builds from this checkout. It is kept under
+    ``.e2e/vsix/<digest of its inputs>/``, so a package built from other sources (an older
+    run, another branch) is never used."""
+    folder = PACKAGES / _inputs_digest()
+    with file_lock(E2E_DIR / "vsix.lock"):  # two builds at once would write the same files
+        if found := sorted(folder.glob("*.vsix")):
+            return found[0]
+        ensure("node-modules")
+        log = artifacts_dir("vscode") / "package.log"
+        log.write_text("")
+        started = time.monotonic()
+        announce(f"building the extension (npm run package; log: {log})")
+        env = {**os.environ, "DEVFOCUS_PYTHON": sys.executable}
+        try:
+            run_logged(["npm", "run", "package"], log, "npm run package", cwd=ROOT, env=env)
+        except InstallError as error:
+            raise InstallError(f"could not build the extension's .vsix: {error}") from None
+        version = json.loads((ROOT / "package.json").read_text())["version"]
+        built = max(ROOT.glob(f"devfocus-*-{version}.vsix"), key=lambda p: p.stat().st_mtime)
+        partial = folder.with_name(folder.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        shutil.move(built, partial / built.name)
+        for old in PACKAGES.iterdir():  # packages of other sources: never used again
+            if old != partial:
+                shutil.rmtree(old, ignore_errors=True)
+        partial.rename(folder)
+        announce(f"built {built.name} in {time.monotonic() - started:.0f} s")
+        return folder / built.name
 
 
-def code_server() -> Path:
-    run(["bash", str(ROOT / "scripts" / "install_vscode_e2e.sh"), str(E2E_DIR)])
-    return E2E_DIR / "node_modules" / ".bin" / "code-server"
+def _inputs_digest() -> str:
+    digest = hashlib.sha256()
+    for name in PACKAGE_INPUTS:
+        path = ROOT / name
+        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+        for file in files:
+            if "__pycache__" in file.parts:
+                continue
+            digest.update(str(file.relative_to(ROOT)).encode() + b"\0")
+            digest.update(file.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+@contextmanager
+def launch_chromium() -> Iterator[Any]:
+    """Headless Chromium (Debian's, installed when missing) under Playwright."""
+    executable = ensure("chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+class StepFailed(AssertionError):
+    """A step of an end-to-end run failed: the message names it and its screenshot."""
+
+
+class Steps:
+    """The named steps of one VS Code window, in order. A step that ends well leaves the
+    screenshot ``<prefix>NN-<step>.png`` in ``folder``; a failing one leaves
+    ``<prefix>NN-<step>-FAILED.png`` and raises StepFailed naming the step and that file."""
+
+    def __init__(self, folder: Path, prefix: str = "") -> None:
+        self.folder = folder
+        self.prefix = prefix
+        self.page: Any = None  # screenshots start once the window has a page
+        self.count = 0
+        self.last_shot: Path | None = None
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        try:
+            yield
+        except StepFailed:
+            raise  # an inner step already said which
+        except Exception as error:
+            self.screenshot(f"{_slug(name)}-FAILED", numbered=True)
+            first_line = (str(error).strip().splitlines() or [""])[0]
+            raise StepFailed(
+                f"step {name!r} failed: {type(error).__name__}: {first_line}\n"
+                f"last screenshot: {self.last_shot or 'none (no window yet)'}"
+            ) from error
+        self.screenshot(_slug(name), numbered=True)
+
+    def screenshot(self, name: str, *, numbered: bool = False) -> None:
+        if self.page is None:
+            return
+        if numbered:
+            self.count += 1
+            name = f"{self.count:02d}-{name}"
+        path = self.folder / f"{self.prefix}{name}.png"
+        try:
+            self.page.screenshot(path=str(path), timeout=10_000)
+        except Exception:  # a closed or crashed page: the last one taken stays the last
+            return
+        self.last_shot = path
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80]
+
+
+@contextmanager
+def vscode_window(
+    browser: Any,
+    install: VSCodeInstall,
+    workspace: Path,
+    home: Path,
+    env: dict[str, str],
+    steps: Steps,
+    *,
+    settings: dict[str, Any] | None = None,
+    workspace_trust: bool = False,
+) -> Iterator[Any]:
+    """A page showing VS Code on ``workspace``: code-server run with ``env``, ``home`` for its
+    folders, the packaged extension alone, ``settings`` over USER_SETTINGS. Workspace Trust is
+    off unless ``workspace_trust``."""
+    with contextlib.ExitStack() as stack:
+        with steps.step("start code-server with the packaged extension"):
+            url = stack.enter_context(
+                running_code_server(
+                    install,
+                    workspace,
+                    home,
+                    env,
+                    settings=settings,
+                    workspace_trust=workspace_trust,
+                )
+            )
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.set_default_timeout(TIMEOUT_MS)
+        steps.page = page
+        try:
+            with steps.step("open the VS Code window"):
+                page.goto(f"{url}?folder={workspace}")
+                page.wait_for_selector(".statusbar")
+            yield page
+        finally:
+            steps.screenshot("zz-at-close")
+            page.close()
 
 
 @contextmanager
 def running_code_server(
-    binary: Path, vsix: Path, workspace: Path, home: Path, env: dict[str, str]
+    install: VSCodeInstall,
+    workspace: Path,
+    home: Path,
+    env: dict[str, str],
+    *,
+    settings: dict[str, Any] | None = None,
+    workspace_trust: bool = False,
 ) -> Iterator[str]:
     """code-server serving ``workspace`` with only the packaged extension; yields its URL."""
     extensions, user_data = home / "extensions", home / "user-data"
     (user_data / "User").mkdir(parents=True)
-    (user_data / "User" / "settings.json").write_text(json.dumps(USER_SETTINGS, indent=2))
+    user_settings = {**USER_SETTINGS, "security.workspace.trust.enabled": workspace_trust}
+    (user_data / "User" / "settings.json").write_text(
+        json.dumps({**user_settings, **(settings or {})}, indent=2)
+    )
     dirs = ["--extensions-dir", str(extensions), "--user-data-dir", str(user_data)]
-    run([str(binary), *dirs, "--install-extension", str(vsix)], timeout=300)
+    run([str(install.code_server), *dirs, "--install-extension", str(install.vsix)], timeout=300)
     port = free_port()
+    trust = [] if workspace_trust else ["--disable-workspace-trust"]
     log = (home / "code-server.log").open("w")
     process = subprocess.Popen(
         [
-            str(binary),
+            str(install.code_server),
             *("--auth", "none", "--bind-addr", f"127.0.0.1:{port}", *dirs),
-            *("--disable-telemetry", "--disable-update-check", "--disable-workspace-trust"),
+            *("--disable-telemetry", "--disable-update-check", *trust),
             *("--disable-getting-started-override", str(workspace)),
         ],
         env=env,
+        stdin=subprocess.DEVNULL,
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,  # its extension host and our server die with it
@@ -130,8 +282,24 @@ def running_code_server(
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(10)
         except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(process.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
         log.close()
+
+
+def run(cmd: list[str], *, cwd: Path = ROOT, timeout: float = 1200) -> None:
+    done = subprocess.run(
+        cmd, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout
+    )
+    if done.returncode != 0:
+        output = f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+        raise RuntimeError(f"{' '.join(cmd)} failed ({done.returncode}):\n{output}")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def _answers(url: str) -> bool:
@@ -163,4 +331,57 @@ def wait_for(
         time.sleep(0.1)
 
 
-CLOCK = re.compile(r"^(\d+:)?\d{1,2}:\d\d\b")
+def server_pids(data: Path) -> list[int]:
+    """The DevFocus servers that write to ``data``."""
+    found = []
+    marker = f"DEVFOCUS_DATA_DIR={data}".encode()
+    for proc in Path("/proc").iterdir():
+        try:
+            command = (proc / "cmdline").read_bytes().split(b"\0")
+            env = (proc / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue  # not a process, or gone
+        if b"devfocus" in command and b"serve" in command and marker in env:
+            found.append(int(proc.name))
+    return found
+
+
+def palette(page: Any, title: str) -> None:
+    """Runs ``title`` from the command palette."""
+    page.keyboard.press("F1")
+    box = page.locator(".quick-input-widget input")
+    box.wait_for()
+    box.fill(f">{title}")
+    page.locator(".quick-input-list .monaco-list-row", has_text=title).first.wait_for()
+    page.keyboard.press("Enter")
+
+
+def open_file(page: Any, name: str) -> None:
+    tab = page.locator(f'.tab[aria-label^="{name}"]')
+    if tab.count():
+        # Its tab, not Quick Open: keys go nowhere while a webview (the preview) has focus.
+        tab.first.click()
+        page.locator(".monaco-editor .view-lines").first.wait_for()
+        return
+    page.keyboard.press("Control+P")
+    box = page.locator(".quick-input-widget input")
+    box.wait_for()
+    box.fill(name)
+    page.locator(".quick-input-list .monaco-list-row", has_text=name).first.wait_for()
+    page.keyboard.press("Enter")
+    page.locator(f'.tab[aria-label^="{name}"]').first.wait_for()
+    page.locator(".monaco-editor .view-lines").first.wait_for()
+
+
+def go_to_line(page: Any, line: int) -> None:
+    page.keyboard.press("Control+G")
+    box = page.locator(".quick-input-widget input")
+    box.wait_for()
+    box.fill(f":{line}")
+    page.keyboard.press("Enter")
+    page.locator(".monaco-editor .current-line").first.wait_for()
+
+
+def item_text(page: Any) -> str:
+    """The DevFocus status bar item's text."""
+    return str(page.locator(STATUS_ITEM).inner_text()).strip()

@@ -184,10 +184,14 @@ async def start_session(
     env: dict[str, str] | None = None,
     client_name: str = "pytest-lsp",
     push_only: bool = False,
+    command: list[str] | None = None,
 ) -> Session:
-    """Start and initialize a server. ``push_only``: the client cannot answer
-    workspace/configuration, so settings come with didChangeConfiguration."""
-    config = ClientServerConfig(server_command=SERVER, server_env=env or server_env(data_dir))
+    """Start and initialize a server (``command``, else :data:`SERVER`). ``push_only``: the
+    client cannot answer workspace/configuration, so settings come with
+    didChangeConfiguration."""
+    config = ClientServerConfig(
+        server_command=command or SERVER, server_env=env or server_env(data_dir)
+    )
     client = await config.start()
     session = Session(client, repo, data_dir)
     client.feature("devfocus/status")(lambda params: session.statuses.add(params))

@@ -9,30 +9,11 @@ from typing import Any
 
 from lsprotocol import types
 
+from devfocus.text import split_lines  # LSP's line breaks: \n, \r\n and \r only
 from tests.lsp.conftest import TIMEOUT, Session
 
 
 # -- positions and edits ----------------------------------------------------------------------
-def split_lines(text: str) -> list[str]:
-    """Lines with their endings, split on what LSP counts as a line break (\\n, \\r\\n, \\r)."""
-    lines: list[str] = []
-    start = 0
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "\r" and i + 1 < len(text) and text[i + 1] == "\n":
-            lines.append(text[start : i + 2])
-            i += 2
-            start = i
-            continue
-        if ch in "\r\n":
-            lines.append(text[start : i + 1])
-            start = i + 1
-        i += 1
-    lines.append(text[start:])  # the last line (maybe empty) has no ending
-    return lines
-
-
 def units(text: str, encoding: str) -> int:
     """Length of ``text`` in code units of a negotiated position encoding."""
     if encoding == types.PositionEncodingKind.Utf8:
@@ -66,6 +47,23 @@ def apply_text_edits(text: str, edits: Iterable[types.TextEdit], encoding: str) 
     for start, end, new_text in bottom_up(spans, [s[0] for s in spans]):
         text = text[:start] + new_text + text[end:]
     return text
+
+
+def overlapping(text: str, edits: list[types.TextEdit], encoding: str) -> list[Any]:
+    """Pairs of ``edits`` whose ranges overlap in ``text`` (LSP forbids them in one edit; texts
+    inserted at the same position do not overlap)."""
+    spans = sorted(
+        (offset(text, e.range.start, encoding), offset(text, e.range.end, encoding), i)
+        for i, e in enumerate(edits)
+    )
+    pairs = []
+    reach: tuple[int, int] | None = None  # the furthest end so far, and whose
+    for start, end, index in spans:
+        if reach is not None and start < reach[0]:
+            pairs.append((edits[reach[1]], edits[index]))
+        if reach is None or end > reach[0]:
+            reach = (end, index)
+    return pairs
 
 
 def bottom_up(items: list[Any], starts: list[int]) -> list[Any]:

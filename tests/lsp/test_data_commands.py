@@ -14,6 +14,7 @@ import json
 import os
 import random
 import re
+import socket
 import sqlite3
 import stat
 import subprocess
@@ -462,3 +463,139 @@ async def test_after_a_delete_git_history_is_read_again_in_full(
         assert repository_email(s) == "dev@example.com"
     finally:
         await end_session(s)
+
+
+# -- what an export may replace ------------------------------------------------------------------
+def special_files(folder: Path) -> dict[str, Path]:
+    """Things at a path that are not regular files, each also reached through a symbolic link.
+    The device is a copy of /dev/null's node where this process may make one (root), so that
+    a failing export cannot harm the real one."""
+    found: dict[str, Path] = {}
+    if os.geteuid() == 0:
+        os.mknod(folder / "null", stat.S_IFCHR | 0o666, os.makedev(1, 3))
+        found["device"] = folder / "null"
+    else:
+        found["device"] = Path("/dev/null")
+    os.mkfifo(folder / "pipe")
+    found["fifo"] = folder / "pipe"
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(str(folder / "sock"))
+    listener.close()  # the socket file stays
+    found["socket"] = folder / "sock"
+    (folder / "dir").mkdir()
+    found["folder"] = folder / "dir"
+    for name, target in list(found.items()):
+        link = folder / f"link-to-{name}"
+        link.symlink_to(target)
+        found[f"link to a {name}"] = link
+    return found
+
+
+def file_types(folder: Path) -> dict[str, int]:
+    return {p.name: stat.S_IFMT(p.lstat().st_mode) for p in folder.iterdir()}
+
+
+REFUSALS = {
+    "device": "is a device, not a file",
+    "fifo": "is a named pipe (FIFO), not a file",
+    "socket": "is a socket, not a file",
+    "folder": "is a folder; give a file name",
+}
+
+
+async def test_an_export_replaces_only_a_regular_file_or_makes_a_new_one(
+    session: Session, tmp_path: Path
+) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    targets = special_files(folder)
+    before = file_types(folder)
+    device = os.stat(targets["device"])
+    for name, path in targets.items():
+        for fmt in ("csv", "json"):
+            for given in (str(path), path.as_uri()):
+                complaint = re.escape(REFUSALS[name.split()[-1]])
+                with pytest.raises(JsonRpcException, match=complaint) as refused:
+                    await session.command("devfocus.export", {"format": fmt, "path": given})
+                assert refused.value.code == INVALID_PARAMS, (name, given)
+    # Nothing replaced, nothing left beside them, no work begun.
+    assert file_types(folder) == before
+    after = os.stat(targets["device"])
+    assert (after.st_mode, after.st_rdev) == (device.st_mode, device.st_rdev)
+    assert export_bars(session) == []
+    assert (await session.command("devfocus.status"))["state"] == "idle"
+
+
+async def test_a_path_with_a_nul_character_is_refused_clearly(
+    session: Session, tmp_path: Path
+) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    for path in (f"{folder}/x\x00.json", f"{folder.as_uri()}/x%00.json"):
+        with pytest.raises(JsonRpcException, match="contains a NUL character") as refused:
+            await session.command("devfocus.export", {"format": "json", "path": path})
+        assert refused.value.code == INVALID_PARAMS
+        assert "Traceback" not in str(refused.value)
+    assert list(folder.iterdir()) == []
+    assert (await session.command("devfocus.status"))["state"] == "idle"
+
+
+async def test_a_long_file_name_is_written_and_a_too_long_one_refused(
+    session: Session, tmp_path: Path
+) -> None:
+    session.type_lines(session.open("app.py"), line=0, count=2)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    long = folder / ("e" * 245 + ".json")  # 250 bytes: the longest names file systems allow
+    result = await session.command("devfocus.export", {"format": "json", "path": str(long)})
+    assert result["path"] == str(long)
+    assert sum(e["linesAdded"] or 0 for e in json.loads(long.read_text())["events"]) == 2
+    assert [p.name for p in folder.iterdir()] == [long.name]
+
+    too_long = folder / ("e" * 251 + ".json")
+    with pytest.raises(JsonRpcException, match="File name too long") as refused:
+        await session.command("devfocus.export", {"format": "json", "path": str(too_long)})
+    assert refused.value.code == INVALID_PARAMS
+    assert [p.name for p in folder.iterdir()] == [long.name]
+
+
+async def test_an_export_through_a_link_replaces_the_file_and_keeps_the_link(
+    session: Session, tmp_path: Path
+) -> None:
+    session.type_lines(session.open("app.py"), line=0, count=1)
+    (tmp_path / "out" / "real").mkdir(parents=True)
+    real = tmp_path / "out" / "real" / "export.csv"
+    real.write_text("an older export\n")
+    link = tmp_path / "out" / "latest.csv"
+    link.symlink_to(real)
+    await session.command("devfocus.export", {"format": "csv", "path": str(link)})
+    assert link.is_symlink() and link.resolve() == real
+    assert real.read_text().splitlines()[0] == ",".join(EXPORT_FIELDS)
+    assert stat.S_IMODE(real.stat().st_mode) == 0o600
+    assert sorted(p.name for p in link.parent.iterdir()) == ["latest.csv", "real"]
+    assert [p.name for p in real.parent.iterdir()] == ["export.csv"]
+
+
+async def test_the_database_is_refused_however_the_path_reaches_it(
+    session: Session, tmp_path: Path
+) -> None:
+    session.type_lines(session.open("app.py"), line=0, count=1)
+    await session.wait_for_events(lambda rows: len(rows) >= 2)
+    data = session.data_dir
+    (tmp_path / "alias").symlink_to(data)
+    spellings = [
+        f"{data}/./devfocus.db",
+        f"{data}//devfocus.db-wal",
+        f"{data}/../{data.name}/devfocus.db-shm",
+        f"{tmp_path}/alias/devfocus.db-journal",
+        (data / "devfocus.db").as_uri(),
+    ]
+    files = {p.name for p in data.iterdir()}
+    for path in spellings:
+        with pytest.raises(JsonRpcException, match="is the DevFocus database itself") as refused:
+            await session.command("devfocus.export", {"format": "json", "path": path})
+        assert refused.value.code == INVALID_PARAMS
+    assert export_bars(session) == []
+    assert not (data / "devfocus.db-journal").exists()
+    assert {p.name for p in data.iterdir()} >= files  # nothing replaced or removed
+    assert len(session.events()) >= 2

@@ -6,6 +6,12 @@ notification), with a bound; nothing here sleeps.
 
 from __future__ import annotations
 
+import asyncio
+import json
+import os
+import signal
+import sys
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -16,13 +22,22 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
 
-from tests.lsp.conftest import Session, end_session, expose_client, start_session
+from devfocus.text import split_lines
+from tests.lsp.conftest import (
+    TIMEOUT,
+    Session,
+    end_session,
+    expose_client,
+    server_env,
+    start_session,
+)
 from tests.lsp.docs_helpers import (
     DocsClient,
     apply_text_edits,
     by_code,
     edits_by_uri,
     offset,
+    overlapping,
     plain,
     titles,
     touching,
@@ -816,6 +831,403 @@ async def test_generate_file_never_edits_a_buffer_it_has_not_read(
     # An edit computed from the disk copy lands one line off in the editor's text.
     assert docs.edit_requests == [], repr(docs.texts[binary])
     assert result["applied"] == 0
+
+
+# -- 7. hostile input: parsers that crash or blow up, line breaks, the repository's files -----
+def server_pid(client: DocsClient) -> int:
+    server = client.client._server
+    assert server is not None and server.returncode is None, "the server is gone"
+    return int(server.pid)
+
+
+def peak_memory_mib(pid: int) -> float:
+    """The process's peak resident memory so far (VmHWM), in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmHWM")
+
+
+class StatusLatency:
+    """``devfocus.status`` asked again and again while something else runs: the longest wait
+    for an answer bounds how long the server's event loop was busy (the test's own work and a
+    loaded machine count too, so bounds on it are loose)."""
+
+    def __init__(self, client: DocsClient) -> None:
+        self.client = client
+        self.waits: list[tuple[float, float]] = []  # (when asked, how long it took)
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def longest(self) -> float:
+        return max((wait for _, wait in self.waits), default=0.0)
+
+    async def __aenter__(self) -> StatusLatency:
+        self._task = asyncio.create_task(self._ask())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._task is not None
+        self._stop.set()
+        await asyncio.wait_for(self._task, TIMEOUT)
+
+    async def _ask(self) -> None:
+        begun = time.perf_counter()
+        while not self._stop.is_set():
+            started = time.perf_counter()
+            await still_serving(self.client)
+            self.waits.append((started - begun, time.perf_counter() - started))
+
+
+def action_for(actions: list[types.CodeAction], name: str) -> types.CodeAction:
+    [action] = [a for a in actions if f"`{name}`" in a.title]
+    return action
+
+
+def parser_processes(pid: int) -> list[int]:
+    """The server's parser processes (children started with DevFocus's worker bootstrap)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[1]) == pid and b"devfocus.docs.worker" in command:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@VSCODE
+async def test_the_parser_process_starts_with_the_first_python_file_and_comes_back(
+    no_inference: DocsClient,
+) -> None:
+    docs = no_inference
+    pid = server_pid(docs)
+    await still_serving(docs)
+    assert parser_processes(pid) == []  # nothing started before a Python document is opened
+    uri = docs.open("shop.py", PLAIN)
+    found = await docs.diagnostics(uri, 1)
+    [worker] = parser_processes(pid)
+    os.kill(worker, signal.SIGKILL)  # the kernel's out-of-memory killer, say
+    actions = await docs.code_actions(uri, 3, 5, diagnostics=touching(found, 3, 5))
+    [(_, edits)] = edits_by_uri(await edit_of(docs, action_for(actions, "total"))).values()
+    assert apply_text_edits(PLAIN, edits, docs.encoding) == ROUND_TRIPS["function"][3]
+    assert parser_processes(pid) not in ([], [worker])
+
+
+AND_CHAIN = " and ".join(["a"] * 10_000)  # ast reads it; libcst's native parser overflows
+MONSTER = f'''"""Checks."""
+
+
+def monster(a): return {AND_CHAIN}
+
+
+def greet(name: str) -> str:
+    return name
+'''
+GREETED = '''
+
+def greet(name: str) -> str:
+    """Return the greet.
+
+    Args:
+        name (str): The name.
+
+    Returns:
+        str: The greet.
+    """
+    return name
+'''
+MONSTER_FIXED = f'''"""Checks."""
+
+
+def monster(a):
+    """Return the monster.
+
+    Args:
+        a: The a.
+
+    Returns:
+        The monster.
+    """
+    return {AND_CHAIN}
+{GREETED}'''
+
+
+@pytest.mark.parametrize("preset", ["emacs"])
+async def test_a_monster_expression_costs_no_other_definition_its_fix(
+    start: Start, preset: str
+) -> None:
+    """A client without codeAction/resolve gets every edit with the action list, the file's
+    too: a request anywhere in the file used to crash the server (libcst's native parser)."""
+    docs = await start(preset, initialization_options={"docs": {"inferTypes": False}})
+    uri = docs.open("checks.py", MONSTER)
+    found = await docs.diagnostics(uri, 1)
+    actions = await docs.code_actions(uri, 6, 5, diagnostics=touching(found, 6, 5))
+    assert titles(actions) == ["Generate docstring for `greet`", FILE_ACTION]
+    greet, whole = actions
+    assert greet.edit is not None and whole.edit is not None
+    [(_, edits)] = edits_by_uri(greet.edit).values()
+    assert apply_text_edits(MONSTER, edits, docs.encoding) == MONSTER.replace(
+        "\n\ndef greet(name: str) -> str:\n    return name\n", GREETED
+    )
+    [(_, edits)] = edits_by_uri(whole.edit).values()
+    assert overlapping(MONSTER, edits, docs.encoding) == []
+    # Only the header went through libcst: the monster is documented like any function.
+    assert apply_text_edits(MONSTER, edits, docs.encoding) == MONSTER_FIXED
+    await still_serving(docs)
+
+
+DEEP_HEADER = f'''"""Checks."""
+
+
+def deep(a=({AND_CHAIN})):
+    return a
+
+
+def greet(name: str) -> str:
+    return name
+'''
+
+
+@VSCODE
+async def test_a_header_too_deep_for_libcst_is_refused_with_the_reason(
+    no_inference: DocsClient,
+) -> None:
+    docs = no_inference
+    uri = docs.open("checks.py", DEEP_HEADER)
+    found = await docs.diagnostics(uri, 1)
+    actions = await docs.code_actions(uri, 3, 5, diagnostics=touching(found, 3, 5))
+    with pytest.raises(JsonRpcException, match=r"`deep` is nested \d+ levels deep"):
+        await docs.resolve(action_for(actions, "deep"))
+    await still_serving(docs)
+    # The file action writes what it can and leaves `deep` alone.
+    [whole] = [a for a in actions if a.title == FILE_ACTION]
+    [(_, edits)] = edits_by_uri(await edit_of(docs, whole)).values()
+    assert apply_text_edits(DEEP_HEADER, edits, docs.encoding) == DEEP_HEADER.replace(
+        "\n\ndef greet(name: str) -> str:\n    return name\n", GREETED
+    )
+    await still_serving(docs)
+
+
+def megabyte_list() -> str:
+    items, size, i = [], 0, 0
+    while size < 1_000_000:
+        items.append(str(i % 1000))
+        size += len(items[-1]) + 2
+        i += 1
+    return "[" + ", ".join(items) + "]"
+
+
+@VSCODE
+async def test_a_megabyte_literal_leaves_the_server_responsive_and_small(
+    no_inference: DocsClient,
+) -> None:
+    """libcst took 43 s and 2.6 GiB on a one-line 1 MB literal, with the server's answers
+    stalled for seconds; Python's own parser holds the interpreter for most of a second."""
+    docs = no_inference
+    literal = megabyte_list()
+    source = f"def big():\n    return {literal}\n\n\ndef small(a):\n    return a\n"
+    pid = server_pid(docs)
+    await still_serving(docs)  # the first answer opens the store: not what is measured here
+    async with StatusLatency(docs) as latency:
+        uri = docs.open("big.py", source)
+        found = await docs.diagnostics(uri, 1)
+        assert sorted(d.code for d in found) == ["DF100", "DF103", "DF103"]
+        for line, name in ((0, "big"), (4, "small")):
+            actions = await docs.code_actions(uri, line, 5, diagnostics=touching(found, line, 5))
+            [(_, edits)] = edits_by_uri(await edit_of(docs, action_for(actions, name))).values()
+            fixed = apply_text_edits(source, edits, docs.encoding)
+            assert f'def {name}():\n    """Return the {name}.' in fixed or (
+                f'def {name}(a):\n    """Return the {name}.' in fixed
+            )
+    assert latency.waits
+    assert latency.longest < 3.0, f"the status waited {latency.longest:.2f} s"
+    print(
+        f"status: {len(latency.waits)} answers, longest {latency.longest * 1000:.0f} ms; "
+        f"server peak {peak_memory_mib(pid):.0f} MiB"
+    )
+    assert peak_memory_mib(pid) < 400
+    await still_serving(docs)
+
+
+LINE_BREAK_LINES = [  # a form feed and U+2028 inside lines: LSP breaks lines at neither
+    '"""Shop.\x0c',
+    'Prices\u2028in cents."""',
+    "",
+    "",
+    "class Cart:",
+    "    def total(self, items: list[int]) -> int: return sum(items)  # one line",
+    "",
+    "",
+    "def pay(amount: int) -> int:",
+    "    # by card\x0conly",
+    "    return amount  # \u2028",
+    "X = 1",
+]
+LINE_BREAK_FIXED = [
+    ('"""Shop.\x0c', 0),
+    ('Prices\u2028in cents."""', 1),
+    ("", 2),
+    ("", 3),
+    ("class Cart:", 4),
+    ('    """Cart."""', None),
+    ("", None),
+    ("    def total(self, items: list[int]) -> int:  # one line", None),
+    ('        """Return the total.', None),
+    ("", None),
+    ("        Args:", None),
+    ("            items (list[int]): The items.", None),
+    ("", None),
+    ("        Returns:", None),
+    ("            int: The total.", None),
+    ('        """', None),
+    ("        return sum(items)", 5),
+    ("", 6),
+    ("", 7),
+    ("def pay(amount: int) -> int:", 8),
+    ('    """Return the pay.', None),
+    ("", None),
+    ("    Args:", None),
+    ("        amount (int): The amount.", None),
+    ("", None),
+    ("    Returns:", None),
+    ("        int: The pay.", None),
+    ('    """', None),
+    ("    # by card\x0conly", 9),
+    ("    return amount  # \u2028", 10),
+    ("X = 1", 11),
+]
+ENDINGS = {
+    "cr": ["\r"] * 12,
+    "crlf": ["\r\n"] * 12,
+    "lf": ["\n"] * 12,
+    "mixed": ["\r\n", "\n", "\r"] * 4,
+}
+
+
+def with_endings(lines: list[tuple[str, int | None]], endings: list[str]) -> str:
+    """Lines ending as the original line they come from ended; new lines with the file's line
+    break (its first line's)."""
+    return "".join(text + (endings[0] if at is None else endings[at]) for text, at in lines)
+
+
+@VSCODE
+@pytest.mark.parametrize("kind", list(ENDINGS))
+async def test_line_endings_and_breaks_inside_lines_survive_every_fix(
+    no_inference: DocsClient, kind: str
+) -> None:
+    """With CR line endings the quick fix used to remove the line break after its insertion
+    point (`return aX = 1`) and the file action sent overlapping edits."""
+    docs = no_inference
+    endings = ENDINGS[kind]
+    source = with_endings([(t, i) for i, t in enumerate(LINE_BREAK_LINES)], endings)
+    expected = with_endings(LINE_BREAK_FIXED, endings)
+    uri = docs.open("shop.py", source)
+    found = await docs.diagnostics(uri, 1)
+    assert sorted(d.code for d in found) == ["DF101", "DF102", "DF103"]
+
+    # Each quick fix alone, applied to the text as the editor has it.
+    alone = source
+    for line, name in ((4, "Cart"), (5, "total"), (8, "pay")):
+        actions = await docs.code_actions(uri, line, 7, diagnostics=touching(found, line, 7))
+        [(_, edits)] = edits_by_uri(await edit_of(docs, action_for(actions, name))).values()
+        assert overlapping(source, edits, docs.encoding) == []
+        fixed = apply_text_edits(source, edits, docs.encoding)
+        assert len(split_lines(fixed)) > len(split_lines(source))
+        assert fixed.endswith(source[-20:])  # nothing after the fix moved or merged
+        if name == "pay":
+            alone = fixed
+    assert alone == with_endings(
+        [(t, i) for t, i in LINE_BREAK_FIXED[:5]]
+        + [(t, i) for i, t in enumerate(LINE_BREAK_LINES) if 5 <= i < 9]
+        + LINE_BREAK_FIXED[20:],
+        endings,
+    )
+
+    # The file action: one edit per definition, none overlapping, the whole expected text.
+    actions = await docs.code_actions(uri, 8, 7)
+    [whole] = [a for a in actions if a.title == FILE_ACTION]
+    [(_, edits)] = edits_by_uri(await edit_of(docs, whole)).values()
+    assert len(edits) == 3
+    assert overlapping(source, edits, docs.encoding) == []
+    assert apply_text_edits(source, edits, docs.encoding) == expected
+
+    # The command sends the same through workspace/applyEdit.
+    await docs.command(GENERATE_FILE, {"uri": uri})
+    [request] = docs.edit_requests
+    [(_, edits)] = edits_by_uri(request.edit).values()
+    assert overlapping(source, edits, docs.encoding) == []
+    assert docs.texts[uri] == expected
+    version = docs.replace(uri, expected)
+    assert await docs.diagnostics(uri, version) == []
+
+
+HOSTILE_PYTHON = """#!/bin/sh
+touch "{marker}"
+exec "{python}" "$@"
+"""
+RUNS_IF_EXECUTED = 'open({marker!r}, "a").write({name!r})\n'
+
+
+def hostile_workspace(repo: Path, marker: Path) -> None:
+    """A repository whose files run a payload if anything executes them: its own ``.venv``
+    interpreter (jedi's default environment with VIRTUAL_ENV set), a jedi project file pointing
+    at it, and Python files a tool might import or run."""
+    python = repo / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text(HOSTILE_PYTHON.format(marker=marker, python=sys.executable))
+    python.chmod(0o755)
+    (repo / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (repo / ".jedi").mkdir()
+    (repo / ".jedi" / "project.json").write_text(
+        json.dumps([1, {"path": str(repo), "environment_path": str(python)}])
+    )
+    for name in ("setup.py", "conftest.py", "sitecustomize.py", "build_backend.py"):
+        (repo / name).write_text(RUNS_IF_EXECUTED.format(marker=str(marker), name=name))
+    (repo / "pyproject.toml").write_text(
+        '[build-system]\nrequires = []\nbuild-backend = "build_backend"\nbackend-path = ["."]\n\n'
+        "[tool.ruff]\nline-length = 60\n"
+    )
+
+
+LISTING = '''"""Listings."""
+
+
+def listing(a):
+    return [a]
+'''
+
+
+@VSCODE
+async def test_a_hostile_workspace_makes_the_docstring_engine_run_nothing(
+    start: Start, preset: str, repo: Path, data_dir: Path, tmp_path: Path
+) -> None:
+    """jedi's default environment runs ``$VIRTUAL_ENV/bin/python``: an editor started from a
+    shell where the repository's own ``.venv`` was activated made DevFocus run it."""
+    marker = tmp_path / "ran"
+    hostile_workspace(repo, marker)
+    env = server_env(data_dir, VIRTUAL_ENV=str(repo / ".venv"))
+    docs = await start(preset, env=env)
+    uri = docs.open("listing.py", LISTING)
+    found = await docs.diagnostics(uri, 1)
+    # jedi infers the return type in the background: ask until its answer is in the fix.
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        actions = await docs.code_actions(uri, 3, 5, diagnostics=touching(found, 3, 5))
+        edits = edits_by_uri(await edit_of(docs, action_for(actions, "listing")))[uri][1]
+        fixed = apply_text_edits(LISTING, edits, docs.encoding)
+        if "list: The listing." in fixed or time.monotonic() > deadline:
+            break
+    assert "        list: The listing." in fixed
+    # Every Python file of the workspace is read, analysed and fixed; none is run.
+    docs.texts.update({path.as_uri(): path.read_text() for path in repo.glob("*.py")})
+    result = plain(await docs.command(GENERATE_WORKSPACE))
+    assert result["files"] == len(docs.texts) - 1  # all but listing.py, open and never saved
+    assert docs.texts[(repo / "setup.py").as_uri()].startswith('"""Setup."""')
+    assert not marker.exists(), f"ran: {marker.read_text()}"
 
 
 # -- the client-side helper the tests above rely on --------------------------------------------

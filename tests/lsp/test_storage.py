@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 import sqlite3
 import stat
 import subprocess
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
+
+import pytest
+from pygls.exceptions import JsonRpcException
 
 from devfocus.store.migrations import head
 from tests.lsp.conftest import Session, end_session, expose_client, start_session
@@ -171,6 +175,10 @@ async def test_corrupt_database_gives_one_clear_message(request, repo, data_dir,
         status = await s.command("devfocus.status")
         assert status["state"] == "active"
         assert status["context"]["project"] == repo.name
+        # The report says why it has nothing, in the same words, not a Python error.
+        with pytest.raises(JsonRpcException, match=r"devfocus.report: .*not a readable") as failed:
+            await s.command("devfocus.report", {"period": "today", "format": "json"})
+        assert "Traceback" not in str(failed.value) and "StoreError" not in str(failed.value)
     finally:
         await end_session(s)
     assert database.read_bytes().startswith(b"this is not an SQLite database")  # left as found
@@ -192,3 +200,190 @@ async def test_upgrade_keeps_existing_data(request, repo, data_dir, preset) -> N
     with sqlite3.connect(data_dir / "devfocus.db") as conn:
         after = conn.execute("SELECT * FROM events ORDER BY id").fetchall()
     assert set(before) <= set(after)
+
+
+# -- a database file that is not what it was --------------------------------------------------
+def lines_in(path: Path) -> int:
+    """Lines typed, as stored in the database file at ``path`` opened on its own."""
+    with closing(sqlite3.connect(path)) as conn:
+        return int(conn.execute("SELECT COALESCE(SUM(lines_added), 0) FROM events").fetchone()[0])
+
+
+def another_programs_database(path: Path) -> bytes:
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("CREATE TABLE notes (body TEXT)")
+        conn.execute("INSERT INTO notes VALUES ('keep me')")
+        conn.commit()
+    return path.read_bytes()
+
+
+async def replaced(session: Session, tmp_path: Path) -> tuple[Path, bytes]:
+    """Moves the database away (to ``moved.db``) and puts another program's database in its
+    place, as a user restoring the wrong file would; returns the moved file and what now is
+    at the path."""
+    other = tmp_path / "notes.db"
+    content = another_programs_database(other)
+    moved = session.data_dir / "moved.db"
+    os.replace(session.db_path, moved)
+    os.replace(other, session.db_path)
+    return moved, content
+
+
+async def test_a_database_replaced_while_running_is_left_as_it_is(
+    session: Session, tmp_path: Path
+) -> None:
+    uri = session.open("app.py")
+    session.type_lines(uri, line=0, count=3)
+    await session.wait_for_events(lambda rows: sum(r["lines_added"] for r in rows) == 3)
+    moved, content = await replaced(session, tmp_path)
+
+    session.type_lines(uri, line=3, count=2, version=10)
+    warning = await session.wait_for_message("was replaced while DevFocus was running")
+    assert str(session.db_path) in warning.message
+    assert "another program (tables notes)" in warning.message
+    status = await session.command("devfocus.status")  # still serving, from memory
+    assert status["state"] == "active"
+    await session.client.shutdown_session()
+    await session.client.stop()
+
+    # The replacement is as it was put there, and nothing beside it claims to be its log.
+    assert session.db_path.read_bytes() == content
+    assert sorted(p.name for p in session.data_dir.iterdir()) == ["devfocus.db", "moved.db"]
+    with closing(sqlite3.connect(session.db_path)) as conn:
+        assert conn.execute("SELECT name FROM sqlite_master").fetchall() == [("notes",)]
+    # The file DevFocus had open holds everything written to it, on its own.
+    assert lines_in(moved) == 3
+    assert session.shown("was replaced") == 1
+
+
+async def test_the_database_put_back_gets_what_was_kept_in_memory(
+    session: Session, tmp_path: Path
+) -> None:
+    uri = session.open("app.py")
+    session.type_lines(uri, line=0, count=3)
+    await session.wait_for_events(lambda rows: sum(r["lines_added"] for r in rows) == 3)
+    moved, _ = await replaced(session, tmp_path)
+    session.type_lines(uri, line=3, count=2, version=10)
+    await session.wait_for_message("was replaced while DevFocus was running")
+
+    os.replace(moved, session.db_path)  # the user puts it back
+    await session.wait_for_log("activity database available again", timeout=40)
+    rows = await session.wait_for_events(lambda rows: sum(r["lines_added"] for r in rows) == 5)
+    assert {r["path"] for r in rows} == {"app.py"}
+    with closing(sqlite3.connect(session.db_path)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+async def test_a_database_deleted_while_running_is_created_again(session: Session) -> None:
+    uri = session.open("app.py")
+    session.type_lines(uri, line=0, count=3)
+    await session.wait_for_events(lambda rows: sum(r["lines_added"] for r in rows) == 3)
+    shutil.rmtree(session.data_dir)  # "you can also simply delete the directory"
+
+    session.type_lines(uri, line=3, count=2, version=10)
+    # The span being typed in is saved whole; what was stored before does not come back.
+    rows = await session.wait_for_events(lambda rows: sum(r["lines_added"] for r in rows) == 5)
+    assert [r["kind"] for r in rows] == ["edit"]
+    await session.wait_for_log("was deleted while DevFocus was running: a new database")
+    assert stat.S_IMODE(session.data_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE(session.db_path.stat().st_mode) == 0o600
+    assert session.shown("DevFocus can't save activity") == 0
+
+
+async def test_a_database_replaced_by_another_devfocus_database_is_used(
+    session: Session, tmp_path: Path
+) -> None:
+    uri = session.open("app.py")
+    session.type_lines(uri, line=0, count=3)
+    await session.wait_for_events(lambda rows: sum(r["lines_added"] for r in rows) == 3)
+    # A DevFocus database from elsewhere (another machine's, a backup), moved into place.
+    elsewhere = tmp_path / "elsewhere"
+    seed_edits(elsewhere, session.repo, "main", start=time.time() - 7200, minutes=7)
+    os.replace(elsewhere / "devfocus.db", session.db_path)
+
+    session.type_lines(uri, line=3, count=2, version=10)
+    # Not read before the server has let go of the file it had open: until then its log is
+    # at the path, where any program opening the new file would take it for that file's.
+    await session.wait_for_log("was replaced by a DevFocus database")
+    # Its own rows, and the span being typed in (saved whole) after them.
+    rows = await session.wait_for_events(lambda rows: sum(r["lines_added"] for r in rows) == 12)
+    assert sum(r["lines_added"] for r in rows if r["source"] == "seed") == 7
+    await end_session(session)
+    assert lines_in(session.db_path) == 12
+    with closing(sqlite3.connect(session.db_path)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert session.shown("DevFocus can't save activity") == 0
+
+
+async def test_another_programs_database_is_never_written(request, repo, data_dir, preset) -> None:
+    data_dir.mkdir(mode=0o700)
+    database = data_dir / "devfocus.db"
+    content = another_programs_database(database)
+    s = await start_session(repo, data_dir, preset)
+    expose_client(request, s.client)
+    try:
+        warning = await s.wait_for_message("not a DevFocus database", timeout=20)
+        assert str(database) in warning.message and "(tables notes)" in warning.message
+        s.type_lines(s.open("app.py"), line=0, count=2)
+        assert (await s.command("devfocus.status"))["state"] == "active"
+    finally:
+        await end_session(s)
+    assert database.read_bytes() == content
+    with closing(sqlite3.connect(database)) as conn:
+        assert conn.execute("SELECT name FROM sqlite_master").fetchall() == [("notes",)]
+
+
+# -- who may read the data ---------------------------------------------------------------------
+async def test_with_umask_0_the_data_directory_and_its_new_parents_are_private(
+    request, repo, tmp_path: Path, preset
+) -> None:
+    data_dir = tmp_path / "home" / ".local" / "share" / "devfocus"
+    previous = os.umask(0)  # the server inherits it
+    try:
+        s = await start_session(repo, data_dir, preset)
+    finally:
+        os.umask(previous)
+    expose_client(request, s.client)
+    try:
+        s.type_lines(s.open("app.py"), line=0, count=1)
+        await s.wait_for_events(lambda rows: len(rows) >= 2)
+        for folder in (tmp_path / "home", *(data_dir.parents[i] for i in range(2)), data_dir):
+            assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+        files = list(data_dir.iterdir())
+        assert {p.name for p in files} >= {"devfocus.db", "devfocus.db-wal", "devfocus.db-shm"}
+        for path in files:
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    finally:
+        await end_session(s)
+    assert stat.S_IMODE(tmp_path.stat().st_mode) == 0o700  # existing folders are not changed
+
+
+async def test_a_data_directory_open_to_others_is_made_private(
+    request, repo, tmp_path: Path, preset
+) -> None:
+    parent = tmp_path / "shared"  # a folder of the user's choosing: left as it is
+    parent.mkdir()
+    data_dir = parent / "devfocus"
+    seed_edits(data_dir, repo, "main", start=time.time() - 600, minutes=3)
+    holder = sqlite3.connect(data_dir / "devfocus.db")  # keeps -wal and -shm in place
+    try:
+        holder.execute("SELECT count(*) FROM events").fetchone()
+        for path in (parent, data_dir):
+            path.chmod(0o777)
+        for path in data_dir.iterdir():
+            path.chmod(0o644)
+        s = await start_session(repo, data_dir, preset)
+        expose_client(request, s.client)
+        try:
+            report = await s.command("devfocus.report", {"format": "json"})  # opened by now
+            assert report["linesAdded"] == 3
+            assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+            for name in ("devfocus.db", "devfocus.db-wal", "devfocus.db-shm"):
+                assert stat.S_IMODE((data_dir / name).stat().st_mode) == 0o600, name
+            assert stat.S_IMODE(parent.stat().st_mode) == 0o777
+            await s.wait_for_log("made DevFocus's data private")
+        finally:
+            await end_session(s)
+    finally:
+        holder.close()

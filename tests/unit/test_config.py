@@ -35,6 +35,7 @@ GIT_KEYS = [
     "devfocus.git.firstCommitMinutes",
     "devfocus.git.coach",
     "devfocus.git.hover",
+    "devfocus.git.trust",
 ]
 
 # Every setting set to a valid value that is not its default.
@@ -56,6 +57,7 @@ VALID: dict[str, Any] = {
         "firstCommitMinutes": 0,
         "coach": False,
         "hover": False,
+        "trust": ["/srv/work", "~/src"],
     },
 }
 
@@ -77,6 +79,7 @@ def values(settings: Settings) -> dict[str, Any]:
         GIT_KEYS[3]: settings.git.first_commit_minutes,
         GIT_KEYS[4]: settings.git.coach,
         GIT_KEYS[5]: settings.git.hover,
+        GIT_KEYS[6]: settings.git.trust,
     }
 
 
@@ -86,7 +89,7 @@ DEFAULTS = {
     EXCLUDE_KEY: DEFAULT_EXCLUDES,
     URL_KEY: "",
     **dict(zip(DOC_KEYS, ["auto", "public", "information", 0.0, True], strict=True)),
-    **dict(zip(GIT_KEYS, [True, (), 30.0, 30.0, True, True], strict=True)),
+    **dict(zip(GIT_KEYS, [True, (), 30.0, 30.0, True, True, "owned"], strict=True)),
 }
 VALID_VALUES = {
     IDLE_KEY: 10.0,
@@ -95,7 +98,11 @@ VALID_VALUES = {
     URL_KEY: "sqlite:///elsewhere.db",
     **dict(zip(DOC_KEYS, ["numpy", "all", "warning", 100.0, False], strict=True)),
     **dict(
-        zip(GIT_KEYS, [False, ("ada@example.com", "Ada"), 120.0, 0.0, False, False], strict=True)
+        zip(
+            GIT_KEYS,
+            [False, ("ada@example.com", "Ada"), 120.0, 0.0, False, False, ("/srv/work", "~/src")],
+            strict=True,
+        )
     ),
 }
 
@@ -358,3 +365,40 @@ def test_a_value_outside_the_choices_is_refused_by_name() -> None:
     assert settings.docs.severity == "warning"
     assert [p.key for p in problems] == ["devfocus.docs.style"]
     assert "one of auto, google, numpy, sphinx, epytext, pep257" in problems[0].message
+
+
+# -- devfocus.git.trust: a choice or a list of folders ----------------------------------------
+TRUST_KEY = "devfocus.git.trust"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("owned", "owned"), ("never", "never"), (["/srv/a", "~/b"], ("/srv/a", "~/b")), ([], ())],
+)
+def test_git_trust_is_a_choice_or_a_list_of_folders(raw: Any, expected: Any) -> None:
+    settings, problems = load_settings({"git": {"trust": raw}})
+    assert problems == []
+    assert settings.git.trust == expected
+
+
+@pytest.mark.parametrize(
+    ("bad", "says"),
+    [
+        ("always", "expected owned, never or a list of folders, got 'always'"),
+        (True, "expected owned, never or a list of folders, got True"),
+        (["/srv/a", 3], "expected owned, never or a list of folders"),
+        (["src"], "expected absolute folders (or ~/...), got ['src']"),
+    ],
+)
+def test_a_bad_git_trust_is_named_and_the_default_kept(bad: Any, says: str) -> None:
+    settings, problems = load_settings({"git": {"trust": bad}})
+    assert settings.git.trust == "owned"
+    assert [p.key for p in problems] == [TRUST_KEY]
+    assert says in problems[0].message
+    assert "using the default 'owned'" in problems[0].message
+
+
+def test_git_trust_is_a_machine_setting() -> None:
+    """A workspace's own settings must not set it (VS Code ignores machine settings there)."""
+    scopes = {s.key: s.scope for s in setting_specs()}
+    assert scopes[TRUST_KEY] == "machine"

@@ -3,6 +3,7 @@ and erasing every table without leaving a copy in the SQLite file."""
 
 from __future__ import annotations
 
+import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -86,3 +87,26 @@ def test_delete_all_erases_every_table_and_leaves_no_copy(
     files = sorted((tmp_path / "data").glob("devfocus.db*"))
     assert files and not any(b"zebra-7781" in f.read_bytes() for f in files)
     assert not any(b"/home/dev/shop" in f.read_bytes() for f in files)
+
+
+def test_a_hard_link_to_the_database_is_refused_too(database: Database, tmp_path: Path) -> None:
+    link = tmp_path / "export.csv"
+    os.link(tmp_path / "data" / "devfocus.db", link)
+    with pytest.raises(ExportRefused, match="is the DevFocus database itself"):
+        export_to_file(database, "csv", link)
+
+
+def test_a_target_that_changes_during_the_export_is_not_replaced(
+    database: Database, tmp_path: Path
+) -> None:
+    target = tmp_path / "out" / "x.csv"
+    target.parent.mkdir()
+
+    def becomes_a_pipe(done: int, total: int) -> None:
+        if done == total and not target.exists():
+            os.mkfifo(target)
+
+    with pytest.raises(ExportRefused, match="is a named pipe"):
+        export_to_file(database, "csv", target, becomes_a_pipe)
+    assert [p.name for p in target.parent.iterdir()] == ["x.csv"]
+    assert stat.S_ISFIFO(target.lstat().st_mode)

@@ -443,3 +443,69 @@ def test_classify_other_failures() -> None:
 )
 def test_classify_sqlite_messages(message: str, kind: str) -> None:
     assert classify(sqlite3.OperationalError(message), "db").kind == kind
+
+
+# -- a file that is not what it was -------------------------------------------------------------
+def test_a_replaced_file_is_never_written_and_the_original_keeps_everything(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "data" / "devfocus.db"
+    db = Database(sqlite_url(path))
+    db.run(lambda e: write_events(e, [row(i, 1_000 * i) for i in range(1, 51)]))
+    moved = tmp_path / "moved.db"
+    os.replace(path, moved)
+    path.write_bytes(b"a plain text file\n" * 10)
+    with pytest.raises(StoreError) as failure:
+        db.run(lambda e: write_events(e, [row(99, 99_000)]))
+    assert failure.value.kind == "replaced"
+    assert "a file that is not an SQLite database" in failure.value.message
+    db.close()
+    assert path.read_bytes() == b"a plain text file\n" * 10
+    assert sorted(p.name for p in path.parent.iterdir()) == ["devfocus.db"]
+    with sqlite3.connect(moved) as conn:  # complete on its own: its log was checkpointed
+        assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == 50
+
+    os.replace(moved, path)  # put back: used again
+    db.run(lambda e: write_events(e, [row(99, 99_000)]))
+    assert db.run(count_events) == 51
+    db.close()
+
+
+def test_missing_folders_are_private_whatever_the_umask(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "b" / "devfocus.db"
+    previous = os.umask(0)
+    try:
+        database = Database(sqlite_url(path))
+        database.run(count_events)
+        database.close()
+    finally:
+        os.umask(previous)
+    assert (mode(tmp_path / "a"), mode(path.parent), mode(path)) == (0o700, 0o700, 0o600)
+
+
+def test_only_devfocus_own_file_is_made_private(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("DEVFOCUS_DATA_DIR", str(tmp_path / "own"))
+    for folder in ("own", "chosen"):
+        path = tmp_path / folder / "devfocus.db"
+        first = Database(sqlite_url(path))
+        first.run(count_events)
+        first.close()
+        path.parent.chmod(0o755)
+        path.chmod(0o644)
+        database = Database(sqlite_url(path))
+        database.run(count_events)
+        database.close()
+    assert (mode(tmp_path / "own"), mode(tmp_path / "own" / "devfocus.db")) == (0o700, 0o600)
+    chosen = tmp_path / "chosen"
+    assert (mode(chosen), mode(chosen / "devfocus.db")) == (0o755, 0o644)
+
+
+def test_a_file_unreadable_from_the_start_stays_corrupt_not_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "devfocus.db"
+    path.write_bytes(b"not a database\n" * 100)
+    db = Database(sqlite_url(path))
+    for _ in range(2):  # the retries see the same problem
+        with pytest.raises(StoreError) as failure:
+            db.run(count_events)
+        assert failure.value.kind == "corrupt"
+    assert path.read_bytes() == b"not a database\n" * 100

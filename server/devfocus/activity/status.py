@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from devfocus.activity.model import Context
 from devfocus.activity.sessions import DEEP_WORK_MAX_GAP, Timeline, focus_between
 from devfocus.activity.tasks import Task
 from devfocus.timeutil import iso_utc, overlap
+
+if TYPE_CHECKING:
+    from devfocus.git.trust import GitAccess
 
 State = Literal["active", "idle", "paused"]
 
@@ -26,6 +29,7 @@ class Status:
     # Seconds until state, deepWork or switchesLastHour would change with no new activity.
     next_change: float | None = None
     task: Task | None = None  # of the current context: set by hand, else the branch's
+    git: GitAccess | None = None  # whether git features are on, and which repositories are not read
 
     def to_wire(self) -> dict[str, Any]:
         """The ``devfocus/status`` notification and ``devfocus.status`` result (camelCase)."""
@@ -36,7 +40,7 @@ class Status:
                 "root": self.context.project,
                 "branch": self.context.branch,
             }
-        return {
+        wire = {
             "state": self.state,
             "sessionStart": iso_utc(self.session_start) if self.session_start is not None else None,
             "sessionSeconds": int(self.session_seconds),
@@ -55,6 +59,9 @@ class Status:
                 "source": self.task.source,
             },
         }
+        if self.git is not None:  # known to the server, not to the activity core
+            wire["git"] = self.git.to_wire()
+        return wire
 
 
 def compute_status(

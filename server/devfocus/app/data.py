@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -133,34 +134,65 @@ def write_export(
 
 
 @contextmanager
-def private_file(path: str | Path) -> Iterator[IO[str]]:
-    """A file readable by its owner only, replacing ``path`` in one step once it is complete;
-    nothing is left behind if writing fails."""
+def private_file(
+    path: str | Path, before_replacing: Callable[[], Any] | None = None
+) -> Iterator[IO[str]]:
+    """A file readable by its owner only, replacing ``path`` in one step once it is complete
+    (``before_replacing`` may raise to stop that); nothing is left behind if writing fails."""
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    # A short temporary name: one built from the target's could pass the file-name limit.
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".devfocus-export-", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             yield out
+        if before_replacing is not None:
+            before_replacing()
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def check_target(database: Database, path: str | Path) -> None:
-    """Raises :class:`ExportRefused` when ``path`` is the database itself (or one of its
-    journal files): replacing it with the export would lose everything."""
-    from sqlalchemy.engine import make_url
+_NOT_A_FILE = (
+    (stat.S_ISDIR, "a folder; give a file name"),
+    (stat.S_ISCHR, "a device, not a file"),
+    (stat.S_ISBLK, "a device, not a file"),
+    (stat.S_ISFIFO, "a named pipe (FIFO), not a file"),
+    (stat.S_ISSOCK, "a socket, not a file"),
+)
 
-    from devfocus.store.engine import sqlite_file
 
-    db_file = sqlite_file(make_url(database.url))
-    if db_file is None:
-        return
-    target = os.path.realpath(path)
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        if target == os.path.realpath(f"{db_file}{suffix}"):
-            raise ExportRefused(f"{path} is the DevFocus database itself; choose another file")
+def check_target(database: Database, path: str | os.PathLike[str]) -> Path:
+    """The file an export to ``path`` replaces (links followed), or :class:`ExportRefused`
+    saying why it may not: an export replaces a regular file or makes a new one in a folder
+    that exists, and never touches the database (replacing it would lose everything) or its
+    journal files, however the path reaches them."""
+    shown = os.fspath(path)
+    if "\x00" in shown:
+        raise ExportRefused(f"the path {shown!r} contains a NUL character")
+    target = Path(os.path.realpath(shown))
+    try:
+        found: os.stat_result | None = os.stat(target)
+    except (FileNotFoundError, NotADirectoryError):
+        found = None
+    except OSError as error:
+        raise ExportRefused(f"{shown}: {error.strerror or error}") from error
+    if found is None:
+        if not target.parent.is_dir():
+            raise ExportRefused(f"the folder of {shown} does not exist")
+    else:
+        for test, what in _NOT_A_FILE:
+            if test(found.st_mode):
+                raise ExportRefused(f"{shown} is {what}")
+    if database.file is not None:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            part = f"{database.file}{suffix}"
+            same = os.path.realpath(part) == str(target)
+            if not same and found is not None:
+                same = os.path.exists(part) and os.path.samefile(part, target)
+            if same:
+                raise ExportRefused(f"{shown} is the DevFocus database itself; choose another file")
+    return target
 
 
 def export_to_file(
@@ -172,7 +204,7 @@ def export_to_file(
     """Everything to ``path`` (see :func:`private_file`). ``progress(done, total)`` is called
     before the first event and then about every percent of them; it may raise to stop, and
     then nothing is left behind."""
-    check_target(database, path)
+    target = check_target(database, path)
     tick: Callable[[], None] | None = None
     if progress is not None:
         report = progress
@@ -188,7 +220,8 @@ def export_to_file(
 
         tick = one_more
         report(0, total)
-    with private_file(path) as out:
+    # Checked again at the end: the path may have become something else meanwhile.
+    with private_file(target, lambda: check_target(database, path)) as out:
         return write_export(database, fmt, out, tick)
 
 

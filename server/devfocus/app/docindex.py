@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from devfocus.app.docs import DocsConfig, findings_for, module_name
+from devfocus.app.docs import DocsConfig, DocumentAnalysis, analyse_document
 from devfocus.docs.checks import Finding
 from devfocus.docs.content import Options
-from devfocus.docs.facts import Definition, ModuleFacts, analyze
+from devfocus.docs.facts import Definition, ModuleFacts
 from devfocus.docs.infer import ReturnInference
+
+# How a document is analysed: in this process, or in the parser process (the server's choice).
+Analyse = Callable[[str, str | None, DocsConfig], DocumentAnalysis]
 
 INFERENCE_WAIT_SECONDS = 0.0
 
@@ -33,6 +37,8 @@ class DocumentIndex:
     facts: ModuleFacts
     findings: list[Finding]
     inference: ReturnInference | None = None  # jedi state for this version, made on demand
+    style: str | None = None  # the style and line length the analysis found apply here
+    width: int | None = None
     _options: tuple[DocsConfig, Options] | None = None
     _targets: dict[str, Target] = field(default_factory=dict)
     _starts: list[int] = field(default_factory=list)  # header start lines, sorted
@@ -40,19 +46,25 @@ class DocumentIndex:
 
     @classmethod
     def build(
-        cls, uri: str, version: int | None, path: str | None, source: str, config: DocsConfig
+        cls,
+        uri: str,
+        version: int | None,
+        path: str | None,
+        source: str,
+        config: DocsConfig,
+        analyse: Analyse = analyse_document,
     ) -> DocumentIndex:
-        facts = analyze(source, module_name(path))
-        index = cls(uri, version, path, facts, [])
+        analysis = analyse(source, path, config)
+        facts = analysis.facts
+        index = cls(uri, version, path, facts, [], style=analysis.style, width=analysis.width)
         if facts.syntax_error is not None:
             return index
         # Editor requests never wait for jedi; its answers come in the background.
         index.inference = ReturnInference(
             source, path, budget_seconds=math.inf, wait_seconds=INFERENCE_WAIT_SECONDS
         )
-        options = config.options(facts, path, index.inference)
-        index._options = (config, options)
-        index.findings = findings_for(config, facts, path, options.style)
+        index.options(config)
+        index.findings = analysis.findings
         grouped: dict[str, list[Finding]] = {}
         for finding in index.findings:
             grouped.setdefault(finding.qualname, []).append(finding)
@@ -80,7 +92,11 @@ class DocumentIndex:
     def options(self, config: DocsConfig) -> Options:
         """Options for fixes here (style and line length are worked out once per version)."""
         if self._options is None or self._options[0] != config:
-            self._options = (config, config.options(self.facts, self.path, self.inference))
+            found = (self.style, self.width) if self._options is None else (None, None)
+            options = config.options(
+                self.facts, self.path, self.inference, style=found[0], width=found[1]
+            )
+            self._options = (config, options)
         return self._options[1]
 
     def target(self, qualname: str) -> Target | None:

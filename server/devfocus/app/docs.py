@@ -6,24 +6,29 @@ from __future__ import annotations
 import logging
 import os
 import re
+import stat
 import tokenize
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from devfocus.config import DocsSettings
 from devfocus.docs.checks import Finding, Scope, check_module
 from devfocus.docs.content import Options
-from devfocus.docs.edits import TextEdit, apply_edits, module_edits, parses
-from devfocus.docs.facts import ModuleFacts, analyze
-from devfocus.docs.infer import ReturnInference
+from devfocus.docs.facts import ModuleFacts, ParseFailure, analyze, split_lines
 from devfocus.docs.styles import DEFAULT_STYLE, STYLES, Style, detect_style, style_of
+
+if TYPE_CHECKING:  # checking needs neither edits nor jedi: `docs check` starts without them
+    from devfocus.docs.edits import TextEdit
+    from devfocus.docs.infer import ReturnInference
 
 log = logging.getLogger(__name__)
 
 DEFAULT_LINE_LENGTH = 88
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
+MAX_CONFIG_BYTES = 1024 * 1024  # a pyproject.toml or ruff.toml larger than this is not read
 # Directories never walked into when a directory is given (the user can still name them).
 SKIPPED_DIRS = frozenset(
     {
@@ -69,12 +74,35 @@ def iter_python_files(paths: Iterable[str]) -> Iterator[Path]:
             yield path
 
 
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes; ValueError
+    otherwise. A repository's "file" may be a FIFO (reading would wait forever) or a link to a
+    device such as /dev/zero (it would never end): only regular files are read, and never more
+    than ``limit`` + 1 bytes."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb", buffering=0) as handle:
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode):
+            raise ValueError("not a regular file")
+        chunks: list[bytes] = []
+        total, size = 0, min(found.st_size, limit) + 1  # the file's size, then what it grew by
+        while total <= limit:
+            chunk = handle.read(min(size, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            size = 64 * 1024
+        data = b"".join(chunks)
+    if len(data) > limit:
+        raise ValueError(f"larger than {limit // (1024 * 1024)} MiB")
+    return data
+
+
 def read_source(path: Path) -> tuple[str, str]:
     """A Python file's text (line endings as they are) and its encoding; ValueError if it is not
     a text file."""
-    data = path.read_bytes()
-    if len(data) > MAX_SOURCE_BYTES:
-        raise ValueError(f"larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MiB")
+    data = read_regular(path, MAX_SOURCE_BYTES)
     if b"\x00" in data:
         raise ValueError("binary (contains NUL bytes)")
     try:
@@ -105,8 +133,8 @@ def configured_line_length(directory: Path) -> int | None:
             if not file.is_file():
                 continue
             try:
-                text = file.read_text(encoding="utf-8", errors="replace")
-            except OSError:
+                text = read_regular(file, MAX_CONFIG_BYTES).decode("utf-8", errors="replace")
+            except (OSError, ValueError):
                 continue
             value = _line_length_in(text, section)
             if value is not None:
@@ -158,15 +186,24 @@ class DocsConfig:
     settings: DocsSettings = field(default_factory=DocsSettings)
 
     def options(
-        self, facts: ModuleFacts, path: str | None, inference: ReturnInference | None = None
+        self,
+        facts: ModuleFacts,
+        path: str | None,
+        inference: ReturnInference | None = None,
+        *,
+        style: str | None = None,
+        width: int | None = None,
     ) -> Options:
-        """Options for one module; ``inference`` reuses a module's jedi state across calls."""
+        """Options for one module; ``inference`` reuses a module's jedi state across calls, and
+        ``style`` and ``width``, when given, are what an analysis already worked out."""
         infer = None
         if self.settings.infer_types:
+            from devfocus.docs.infer import ReturnInference
+
             infer = inference if inference is not None else ReturnInference(facts.source, path)
         return Options(
-            style=STYLES[self.style_name(facts, path)],
-            width=self.line_length(path),
+            style=STYLES[style or self.style_name(facts, path)],
+            width=width or self.line_length(path),
             infer_return=infer,
         )
 
@@ -213,23 +250,134 @@ def check_source(
     return facts, findings_for(config, facts, path, STYLES[config.style_name(facts, path)])
 
 
+class DocumentAnalysis:
+    """One module analysed under one configuration: its facts, its findings, and the style and
+    line length that apply to it. (A plain class: a dataclass costs the CLI's start-up a
+    millisecond.)"""
+
+    def __init__(self, facts: ModuleFacts, findings: list[Finding], style: str, width: int) -> None:
+        self.facts = facts
+        self.findings = findings
+        self.style = style
+        self.width = width
+
+    def portable(self) -> DocumentAnalysis:
+        """The same without the source text (the receiver has it): fit to send between
+        processes. Every body is read first, so no syntax tree needs to go along."""
+        self.facts.read_bodies()
+        facts = replace(self.facts, source="", lines=[])
+        return DocumentAnalysis(facts, self.findings, self.style, self.width)
+
+    def with_source(self, source: str) -> DocumentAnalysis:
+        facts = replace(self.facts, source=source, lines=split_lines(source))
+        return DocumentAnalysis(facts, self.findings, self.style, self.width)
+
+
+def analyse_document(
+    source: str, path: str | None, config: DocsConfig, portable: bool = False
+) -> DocumentAnalysis:
+    """Facts and findings of one module (``portable``: ready to leave the process)."""
+    facts = analyze(source, module_name(path))
+    width = config.line_length(path)
+    if facts.syntax_error is not None:
+        return DocumentAnalysis(facts, [], DEFAULT_STYLE, width)
+    style = config.style_name(facts, path)
+    analysis = DocumentAnalysis(
+        facts, findings_for(config, facts, path, STYLES[style]), style, width
+    )
+    return analysis.portable() if portable else analysis
+
+
+def analyse_isolated(source: str, path: str | None, config: DocsConfig) -> DocumentAnalysis:
+    """:func:`analyse_document` in the parser process: Python's parser holds the interpreter for
+    seconds on a multi-megabyte module, which a language server cannot afford. A failure there
+    is an analysis with no definitions that says why."""
+    from devfocus.docs.worker import WorkerFailed, WorkerRefused, shared
+
+    try:
+        analysis: DocumentAnalysis = shared().call(
+            "analyse_document", source, path, config, True, timeout=_parse_timeout(source)
+        )
+    except (WorkerFailed, WorkerRefused) as exc:
+        why = f"the parser process {exc}" if isinstance(exc, WorkerFailed) else str(exc)
+        facts = ModuleFacts(source, split_lines(source), [], "\n", "    ", '"""', ParseFailure(why))
+        return DocumentAnalysis(facts, [], DEFAULT_STYLE, DEFAULT_LINE_LENGTH)
+    return analysis.with_source(source)
+
+
+def portable_facts(source: str) -> ModuleFacts:
+    """:func:`~devfocus.docs.facts.analyze`, ready to leave the process: bodies read, no source
+    text (the receiver has it)."""
+    facts = analyze(source)
+    facts.read_bodies()
+    return replace(facts, source="", lines=[])
+
+
+def facts_isolated(source: str) -> ModuleFacts:
+    """The facts of ``source`` from the parser process (see :func:`analyse_isolated`); no
+    definitions, and why, when it failed there."""
+    from devfocus.docs.worker import WorkerFailed, WorkerRefused, shared
+
+    try:
+        facts: ModuleFacts = shared().call("portable_facts", source, timeout=_parse_timeout(source))
+    except (WorkerFailed, WorkerRefused) as exc:
+        why = f"the parser process {exc}" if isinstance(exc, WorkerFailed) else str(exc)
+        return ModuleFacts(source, split_lines(source), [], "\n", "    ", '"""', ParseFailure(why))
+    return replace(facts, source=source, lines=split_lines(source))
+
+
+def parses_isolated(source: str) -> bool:
+    """Whether ``source`` parses, asked of the parser process (see :func:`analyse_isolated`)."""
+    from devfocus.docs.worker import WorkerFailed, WorkerRefused, shared
+
+    try:
+        return bool(shared().call("parses", source, timeout=_parse_timeout(source)))
+    except (WorkerFailed, WorkerRefused):
+        return False
+
+
+def _parse_timeout(source: str) -> float:
+    # ast takes about a second per MiB on a slow machine; the rest is margin.
+    return 15.0 + 5.0 * len(source) / (1024 * 1024)
+
+
 @dataclass
 class FixResult:
     source: str
     edits: list[TextEdit]
-    refused: list[tuple[str, str]]  # (qualname, reason)
+    refused: list[tuple[str, str]]  # (qualname, reason); ("", reason) for the whole file
+    problem: str | None = None  # why nothing in the file could be fixed
+
+
+def _unfixed(source: str, problem: str) -> FixResult:
+    return FixResult(source, [], [("", problem)], problem)
 
 
 def fix_source(
-    config: DocsConfig, source: str, path: str | None, qualnames: set[str] | None = None
+    config: DocsConfig,
+    source: str,
+    path: str | None,
+    qualnames: set[str] | None = None,
+    *,
+    isolated: bool = False,
 ) -> FixResult:
     """Every missing docstring (in the configured scope) written and every stale one updated;
-    the result is verified as a whole before it is returned."""
-    facts = analyze(source, module_name(path))
-    if facts.syntax_error is not None:
-        return FixResult(source, [], [("", f"syntax error: {facts.syntax_error.msg}")])
-    options = config.options(facts, path)
-    wanted = {f.qualname for f in findings_for(config, facts, path, options.style)}
+    the result is verified as a whole before it is returned. ``isolated``: whole-module parsing
+    happens in the parser process too (the language server's choice; the CLI parses in its own
+    process, where a few seconds' parse harms nobody)."""
+    from devfocus.docs.edits import apply_edits, module_edits, parses
+    from devfocus.docs.infer import ReturnInference
+
+    analysis = (
+        analyse_isolated(source, path, config)
+        if isolated
+        else analyse_document(source, path, config)
+    )
+    facts = analysis.facts
+    if facts.parse_problem is not None:
+        return _unfixed(source, facts.parse_problem)
+    options = config.options(facts, path, style=analysis.style, width=analysis.width)
+    wanted = {f.qualname for f in analysis.findings}
     if qualnames is not None:
         wanted &= qualnames
     try:
@@ -240,6 +388,6 @@ def fix_source(
     new = apply_edits(facts.lines, edits)
     # Each edit was verified on its own region (same AST but for docstrings); the regions are
     # disjoint whole statements, so the file as a whole needs only to parse.
-    if edits and not parses(new):
-        return FixResult(source, [], [("", "the combined edits would not parse")])
+    if edits and not (parses_isolated(new) if isolated else parses(new)):
+        return _unfixed(source, "the combined edits would not parse")
     return FixResult(new, edits, [(d.qualname, why) for d, why in refused])

@@ -24,6 +24,7 @@ from devfocus.config import Settings, database_url
 
 if TYPE_CHECKING:
     from devfocus.app.gitsync import ImportResult, Ingester, Progress
+    from devfocus.app.trust import TrustGate
     from devfocus.git.repository import Repository
 
 log = logging.getLogger(__name__)
@@ -62,9 +63,16 @@ class GitService:
         on_change: Callable[[list[ImportResult]], None] = lambda results: None,
         on_problem: Callable[[str], None] = lambda message: None,
         clock: Callable[[], float] = time.time,
+        trust: TrustGate | None = None,
     ) -> None:
         self.settings = settings
         self.clock = clock
+        if trust is None:
+            from devfocus.app.trust import TrustGate
+
+            trust = TrustGate()
+        self.trust = trust  # only repositories it allows are imported and watched
+        self._trust_generation = trust.generation
         self.on_change = on_change
         self.on_problem = on_problem
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="devfocus-git")
@@ -85,6 +93,7 @@ class GitService:
     def start(self, settings: Settings, roots: Iterable[str]) -> None:
         self.settings = settings
         self._roots = tuple(roots)
+        self._trust_generation = self.trust.generation
         self._loop = asyncio.get_running_loop()
         self._queue_poll()  # the first poll imports what is new since the last run
         self._watcher = threading.Thread(target=self._watch, name="devfocus-git-watch", daemon=True)
@@ -93,14 +102,20 @@ class GitService:
     def configure(self, settings: Settings, roots: Iterable[str]) -> None:
         roots = tuple(roots)
         changed_url = database_url(settings) != database_url(self.settings)
-        if roots != self._roots or changed_url or settings.git.enabled != self.settings.git.enabled:
-            self._submit(self._forget, changed_url)
+        enabled_changed = settings.git.enabled != self.settings.git.enabled
+        trust_changed = self.trust.generation != self._trust_generation
+        self._trust_generation = self.trust.generation
         self.settings = settings
+        if roots != self._roots or changed_url or enabled_changed or trust_changed:
+            self._submit(self._forget, changed_url)
+            if trust_changed and self._loop is not None:
+                self._queue_poll()  # trust just granted: import now, not on the next round
         self._roots = roots
 
     @property
     def enabled(self) -> bool:
-        return self.settings.git.enabled
+        """Whether history is read at all: the setting, and the workspace's trust."""
+        return self.settings.git.enabled and self.trust.any_allowed
 
     async def import_all(self, progress: Progress | None = None) -> list[ImportResult]:
         """Import every workspace repository now (the ``devfocus.git.import`` command)."""
@@ -167,6 +182,10 @@ class GitService:
             if self._retry.is_set():  # the database failed during an import: try again
                 self._retry.clear()
                 seen = {}
+            if self.trust.refresh():  # a refused repository is now the user's or safe
+                self._submit(self._forget, False)
+                self._queue_poll()
+                continue
             if repos is None:  # not discovered yet (or forgotten after a settings change)
                 self._queue_poll()
                 continue
@@ -218,11 +237,21 @@ class GitService:
             self._drop_ingester()
 
     def repositories(self) -> list[Repository]:
+        """The workspace's repositories that may be read (none while the workspace is not
+        trusted); the others are named in the status by the trust gate."""
         if self._repos is None:
+            if not self.trust.any_allowed:
+                return []
             from devfocus.git.repository import find_repositories
 
-            self._repos = find_repositories([Path(r) for r in self._roots])
-            log.info("git: %d repositories in the workspace", len(self._repos))
+            found = find_repositories([Path(r) for r in self._roots])
+            self._repos = [r for r in found if self.trust.verdict(r.root, r.git_dir).allowed]
+            refused = len(found) - len(self._repos)
+            log.info(
+                "git: %d repositories in the workspace%s",
+                len(self._repos),
+                f" ({refused} not read)" if refused else "",
+            )
         return self._repos
 
     def _poll(self) -> list[ImportResult]:

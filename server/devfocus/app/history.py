@@ -35,6 +35,7 @@ from devfocus.git.history import (
     track,
     uncommitted,
 )
+from devfocus.git.ignore import IgnoreRules
 from devfocus.git.repository import open_repository
 from devfocus.git.runner import GitError, GitMissing, run_git
 
@@ -140,15 +141,18 @@ class HistoryService:
         clock: Callable[[], float] = time.time,
         window_days: int = WINDOW_DAYS,
         file_cache: int = FILE_CACHE,
+        may_read: Callable[[str], bool] = lambda root: True,
     ) -> None:
         self.clock = clock
         self.window_days = window_days
+        self.may_read = may_read  # whether a working tree may be read (see app/trust.py)
         self._worker = _Worker("devfocus-history")
         # Worker-thread state.
         self._files: OrderedDict[tuple[str, str, str], _FileEntry | _Failed] = OrderedDict()
         self._file_cache = file_cache
         self._buffers: OrderedDict[Hashable, ModuleFacts] = OrderedDict()
         self._roots: dict[str, str | None] = {}
+        self._ignores = IgnoreRules()  # .gitignore and the rest, read as data (no git process)
         self._logged: set[Hashable] = set()
         self._git_missing = False
         self._no_head: dict[str, float] = {}  # root → when git may be asked for its HEAD again
@@ -193,6 +197,8 @@ class HistoryService:
         if root is None:
             self._log_once(("outside", path), logging.DEBUG, "%s is not in a git repository", path)
             return None
+        if not self.may_read(root):  # the trust gate said why, once
+            return None
         return root, absolute.relative_to(root).as_posix()
 
     def _find(self, question: _Question) -> Found | None:
@@ -228,9 +234,9 @@ class HistoryService:
     def _analysis(self, key: Hashable, source: str) -> ModuleFacts:
         facts = self._buffers.get(key)
         if facts is None:
-            from devfocus.docs.facts import analyze
+            from devfocus.app.docs import facts_isolated
 
-            facts = self._buffers[key] = analyze(source)
+            facts = self._buffers[key] = facts_isolated(source)
             while len(self._buffers) > BUFFER_CACHE:
                 self._buffers.popitem(last=False)
         else:
@@ -266,7 +272,7 @@ class HistoryService:
     def _load(self, root: str, relative: str, head: str) -> _FileEntry | None:
         try:
             history = read_file_history(root, relative, head)
-            if history.data is None and _ignored(root, relative):
+            if history.data is None and self._ignores.ignored(root, relative):
                 return None  # an ignored file (generated, vendored): nothing to say
         except GitMissing as exc:
             self._git_missing = True
@@ -282,9 +288,11 @@ class HistoryService:
         except UnicodeDecodeError:
             log.info("no history for %s: it is not UTF-8 at HEAD", relative)
             return None
-        from devfocus.docs.facts import analyze
+        from devfocus.app.docs import facts_isolated
 
-        facts = analyze(text)
+        # In the parser process: Python's parser holds the interpreter (and so the server's
+        # event loop) for seconds on a multi-megabyte module.
+        facts = facts_isolated(text)
         return _FileEntry(history, facts, definition_spans(facts), {})
 
     def _head(self, root: str) -> str | None:
@@ -346,15 +354,6 @@ def _definition_at(
         if span.start.line == line and span.start.character <= character < span.end.character:
             return (definition.qualname, n), definition
     return None
-
-
-def _ignored(root: str, relative: str) -> bool:
-    """Whether git ignores the file (it prints the path of an ignored one, nothing otherwise)."""
-    try:
-        out = run_git(root, "check-ignore", "--", relative, ok_codes=(0, 1))
-    except GitError:
-        return False
-    return bool(out.strip())
 
 
 def read_head(git_dir: Path) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -24,8 +24,15 @@ class Location:
 class Locator:
     """Resolves document URIs; used from one thread (the store's), caches what it finds."""
 
-    def __init__(self, workspace_roots: Iterable[str] = (), excludes: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        workspace_roots: Iterable[str] = (),
+        excludes: Iterable[str] = (),
+        may_read: Callable[[str], bool] | None = None,
+    ) -> None:
         self._heads = HeadCache()
+        # Whether a working tree's HEAD may be read for its branch (see app/trust.py).
+        self._may_read = may_read or (lambda root: True)
         self._git_roots: dict[str, str | None] = {}
         self.configure(workspace_roots, excludes)
 
@@ -53,7 +60,7 @@ class Locator:
         if location is None:
             return None
         repository = location.repository
-        branch = self._heads.branch(repository) if repository else None
+        branch = self._branch(repository) if repository else None
         if branch == location.branch:
             return location
         return Location(location.project, location.path, branch, repository)
@@ -61,7 +68,10 @@ class Locator:
     def branch_of(self, project: str) -> str | None:
         """The branch checked out in the working tree holding ``project``."""
         repository = self._git_root(project)
-        return self._heads.branch(repository) if repository else None
+        return self._branch(repository) if repository else None
+
+    def _branch(self, repository: str) -> str | None:
+        return self._heads.branch(repository) if self._may_read(repository) else None
 
     def project_root(self, path: str) -> str:
         """The project a path on disk belongs to: its nearest git root, else the path itself."""

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from devfocus.activity.status import Status
     from devfocus.app.data import Erased, Exported
     from devfocus.app.recorder import Recorder
+    from devfocus.app.trust import TrustGate
     from devfocus.insights.report import Report
     from devfocus.store.database import Database
     from devfocus.store.errors import StoreError
@@ -49,9 +50,11 @@ class TrackingService:
         on_problem: Callable[[StoreError], None] = lambda error: None,
         on_recovered: Callable[[int], None] = lambda written: None,
         clock: Callable[[], float] = time.time,
+        trust: TrustGate | None = None,
     ) -> None:
         self.settings = settings
         self.clock = clock
+        self.trust = trust  # branch names are read only from repositories it allows
         self.source = os.urandom(8).hex()
         self.editor: str | None = None
         self.tracker = Tracker()
@@ -144,7 +147,8 @@ class TrackingService:
             from devfocus.app.locate import Locator
             from devfocus.app.recorder import Recorder
 
-            locator = Locator(self._roots, self.settings.tracking.exclude)
+            may_read = self.trust.allows if self.trust is not None else None
+            locator = Locator(self._roots, self.settings.tracking.exclude, may_read=may_read)
             self._recorder = Recorder(locator, source=self.source, editor=self.editor)
         return self._recorder
 
@@ -161,6 +165,13 @@ class TrackingService:
         self._attempt(lambda db: db.engine())
 
     def _close_database(self) -> None:
+        unsaved = len(self._recorder) if self._recorder is not None else 0
+        if unsaved and self.problem is not None:
+            log.warning(
+                "%d activity records were not saved before exiting: %s",
+                unsaved,
+                self.problem.message,
+            )
         if self._database is not None:
             self._database.close()
 
@@ -276,6 +287,12 @@ class TrackingService:
         )
 
     # -- all of the user's data ----------------------------------------------------------------
+    async def check_export(self, path: str) -> None:
+        """Raises :class:`~devfocus.app.data.ExportRefused` for a path no export may write."""
+        from devfocus.app.data import check_target
+
+        await self._in_store(lambda: check_target(self._ensure_database(), path))
+
     async def export(
         self, fmt: str, path: str, progress: Callable[[int, int], Any] | None = None
     ) -> Exported:

@@ -90,6 +90,11 @@ class Definition:
     body_indent: str | None  # indentation of the body's first statement; None for one-line bodies
     first_statement: tuple[int, int]  # (first line, last line) of the body's first statement
     docstring: DocstringSite | None
+    # What a docstring insertion never changes, so libcst need not see it: the first statement
+    # of an indented body, every statement of a one-line body (None for the module). As ast
+    # gives it, turned into a Span only for an edit (ModuleFacts.kept_span): 0-based start line,
+    # its UTF-8 column (-1: where the line's indentation ends), end line, end column.
+    kept_statements: tuple[int, int, int, int] | None = None
     params: list[Param] = field(default_factory=list)
     returns: str | None = None  # return annotation as written
     decorators: tuple[str, ...] = ()
@@ -159,6 +164,14 @@ class Definition:
         return first or None
 
 
+class ParseFailure(SyntaxError):
+    """Python's own parser gave up on the module (nested or chained too deeply for its stack):
+    the file may be valid Python, but nothing can be said about it."""
+
+
+TOO_DEEP = "nested or chained too deeply for Python's parser"
+
+
 @dataclass
 class ModuleFacts:
     source: str
@@ -167,7 +180,35 @@ class ModuleFacts:
     newline: str
     indent_unit: str
     quote: str  # the triple quote the file's docstrings use
-    syntax_error: SyntaxError | None = None
+    syntax_error: SyntaxError | None = None  # a ParseFailure when Python's parser gave up
+
+    @property
+    def parse_problem(self) -> str | None:
+        """Why the module has no definitions, in words for the user (None: it parsed)."""
+        error = self.syntax_error
+        if error is None:
+            return None
+        if isinstance(error, ParseFailure):
+            return f"cannot parse: {error.msg}"
+        return f"syntax error: {error.msg}"
+
+    def kept_span(self, definition: Definition) -> Span | None:
+        """Where ``definition``'s kept statements are, in characters."""
+        if definition.kept_statements is None:
+            return None
+        line, column, end_line, end_column = definition.kept_statements
+        text = _Text(self.lines)
+        if column < 0:
+            start = Position(line, len(_indent_of(self.lines[line])))
+        else:
+            start = text.position(line + 1, column)
+        return Span(start, text.position(end_line + 1, end_column))
+
+    def read_bodies(self) -> None:
+        """Read what every definition's body says now (the syntax tree is then dropped, and the
+        facts can be pickled)."""
+        for definition in self.definitions:
+            definition.body  # noqa: B018 (read for its effect)
 
     def by_qualname(self, qualname: str) -> Definition | None:
         for definition in self.definitions:
@@ -236,6 +277,13 @@ def _dotted(node: ast.AST) -> str:
     if isinstance(node, ast.Name):
         return node.id
     return ""
+
+
+def _first_line(node: ast.stmt) -> int:
+    """The 0-based line a statement starts on: its first decorator's, if it has decorators
+    (ast puts a decorated def or class at its ``def`` or ``class`` line)."""
+    decorators: list[ast.expr] = getattr(node, "decorator_list", None) or []
+    return min([d.lineno for d in decorators] + [node.lineno]) - 1
 
 
 def _indent_of(line: str) -> str:
@@ -319,11 +367,19 @@ class _Collector:
             name_end = name_col + len(node.name)
         first = node.body[0]
         first_line = first.lineno - 1
-        first_lines = (first_line, (first.end_lineno or first.lineno) - 1)
+        last = node.body[-1]
+        first_lines = (_first_line(first), (first.end_lineno or first.lineno) - 1)
         first_col = text.column(first.lineno, first.col_offset)
         before_first = text.lines[first_line][:first_col]
         # One-line bodies (``def f(): return 1``) follow the header's colon on its line.
         body_indent = before_first if not before_first.strip() else None
+        kept_end = first if body_indent is not None else last
+        kept = (
+            first_lines[0],
+            first.col_offset if first_lines[0] == first_line else -1,  # decorated: its "@"
+            (kept_end.end_lineno or kept_end.lineno) - 1,
+            kept_end.end_col_offset or 0,
+        )
         doc_node = _docstring_node(node.body)
         return Definition(
             kind=kind,
@@ -337,6 +393,7 @@ class _Collector:
             body_indent=body_indent,
             first_statement=first_lines,
             docstring=_docstring_site(doc_node, text) if doc_node else None,
+            kept_statements=kept,
             decorators=tuple(_dotted(d) for d in node.decorator_list),
         )
 
@@ -493,86 +550,67 @@ def _child_bodies(node: ast.stmt) -> list[list[ast.stmt]]:
     return bodies
 
 
+_TRY = (ast.Try, getattr(ast, "TryStar", ast.Try))
+_NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+# The ``except`` clauses around a statement, innermost last: (name bound, exception names).
+_Handlers = tuple[tuple[str | None, tuple[str, ...]], ...]
+
+
 def _scan_body(node: ast.FunctionDef | ast.AsyncFunctionDef) -> BodyFacts:
-    scan = _BodyScan()
-    for statement in node.body:
-        scan.visit(statement)
-    return BodyFacts(scan.returns_value, scan.yields, scan.raises)
+    """Returns, yields and raises of one function's own body (not of nested scopes).
+
+    An explicit stack, not recursion: an expression nested a thousand levels deep parses, and
+    must not cost the definition its facts (or the file its other definitions)."""
+    facts = BodyFacts()
+    stack: list[tuple[ast.AST, _Handlers]] = [(s, ()) for s in reversed(node.body)]
+    while stack:
+        item, handlers = stack.pop()
+        children: list[tuple[ast.AST, _Handlers]]
+        if isinstance(item, _NESTED_SCOPES):
+            # Only the decorators run in this scope.
+            children = [(d, handlers) for d in item.decorator_list]
+        elif isinstance(item, ast.Lambda):
+            continue
+        elif isinstance(item, _TRY):
+            children = [(s, handlers) for s in item.body]
+            for handler in item.handlers:
+                caught = (handler.name, tuple(_handler_types(handler.type)))
+                children += [(s, (*handlers, caught)) for s in handler.body]
+            children += [(s, handlers) for s in item.orelse + item.finalbody]
+        elif isinstance(item, ast.Raise):
+            _add_raised(facts.raises, _raised(item, handlers))
+            continue
+        else:
+            if isinstance(item, ast.Return) and not (
+                item.value is None
+                or (isinstance(item.value, ast.Constant) and item.value.value is None)
+            ):
+                facts.returns_value = True
+            elif isinstance(item, (ast.Yield, ast.YieldFrom)):
+                facts.yields = True
+            children = [(c, handlers) for c in ast.iter_child_nodes(item)]
+        stack.extend(reversed(children))
+    return facts
 
 
-class _BodyScan(ast.NodeVisitor):
-    """Returns, yields and raises of one function's own body (not of nested scopes)."""
+def _raised(node: ast.Raise, handlers: _Handlers) -> list[str]:
+    if node.exc is None:
+        # A bare re-raise raises nothing new: what its handler caught goes on to the caller
+        # (nothing named under a bare ``except:``).
+        return list(handlers[-1][1]) if handlers else []
+    exc = node.exc
+    if isinstance(exc, ast.Name):
+        for bound, types in reversed(handlers):
+            if bound == exc.id:
+                if types:
+                    return list(types)
+                break
+    name = _dotted(exc)
+    return [name] if name else []
 
-    def __init__(self) -> None:
-        self.returns_value = False
-        self.yields = False
-        self.raises: list[str] = []
-        self._handlers: list[tuple[str | None, list[str]]] = []
 
-    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
-        for decorator in node.decorator_list:  # decorators run in this scope
-            self.visit(decorator)
-
-    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
-
-    def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        for decorator in node.decorator_list:
-            self.visit(decorator)
-
-    def visit_Lambda(self, node: ast.Lambda) -> None:
-        return
-
-    def visit_Return(self, node: ast.Return) -> None:
-        if node.value is not None and not (
-            isinstance(node.value, ast.Constant) and node.value.value is None
-        ):
-            self.returns_value = True
-        self.generic_visit(node)
-
-    def visit_Yield(self, node: ast.Yield) -> None:
-        self.yields = True
-        self.generic_visit(node)
-
-    def visit_YieldFrom(self, node: ast.YieldFrom) -> None:
-        self.yields = True
-        self.generic_visit(node)
-
-    def visit_Try(self, node: ast.Try) -> None:
-        for statement in node.body:
-            self.visit(statement)
-        for handler in node.handlers:
-            types = _handler_types(handler.type)
-            self._handlers.append((handler.name, types))
-            for statement in handler.body:
-                self.visit(statement)
-            self._handlers.pop()
-        for statement in node.orelse + node.finalbody:
-            self.visit(statement)
-
-    visit_TryStar = visit_Try  # type: ignore[assignment]
-
-    def visit_Raise(self, node: ast.Raise) -> None:
-        if node.exc is None:
-            # A bare re-raise raises nothing new: what its handler caught goes on to the caller
-            # (nothing named under a bare ``except:``).
-            if self._handlers:
-                self._add(self._handlers[-1][1])
-            return
-        names: list[str] = []
-        exc = node.exc
-        if isinstance(exc, ast.Name):
-            for bound, types in reversed(self._handlers):
-                if bound == exc.id:
-                    names = types
-                    break
-        if not names:
-            name = _dotted(exc)
-            if name:
-                names = [name]
-        self._add(names)
-
-    def _add(self, names: list[str]) -> None:
-        self.raises += [name for name in dict.fromkeys(names) if name not in self.raises]
+def _add_raised(raises: list[str], names: list[str]) -> None:
+    raises += [name for name in dict.fromkeys(names) if name not in raises]
 
 
 def _handler_types(node: ast.expr | None) -> list[str]:
@@ -624,16 +662,42 @@ def detect_indent_unit(tree: ast.Module, lines: list[str]) -> str:
     return "    "
 
 
+def parse_module(source: str) -> ast.Module:
+    """``ast.parse``, tried again once on CPython 3.11's spurious "AST constructor recursion depth
+    mismatch" SystemError (python/cpython#106905: another thread building syntax trees at the
+    same moment, such as jedi's)."""
+    try:
+        return ast.parse(source, type_comments=False)
+    except SystemError:
+        return ast.parse(source, type_comments=False)
+
+
 def analyze(source: str, module_name: str = "module") -> ModuleFacts:
     """Facts about every definition of ``source``. A syntax error yields no definitions (and is
     kept in ``syntax_error``): nothing is offered on a module Python cannot parse."""
     lines = split_lines(source)
     newline = detect_newline(lines)
     try:
-        tree = ast.parse(source, type_comments=False)
+        tree = parse_module(source)
     except (SyntaxError, ValueError) as exc:
         error = exc if isinstance(exc, SyntaxError) else SyntaxError(str(exc))
         return ModuleFacts(source, lines, [], newline, "    ", '"""', error)
+    except SystemError as exc:
+        failure = ParseFailure(f"Python's parser failed: {exc}")
+        return ModuleFacts(source, lines, [], newline, "    ", '"""', failure)
+    except (RecursionError, MemoryError):
+        # Python's parser gives up on some deep nestings and very long operator chains with
+        # these (its stack is fixed); the rest of a run, and the server, carry on.
+        return ModuleFacts(source, lines, [], newline, "    ", '"""', ParseFailure(TOO_DEEP))
+    try:
+        return _module_facts(source, lines, newline, tree, module_name)
+    except RecursionError:
+        return ModuleFacts(source, lines, [], newline, "    ", '"""', ParseFailure(TOO_DEEP))
+
+
+def _module_facts(
+    source: str, lines: list[str], newline: str, tree: ast.Module, module_name: str
+) -> ModuleFacts:
     text = _Text(lines)
     module_doc = _docstring_node(tree.body)
     first = tree.body[0] if tree.body else None
@@ -648,7 +712,7 @@ def analyze(source: str, module_name: str = "module") -> ModuleFacts:
         indent="",
         body_indent="",
         first_statement=(
-            (first.lineno - 1, (first.end_lineno or first.lineno) - 1) if first else (-1, -1)
+            (_first_line(first), (first.end_lineno or first.lineno) - 1) if first else (-1, -1)
         ),
         docstring=_docstring_site(module_doc, text) if module_doc else None,
     )

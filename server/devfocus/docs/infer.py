@@ -3,7 +3,14 @@
 jedi's time per function ranges from a millisecond to most of a second, and it cannot be
 interrupted. So it runs on its own daemon thread, one module state per instance, and callers wait
 for an answer only as long as they can afford: past that, a Returns section is written without a
-type (the answer is still cached for the next request) rather than making the user wait.
+type (the answer is still cached for the next request) rather than making the user wait. Modules
+over 1 MiB are not asked about at all (jedi would take tens of seconds and much memory on them).
+
+jedi reads the project's code and never runs it. What it could run is chosen here, not by the
+project: the environment is this interpreter (jedi's default would run ``$VIRTUAL_ENV/bin/python``,
+which can be a repository's ``.venv``), and the project has none of the settings a
+``.jedi/project.json`` of the repository may carry; jedi imports compiled extensions only from
+this interpreter's own paths.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import queue
 import threading
 import time
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from devfocus.docs.facts import Definition
@@ -21,6 +29,7 @@ log = logging.getLogger(__name__)
 
 _NAMES = {"NoneType": "None"}
 _STOP = None
+MAX_INFERENCE_CHARS = 1024 * 1024
 
 
 class ReturnInference:
@@ -50,6 +59,8 @@ class ReturnInference:
         key = definition.qualname
         if key in self._answers:
             return self._answers[key]
+        if len(self.source) > MAX_INFERENCE_CHARS:
+            return None
         remaining = self.budget - self.waited
         if remaining <= 0:
             return None
@@ -62,6 +73,8 @@ class ReturnInference:
 
     def prefetch(self, definitions: Iterable[Definition]) -> None:
         """Ask ahead, in the background, about functions a fix may need."""
+        if len(self.source) > MAX_INFERENCE_CHARS:
+            return
         for definition in definitions:
             self._ask(definition)
 
@@ -100,14 +113,32 @@ class ReturnInference:
             answer = None
             try:
                 if script is None:
-                    import jedi
-
-                    script = jedi.Script(self.source, path=self.path)
+                    script = jedi_script(self.source, self.path)
                 answer = _infer(script, line, column)
             except Exception as exc:  # jedi fails on odd code; a type is a nicety
                 log.debug("no inferred return type for %s: %s", key, exc)
             self._answers[key] = answer
             self._ready[key].set()
+
+
+_environment: Any = None
+_environment_lock = threading.Lock()
+
+
+def jedi_script(source: str, path: str | None) -> Any:
+    """A ``jedi.Script`` for ``source`` that cannot make jedi run a program of the project."""
+    import jedi
+    from jedi.api.environment import SameEnvironment
+
+    global _environment
+    with _environment_lock:
+        if _environment is None:
+            _environment = SameEnvironment()  # one helper process of this interpreter, shared
+    folder = Path(path).parent if path else Path.cwd()
+    # jedi's own search finds the project's root (marker files); a fresh Project keeps nothing
+    # else of what it read there.
+    root = jedi.get_default_project(folder).path
+    return jedi.Script(source, path=path, project=jedi.Project(root), environment=_environment)
 
 
 def _infer(script: Any, line: int, column: int) -> str | None:

@@ -8,11 +8,9 @@ Every function runs git through :mod:`devfocus.git.runner`; without git they rai
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from devfocus.git import runner
 from devfocus.git.coach import Habits, habits_of
 from devfocus.git.head import find_git_dir, parse_head
 from devfocus.git.logstream import parse_numstat, read_commits
@@ -33,30 +31,12 @@ def staged_changes(repo: Path | str) -> list[FileChange]:
     lock = git_dir / "index.lock" if git_dir is not None else None
     if lock is not None and lock.is_file():
         try:
-            return list(parse_numstat(_run_with_index(repo, lock, DIFF_ARGS)))
+            return list(parse_numstat(run_git(repo, *DIFF_ARGS, index_file=lock)))
         except GitMissing:
             raise
         except GitError:
             pass  # a lock being written by another command: the index itself will do
     return list(parse_numstat(run_git(repo, *DIFF_ARGS)))
-
-
-def _run_with_index(repo: Path | str, index: Path, args: Sequence[str]) -> bytes:
-    """run_git with another index file (run_git keeps GIT_INDEX_FILE out of git's environment)."""
-    env = {**runner._environment(), "GIT_INDEX_FILE": str(index)}
-    try:
-        done = subprocess.run(
-            runner.command(repo, args),
-            capture_output=True,
-            timeout=runner.TIMEOUT,
-            env=env,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise GitError(f"git could not run: {exc}") from exc
-    if done.returncode != 0:
-        raise GitError(runner._message(done.stderr) or f"git exited with {done.returncode}")
-    return done.stdout
 
 
 def repository_of_message_file(path: Path | str) -> Path | None:

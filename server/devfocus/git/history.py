@@ -154,6 +154,8 @@ def log_arguments(head: str, path: str, limit: int = LOG_LIMIT) -> list[str]:
         "-U0",
         "--inter-hunk-context=0",
         "--full-index",
+        "--src-prefix=a/",  # diff.noprefix or diff.mnemonicPrefix must not change "+++ b/"
+        "--dst-prefix=b/",
         "--no-color",
         "--no-ext-diff",
         "--no-textconv",

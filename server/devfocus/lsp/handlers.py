@@ -47,3 +47,45 @@ def plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
     return value
+
+
+def brief(value: Any, limit: int = 200) -> str:
+    """``repr(value)`` cut to about ``limit`` characters, without formatting the rest (a client
+    can send megabytes where a flag was expected; ``%.200r`` would format all of it first)."""
+    out: list[str] = []
+    left = limit
+
+    def put(text: str) -> None:
+        nonlocal left
+        out.append(text[: max(left, 0)])
+        left -= len(text)
+
+    def walk(item: Any) -> None:
+        if hasattr(item, "_asdict"):
+            item = item._asdict()
+        if isinstance(item, dict):
+            put("{")
+            for i, (key, inner) in enumerate(item.items()):
+                if left <= 0:
+                    break
+                put(f"{', ' if i else ''}{key!r}: " if isinstance(key, str) else ", ")
+                walk(inner)
+            put("}")
+        elif isinstance(item, (list, tuple)):
+            put("[")
+            for i, inner in enumerate(item):
+                if left <= 0:
+                    break
+                put(", " if i else "")
+                walk(inner)
+            put("]")
+        elif isinstance(item, str):
+            put(repr(item[: max(left, 0) + 1]))
+        elif isinstance(item, (int, float, bool)) or item is None:
+            put(repr(item))
+        else:
+            put(f"<{type(item).__name__}>")
+
+    walk(value)
+    text = "".join(out)
+    return text if left >= 0 else text + "..."

@@ -1,18 +1,22 @@
 """Engines set up for safe concurrent use by several editor windows.
 
-SQLite: the file (and its directory) are created readable by their owner only; WAL journal,
-a busy timeout, and ``BEGIN IMMEDIATE`` where a transaction must not be upgraded mid-way.
-Other databases: connections checked before use, so a restarted server is picked up again.
+SQLite: the file (and its missing folders) are created readable by their owner only, whatever
+the umask; WAL journal, a busy timeout, and ``BEGIN IMMEDIATE`` where a transaction must not be
+upgraded mid-way. ``on_connect`` runs before anything is read from a new connection (it may refuse
+the file the connection found). Other databases: connections checked before use, so a restarted
+server is picked up again.
 """
 
 from __future__ import annotations
 
-import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+
+from devfocus.store.sqlitefile import create_private_file, make_private_dirs
 
 BUSY_TIMEOUT_MS = 5000
 CONNECT_TIMEOUT_S = 5
@@ -37,26 +41,23 @@ def sqlite_file(url: URL) -> Path | None:
 
 
 def prepare_sqlite_file(path: Path) -> None:
-    """Create the directory (0700) and an empty database file (0600) unless they exist."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        return
-    os.close(fd)
+    """Create the directory and its missing parents (0700) and an empty database file (0600)
+    unless they exist."""
+    make_private_dirs(path.parent)
+    create_private_file(path)
 
 
-def create(url_text: str) -> Engine:
+def create(url_text: str, on_connect: Callable[[], None] | None = None) -> Engine:
     url = make_url(url_text)
     if url.get_backend_name() == "sqlite":
-        return _sqlite_engine(url)
+        return _sqlite_engine(url, on_connect)
     connect_args: dict[str, Any] = {}
     if url.get_backend_name() == "postgresql":
         connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
-def _sqlite_engine(url: URL) -> Engine:
+def _sqlite_engine(url: URL, on_connect: Callable[[], None] | None) -> Engine:
     path = sqlite_file(url)
     if path is not None:
         prepare_sqlite_file(path)
@@ -67,6 +68,8 @@ def _sqlite_engine(url: URL) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:
+        if on_connect is not None:
+            on_connect()
         # Transactions are begun explicitly below, so pysqlite must not begin its own.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-ProblemKind = Literal["locked", "readonly", "corrupt", "unreachable", "schema", "other"]
+# ``replaced``: the SQLite file was swapped for another while open; ``foreign``: the file is
+# another program's database.
+ProblemKind = Literal[
+    "locked", "readonly", "corrupt", "unreachable", "schema", "replaced", "foreign", "other"
+]
 
 
 class StoreError(Exception):

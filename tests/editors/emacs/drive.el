@@ -1,7 +1,9 @@
 ;;; drive.el --- drives Emacs (batch) through DevFocus  -*- lexical-binding: t -*-
 ;; Loaded after the README's setup (DEVFOCUS_SETUP). Env: DEVFOCUS_FILE (a Python file of the
 ;; project), DEVFOCUS_OUT (a folder for results.json), DEVFOCUS_TIMEOUT (seconds per step).
-;; Exit 0 when every step passed, 124 when one timed out, 1 on an error.
+;; Exit 0 when every step passed, 124 when one timed out, 1 on an error. results.json names the
+;; step under way (written at each step); the Eglot event log, the server's stderr and *Messages*
+;; are written next to it as *.log.
 (unless (locate-library "eglot")        ; with -Q, Debian's elpa packages are not active
   (require 'package)
   (setq package-directory-list '("/usr/share/emacs/site-lisp/elpa"))
@@ -16,11 +18,32 @@
 (defvar drive-diagnostics nil)
 (defvar drive-results nil)
 
-(defun drive-finish (code message)
-  (setq drive-results (plist-put drive-results :exit message))
+(defun drive-save ()
   (let ((coding-system-for-write 'utf-8))
     (with-temp-file (expand-file-name "results.json" drive-out)
-      (insert (json-serialize drive-results :null-object nil :false-object :json-false))))
+      (insert (json-serialize drive-results :null-object nil :false-object :json-false)))))
+
+(defun drive-step (name)
+  "Start step NAME: a run killed from outside still says which step it was at."
+  (setq drive-results (plist-put drive-results :step name))
+  (drive-save))
+
+(defun drive-save-logs ()
+  "Eglot's buffers (events, stderr) as eglot-*.log and *Messages* as messages.log in `drive-out'."
+  (dolist (buffer (buffer-list))
+    (let* ((name (buffer-name buffer))
+           (file (cond ((string-match "EGLOT .* \\([a-z]+\\)\\*$" name)
+                        (concat "eglot-" (match-string 1 name)))
+                       ((equal name "*Messages*") "messages"))))
+      (when file
+        (with-current-buffer buffer
+          (let ((coding-system-for-write 'utf-8))
+            (write-region nil nil (expand-file-name (concat file ".log") drive-out) nil 'quiet)))))))
+
+(defun drive-finish (code message)
+  (setq drive-results (plist-put drive-results :exit message))
+  (drive-save)
+  (condition-case err (drive-save-logs) (error (message "could not save the logs: %S" err)))
   (dolist (servers (hash-table-values eglot--servers-by-project))
     (dolist (server servers) (ignore-errors (eglot-shutdown server))))
   (kill-emacs code))
@@ -42,6 +65,7 @@
 
 (condition-case err
     (progn
+      (drive-step "open the file; the first devfocus/status")
       (find-file (getenv "DEVFOCUS_FILE"))
       ;; What M-x eglot does, from `eglot-server-programs' (eglot-ensure waits for idle time,
       ;; which never comes in batch).
@@ -49,7 +73,8 @@
       (drive-wait-for "the first devfocus/status" (lambda () devfocus-status))
       (let ((server (eglot-current-server))
             (document (eglot--TextDocumentIdentifier)))
-        ;; Edit; idle timers never fire in batch, so send the change by hand.
+        (drive-step "edit the file; the status follows")
+        ;; Idle timers never fire in batch, so send the change by hand.
         (goto-char (point-max))
         (insert "\nRATE = 0.2\n")
         (eglot--signal-textDocument/didChange)
@@ -57,6 +82,7 @@
                         (lambda () (and (equal (plist-get devfocus-status :state) "active")
                                         (plist-get devfocus-status :context))))
         (setq drive-results (plist-put drive-results :status devfocus-status))
+        (drive-step "docstring diagnostics for the current version")
         (let ((version eglot--versioned-identifier))
           (drive-wait-for "diagnostics for the current version"
                           (lambda () (let ((last (car drive-diagnostics)))
@@ -64,12 +90,14 @@
                                             (> (length (plist-get last :diagnostics)) 0)))))
           (setq drive-results (plist-put drive-results :version version))
           (setq drive-results (plist-put drive-results :diagnostics (car drive-diagnostics))))
+        (drive-step "hover on the function's name")
         (setq drive-results
               (plist-put drive-results :hover
                          (jsonrpc-request server :textDocument/hover
                                           `(:textDocument ,document
                                             :position (:line 3 :character 5))
                                           :timeout drive-timeout)))
+        (drive-step "apply Generate docstring from the code actions and save")
         (let* ((actions (append (jsonrpc-request
                                  server :textDocument/codeAction
                                  `(:textDocument ,document
@@ -88,6 +116,7 @@
           (eglot--apply-workspace-edit (plist-get action :edit))
           (save-buffer)
           (setq drive-results (plist-put drive-results :applied (plist-get action :title))))
+        (drive-step "the report through workspace/executeCommand")
         (setq drive-results
               (plist-put drive-results :report
                          (jsonrpc-request server :workspace/executeCommand

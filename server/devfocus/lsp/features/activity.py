@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from lsprotocol import types
 
-from devfocus.lsp.handlers import handler
+from devfocus.lsp.handlers import brief, handler
 
 if TYPE_CHECKING:
     from devfocus.lsp.features.status import StatusFeature
@@ -102,4 +102,4 @@ class ActivityFeature:
     def _malformed(self, method: str, params: Any, expected: str) -> None:
         level = logging.DEBUG if method in self._malformed_logged else logging.WARNING
         self._malformed_logged.add(method)
-        log.log(level, "ignored %s with params %.200r: expected %s", method, params, expected)
+        log.log(level, "ignored %s with params %s: expected %s", method, brief(params), expected)

@@ -19,6 +19,7 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from devfocus.lsp.analysis import DebouncedAnalysis, Work
+from devfocus.lsp.documents import server_position
 from devfocus.lsp.handlers import capability
 
 if TYPE_CHECKING:
@@ -196,8 +197,8 @@ class CommitCoachingFeature:
             return None
         codec = self.server.workspace.position_codec
         lines = list(result.lines)
-        first = codec.position_from_client_units(lines, params.range.start).line
-        last = codec.position_from_client_units(lines, params.range.end).line
+        first, _ = server_position(lines, params.range.start, codec.encoding)
+        last, _ = server_position(lines, params.range.end, codec.encoding)
         sent = [
             d for d in params.context.diagnostics if d.source == SOURCE and d.code != SCORE_CODE
         ]
@@ -277,11 +278,16 @@ class CommitCoachingFeature:
         if path is None or self._git_missing:
             return message_only
         git_dir = os.path.dirname(os.path.abspath(path))
+        # Nothing of a repository the trust gate refuses is read, and no git runs in it: not to
+        # find its work tree, nor for the staged diff, its habits or its branch.
+        trust = self.server.trust
+        if not trust.git_dir_verdict(Path(git_dir)).allowed:
+            return message_only
         try:
             if git_dir not in self._repos:
                 self._repos[git_dir] = repository_of_message_file(path)
             repo = self._repos[git_dir]
-            if repo is None:
+            if repo is None or not trust.allows(repo):
                 return message_only
             head_key = _stamps(git_dir, "HEAD", os.path.join("logs", "HEAD"), "config")
             cached = self._habits.get(git_dir)

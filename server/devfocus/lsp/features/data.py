@@ -53,11 +53,7 @@ def export_target(args: tuple[Any, ...]) -> tuple[str, str]:
         raise JsonRpcInvalidParams(
             f"{EXPORT}: path must be an absolute file path or a file URI; got {path!r}"
         )
-    if os.path.isdir(path):
-        raise JsonRpcInvalidParams(f"{EXPORT}: {path} is a folder; give a file name")
-    if not os.path.isdir(os.path.dirname(path)):
-        raise JsonRpcInvalidParams(f"{EXPORT}: the folder of {path} does not exist")
-    return fmt, path
+    return fmt, path  # what is at the path is checked off the event loop, by check_target
 
 
 class DataFeature:
@@ -77,6 +73,11 @@ class DataFeature:
         fmt, path = export_target(args)
         from devfocus.app.data import ExportRefused
         from devfocus.store.errors import StoreError
+
+        try:  # before any work begins
+            await self.server.tracking.check_export(path)
+        except ExportRefused as refused:
+            raise JsonRpcInvalidParams(f"{EXPORT}: {refused}") from refused
 
         supported = bool(capability(self.server.client_capabilities, "window.work_done_progress"))
         async with WorkDoneProgress(

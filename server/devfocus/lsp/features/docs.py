@@ -17,6 +17,7 @@ from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 from pygls.uris import from_fs_path, to_fs_path
 
 from devfocus.lsp.analysis import DebouncedAnalysis, Work
+from devfocus.lsp.documents import server_position
 from devfocus.lsp.handlers import capability, handler, plain
 from devfocus.lsp.progress import WorkDoneProgress
 
@@ -113,6 +114,11 @@ class DocsFeature:
             previous.inference.close()
         self.indexes[uri] = index
         if index.facts.syntax_error is not None:
+            from devfocus.docs.facts import ParseFailure
+
+            if isinstance(index.facts.syntax_error, ParseFailure):
+                # Maybe valid Python, but nothing can be said about it: say why.
+                log.info("no docstring checks for %s: %s", uri, index.facts.parse_problem)
             return  # mid-edit: the last diagnostics stand until the file parses again
         self._publish(index)
         if index.inference is not None and self._infer_types():
@@ -189,9 +195,9 @@ class DocsFeature:
             if target is not None:
                 targets[target.definition.qualname] = target
         lines = index.facts.lines
-        codec = self.server.workspace.position_codec
-        start = codec.position_from_client_units(lines, params.range.start)
-        for target in index.targets_at(start.line):
+        encoding = self.server.workspace.position_encoding
+        start_line, _ = server_position(lines, params.range.start, encoding)
+        for target in index.targets_at(start_line):
             targets.setdefault(target.definition.qualname, target)
         return list(targets.values())
 
@@ -430,16 +436,20 @@ def _uri_argument(args: tuple[Any, ...]) -> str | None:
 
 # -- work done on the docs thread ------------------------------------------------------------
 def _warm_up() -> None:
-    """Import libcst before the first edit is asked for (it takes a few hundred ms)."""
-    import libcst  # noqa: F401
+    """Start the parser process (it loads libcst while idle) before the first analysis or edit
+    needs it. libcst itself never loads here: see :mod:`devfocus.docs.worker`."""
+    from devfocus.docs.worker import shared
+
+    shared().start()
 
 
 def _build_index(
     uri: str, version: int | None, path: str | None, source: str, config: DocsConfig
 ) -> DocumentIndex:
     from devfocus.app.docindex import DocumentIndex
+    from devfocus.app.docs import analyse_isolated
 
-    return DocumentIndex.build(uri, version, path, source, config)
+    return DocumentIndex.build(uri, version, path, source, config, analyse_isolated)
 
 
 def _edits_for(
@@ -469,7 +479,7 @@ def _fix_file(
             source, _ = read_source(Path(path))
         except (OSError, ValueError) as exc:
             return _FileFix(uri, None, [], [], [f"{path}: {exc}"])
-    result = fix_source(config, source, path)
+    result = fix_source(config, source, path, isolated=True)
     refused = [f"{path or uri}: {q or 'module'}: {why}" for q, why in result.refused]
     return _FileFix(uri, version, split_lines(source), result.edits, refused)
 

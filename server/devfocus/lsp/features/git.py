@@ -64,7 +64,14 @@ class GitFeature:
 
             results = await self.server.git.import_all(report)
         self.status.poke()
-        return {"repositories": [_result_json(r) for r in results]}
+        answer: dict[str, Any] = {"repositories": [_result_json(r) for r in results]}
+        trust = self.server.trust
+        workspace = trust.workspace()
+        if not workspace.allowed:  # not trusted, or git.trust `never`: nothing was looked at
+            answer["reason"] = workspace.reason
+        elif not_read := trust.not_read():
+            answer["notRead"] = not_read
+        return answer
 
     async def set_task_command(self, *args: Any) -> dict[str, Any]:
         options = _options(args)

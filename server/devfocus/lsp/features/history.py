@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
+from devfocus.lsp.documents import server_position
 from devfocus.lsp.features.docs import is_python
 from devfocus.lsp.handlers import capability, handler
 
@@ -32,6 +33,8 @@ class HistoryFeature:
         git = self.server.settings.git
         if not (git.enabled and git.hover):  # git.enabled false: no git history is read at all
             return None
+        if not self.server.trust.any_allowed:  # an untrusted workspace, or git.trust `never`
+            return None
         uri = params.text_document.uri
         document = self._document(uri)
         if document is None or not is_python(uri, document.language_id):
@@ -44,7 +47,7 @@ class HistoryFeature:
         from devfocus.app.history import header_name_at
 
         codec = self.server.workspace.position_codec
-        character = codec.position_from_client_units(lines, params.position).character
+        _, character = server_position(lines, params.position, codec.encoding)
         service, focus = self._parts()
         if header_name_at(lines[line], character) is None:
             # Not on a definition's name (cheap, on the event loop); the mouse is over the
@@ -83,7 +86,7 @@ class HistoryFeature:
         if self._service is None or self._focus is None:
             from devfocus.app.history import FocusTimes, HistoryService
 
-            self._service = HistoryService()
+            self._service = HistoryService(may_read=self.server.trust.allows)
             self._focus = FocusTimes(self.server.tracking.file_focus)
         return self._service, self._focus
 

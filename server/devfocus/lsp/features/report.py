@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from pygls.exceptions import JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 from pygls.uris import to_fs_path
 
 from devfocus.lsp.handlers import handler, plain
@@ -54,6 +54,10 @@ class ReportFeature:
         except ValueError as exc:
             raise JsonRpcInvalidParams(f"devfocus.report: {exc}") from exc
         from devfocus.insights.render import render_markdown, report_json
+        from devfocus.store.errors import StoreError
 
-        report = await self.server.tracking.report(period, project=project)
+        try:
+            report = await self.server.tracking.report(period, project=project)
+        except StoreError as error:  # the database cannot be read: say so, not a traceback
+            raise JsonRpcInternalError(f"devfocus.report: {error.message}") from error
         return render_markdown(report) if fmt == "markdown" else report_json(report)

@@ -1,17 +1,23 @@
 """Settings from initializationOptions, then workspace/configuration (re-read on change), and the
-workspace folders that make projects; plus start-up once the client is ready."""
+workspace folders that make projects; plus start-up once the client is ready.
+
+Also the workspace's trust: ``trusted`` in initializationOptions, then the
+``devfocus/workspaceTrust`` notification. It is never read from workspace/configuration, which a
+workspace's own settings can answer.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from devfocus.config import SECTION, SettingProblem, layer, load_settings, section_of
-from devfocus.lsp.handlers import capability, handler, plain
+from devfocus.lsp.handlers import brief, capability, handler, plain
 from devfocus.lsp.log import attach_to_client
 
 if TYPE_CHECKING:
@@ -19,6 +25,22 @@ if TYPE_CHECKING:
     from devfocus.lsp.server import DevFocusServer
 
 log = logging.getLogger(__name__)
+
+WORKSPACE_TRUST = "devfocus/workspaceTrust"
+
+
+def trusted_of(options: Any) -> bool:
+    """``trusted`` of the initialization options (at their top or in their ``devfocus``
+    section): only ``true`` or no value at all trusts the workspace."""
+    if not isinstance(options, Mapping):
+        return True
+    value = options.get("trusted")
+    section = options.get(SECTION)
+    if value is None and isinstance(section, Mapping):
+        value = section.get("trusted")
+    if value is not None and not isinstance(value, bool):
+        log.warning("initializationOptions.trusted is %.60r, not a boolean: not trusted", value)
+    return value is None or value is True
 
 
 class SettingsFeature:
@@ -45,6 +67,7 @@ class SettingsFeature:
         )
         server.feature(types.SHUTDOWN)(handler(self.shutdown))
         server.feature(types.EXIT)(handler(self.exit))
+        server.feature(WORKSPACE_TRUST)(handler(self.workspace_trust))
 
     # -- lifecycle ---------------------------------------------------------------------------
     def initialize(self, params: types.InitializeParams) -> None:
@@ -53,7 +76,9 @@ class SettingsFeature:
         self.roots = self._workspace_roots()
         if params.client_info is not None:
             self.server.tracking.editor = params.client_info.name[:64]
-        self._initial = section_of(plain(params.initialization_options))
+        options = plain(params.initialization_options)
+        self.server.trust.configure(trusted=trusted_of(options))
+        self._initial = section_of(options)
         self._take(self._initial, show=False)
         self.server.tracking.prime(self.server.settings, self.roots)
 
@@ -61,6 +86,11 @@ class SettingsFeature:
         for problem in self._queued:
             self._warn(problem)
         self._queued.clear()
+        loop = asyncio.get_running_loop()
+        # Refusals are found on worker threads; the status says them.
+        self.server.trust.on_change = lambda: loop.call_soon_threadsafe(self.status.poke)
+        if not self.server.trust.trusted:
+            log.info("the workspace is not trusted: git features wait for trust")
         self.server.tracking.start()
         self.server.git.start(self.server.settings, self.roots)
         if self._pull_supported():
@@ -107,6 +137,7 @@ class SettingsFeature:
     def _take(self, raw: Any, *, show: bool) -> None:
         settings, problems = load_settings(raw)
         self.server.settings = settings
+        self.server.trust.configure(policy=settings.git.trust)
         new = [p for p in problems if p not in self._problems]
         self._problems = tuple(problems)
         for problem in new:
@@ -131,6 +162,23 @@ class SettingsFeature:
             )
         except Exception as exc:
             log.info("the editor did not take the configuration registration: %s", exc)
+
+    # -- the workspace's trust ---------------------------------------------------------------
+    async def workspace_trust(self, params: Any) -> None:
+        """``devfocus/workspaceTrust {trusted: boolean}``: the editor's trust in the workspace
+        changed (VS Code: trust was granted). Git features follow at once, without a restart."""
+        trusted = getattr(params, "trusted", None)
+        if not isinstance(trusted, bool):
+            expected = "expected {trusted: boolean}"
+            log.warning("ignored %s with params %s: %s", WORKSPACE_TRUST, brief(params), expected)
+            return
+        if not self.server.trust.configure(trusted=trusted):
+            return
+        log.info("the workspace is %s", "trusted: git features on" if trusted else "not trusted")
+        self.server.git.configure(self.server.settings, self.roots)
+        self.status.poke()
+        for listener in self.on_change:  # commit coaching reads the staged diff now
+            listener()
 
     # -- workspace folders -------------------------------------------------------------------
     async def did_change_folders(self, params: types.DidChangeWorkspaceFoldersParams) -> None:

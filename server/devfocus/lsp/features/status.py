@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from devfocus.lsp.handlers import handler
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 
 STATUS = "devfocus/status"
 REFRESH_SECONDS = 15.0
-_STATE_FIELDS = ("state", "sessionStart", "context", "deepWork", "switchesLastHour", "task")
+_STATE_FIELDS = ("state", "sessionStart", "context", "deepWork", "switchesLastHour", "task", "git")
 
 
 class StatusFeature:
@@ -71,7 +72,7 @@ class StatusFeature:
             await _woken(self._wake, timeout)
             self._wake.clear()
             try:
-                status = await self.server.tracking.status()
+                status = self._with_git(await self.server.tracking.status())
             except RuntimeError:  # shutting down
                 return
             except Exception:
@@ -86,7 +87,7 @@ class StatusFeature:
         wire = status.to_wire()
         now = time.monotonic()
         last = self._sent
-        changed = last is None or any(wire[k] != last[k] for k in _STATE_FIELDS)
+        changed = last is None or any(wire.get(k) != last.get(k) for k in _STATE_FIELDS)
         counters_due = last is not None and wire != last and now - self._sent_at >= REFRESH_SECONDS
         if changed or counters_due:
             self.server.protocol.notify(STATUS, wire)
@@ -99,9 +100,13 @@ class StatusFeature:
             due.append(max(0.0, REFRESH_SECONDS - (time.monotonic() - self._sent_at)))
         return max(0.05, min(due)) if due else None
 
+    def _with_git(self, status: Status) -> Status:
+        """The status with what the trust gate says of git (on, off, waiting for trust)."""
+        return replace(status, git=self.server.trust.access(self.server.settings.git.enabled))
+
     # -- commands ------------------------------------------------------------------------------
     async def status_command(self, *args: Any) -> dict[str, Any]:
-        return (await self.server.tracking.status()).to_wire()
+        return self._with_git(await self.server.tracking.status()).to_wire()
 
     async def pause_command(self, *args: Any) -> dict[str, Any]:
         self.server.tracking.tracker.pause(time.time())
