@@ -6,6 +6,7 @@ import os
 import socket
 import sqlite3
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -110,6 +111,33 @@ def test_sqlite_uses_wal_and_a_busy_timeout(db: Database) -> None:
         assert other.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
     finally:
         other.close()
+
+
+def test_windows_opening_a_new_database_together_all_open_it(tmp_path: Path) -> None:
+    """Two editor windows (or the tracker and the history import) opening a database that does
+    not exist yet: SQLite refuses the switch to WAL with "locked" instead of waiting, and that
+    must not reach the user as a database problem."""
+    failures: list[str] = []
+    for round_ in range(60):
+        url = f"sqlite:///{tmp_path / f'{round_}.db'}"
+        start = threading.Barrier(3)
+
+        def open_it(url: str = url, start: threading.Barrier = start) -> None:
+            database = Database(url)
+            start.wait()
+            try:
+                database.run(lambda engine: engine.connect().close())
+            except StoreError as error:
+                failures.append(error.message)
+            finally:
+                database.close()
+
+        threads = [threading.Thread(target=open_it) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failures == []
 
 
 def test_database_can_be_closed_and_reopened(db: Database) -> None:

@@ -9,6 +9,7 @@ server is picked up again.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -75,9 +76,7 @@ def _sqlite_engine(url: URL, on_connect: Callable[[], None] | None) -> Engine:
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            mode = cursor.execute("PRAGMA journal_mode").fetchone()
-            if mode and str(mode[0]).lower() not in {"wal", "memory"}:
-                cursor.execute("PRAGMA journal_mode = WAL")
+            _use_wal(cursor)
             cursor.execute("PRAGMA synchronous = NORMAL")
         finally:
             cursor.close()
@@ -88,3 +87,24 @@ def _sqlite_engine(url: URL, on_connect: Callable[[], None] | None) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def _use_wal(cursor: Any) -> None:
+    """Switch a new database to WAL. The switch needs the file to itself, and SQLite answers
+    "locked" at once instead of waiting when another connection is reading it (two windows, or
+    the tracker and the history import, opening a new database together): try again within the
+    busy timeout, unless one of them has switched it meanwhile."""
+    import sqlite3
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        mode = cursor.execute("PRAGMA journal_mode").fetchone()
+        if mode and str(mode[0]).lower() in {"wal", "memory"}:
+            return
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+        time.sleep(0.005)  # a retry's back-off: SQLite offers nothing to wait on here
