@@ -15,7 +15,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -277,6 +277,23 @@ class RawClient:
                 self._arrived.wait(min(left, 0.5))
             return self._responses[msg_id]
 
+    def wait_for_notification(
+        self, predicate: Callable[[dict], bool], timeout: float = 60.0
+    ) -> tuple[float, dict]:
+        """(perf_counter time it was found, the notification) of the first that matches."""
+        deadline = time.monotonic() + timeout
+        seen = 0
+        with self._arrived:
+            while True:
+                for message in self.notifications[seen:]:
+                    if predicate(message):
+                        return time.perf_counter(), message
+                seen = len(self.notifications)
+                left = deadline - time.monotonic()
+                if left <= 0 or (self.proc.poll() is not None and not self._reader.is_alive()):
+                    raise TimeoutError(f"no matching notification (see {self._log.name})")
+                self._arrived.wait(min(left, 0.5))
+
     def _read(self) -> None:
         while True:
             message = read_message(self._stdout)
@@ -288,7 +305,9 @@ class RawClient:
             if "method" in message and "id" in message:  # a request from the server
                 self.send({"jsonrpc": "2.0", "id": message["id"], "result": None})
             elif "method" in message:
-                self.notifications.append(message)
+                with self._arrived:
+                    self.notifications.append(message)
+                    self._arrived.notify_all()
             else:
                 with self._arrived:
                     self._responses[message.get("id")] = (now, message)

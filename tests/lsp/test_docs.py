@@ -1053,6 +1053,55 @@ async def test_a_megabyte_literal_leaves_the_server_responsive_and_small(
     await still_serving(docs)
 
 
+async def test_a_module_past_a_mebibyte_is_left_to_the_cli_until_it_shrinks(
+    docs: DocsClient,
+) -> None:
+    """Every definition's facts live in the server while a module is analysed: a generated
+    module of tiny functions would hold hundreds of megabytes, so past 1 MiB the editor drops
+    the analysis (once, said in the log) and takes it up again when the module shrinks."""
+    small = '"""Shop."""\n\n\ndef small(a):\n    return a\n'
+    uri = docs.open("grows.py", small)
+    assert [d.code for d in await docs.diagnostics(uri, 1)] == ["DF103"]
+    published = len(docs.publishes.items)
+    docs.replace(uri, small + "x = 1\n" * 200_000)  # 1.2 MB
+    assert await docs.diagnostics(uri, None, after=published) == []  # cleared
+    await docs.session.wait_for_log("no docstring checks for")
+    assert await docs.code_actions(uri, 3, 5) == []
+    await still_serving(docs)
+    version = docs.replace(uri, small)
+    assert [d.code for d in await docs.diagnostics(uri, version)] == ["DF103"]
+
+
+async def test_a_module_of_more_than_2000_definitions_is_left_to_the_cli(
+    docs: DocsClient,
+) -> None:
+    # The module and 2,000 functions.
+    functions = "".join(f"\n\ndef f{i:04d}(a):\n    return a\n" for i in range(2_000))
+    uri = docs.open("generated.py", '"""Generated."""\n' + functions)
+    await docs.session.wait_for_log("2,001 definitions, more than the 2,000 the editor analyses")
+    assert await docs.code_actions(uri, 3, 5) == []
+    # One definition fewer, and it is analysed again (the first thousand findings shown).
+    version = docs.replace(uri, '"""Generated."""\n' + functions.split("\n\n\ndef f1999")[0])
+    assert len(await docs.diagnostics(uri, version)) == 1_000
+
+
+async def test_at_most_a_thousand_diagnostics_are_published_for_a_document(
+    docs: DocsClient,
+) -> None:
+    source = '"""Generated."""\n' + "".join(
+        f"\n\ndef f{i:04d}(a):\n    return a\n" for i in range(1_050)
+    )
+    uri = docs.open("many.py", source)
+    found = await docs.diagnostics(uri, 1)
+    assert len(found) == 1_000
+    assert found[0].message == "Function `f0000` has no docstring"
+    assert found[-1].message == "Function `f0999` has no docstring"
+    await docs.session.wait_for_log("1050 docstring findings, the first 1000 shown")
+    # Past the thousandth, the fix is still offered where the cursor is.
+    [action] = await docs.code_actions(uri, 4 * 1_040 + 3, 5, only=["quickfix"])
+    assert action.title == "Generate docstring for `f1040`"
+
+
 LINE_BREAK_LINES = [  # a form feed and U+2028 inside lines: LSP breaks lines at neither
     '"""Shop.\x0c',
     'Prices\u2028in cents."""',

@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING
 from devfocus.config import DocsSettings
 from devfocus.docs.checks import Finding, Scope, check_module
 from devfocus.docs.content import Options
-from devfocus.docs.facts import ModuleFacts, ParseFailure, analyze, split_lines
+from devfocus.docs.facts import (
+    ModuleFacts,
+    ParseFailure,
+    TooManyDefinitions,
+    analyze,
+    split_lines,
+)
 from devfocus.docs.styles import DEFAULT_STYLE, STYLES, Style, detect_style, style_of
 
 if TYPE_CHECKING:  # checking needs neither edits nor jedi: `docs check` starts without them
@@ -273,12 +279,31 @@ class DocumentAnalysis:
         return DocumentAnalysis(facts, self.findings, self.style, self.width)
 
 
+# The editor keeps the facts of every definition of an open module (a few kilobytes each, and
+# a megabyte of one-line functions is 27,000 of them); past this many it keeps none, and says
+# so. Hand-written modules stay far below; `devfocus docs check` checks a module of any size.
+EDITOR_MAX_DEFINITIONS = 2_000
+
+
 def analyse_document(
-    source: str, path: str | None, config: DocsConfig, portable: bool = False
+    source: str,
+    path: str | None,
+    config: DocsConfig,
+    portable: bool = False,
+    max_definitions: int | None = None,
 ) -> DocumentAnalysis:
-    """Facts and findings of one module (``portable``: ready to leave the process)."""
+    """Facts and findings of one module (``portable``: ready to leave the process). Past
+    ``max_definitions``, no facts at all: a :class:`TooManyDefinitions` says why."""
     facts = analyze(source, module_name(path))
     width = config.line_length(path)
+    if max_definitions is not None and len(facts.definitions) > max_definitions:
+        why = TooManyDefinitions(
+            f"it has {len(facts.definitions):,} definitions, more than the {max_definitions:,} "
+            "the editor analyses (`devfocus docs check` checks it)"
+        )
+        kept = "" if portable else source
+        empty = ModuleFacts(kept, [] if portable else facts.lines, [], "\n", "    ", '"""', why)
+        return DocumentAnalysis(empty, [], DEFAULT_STYLE, width)
     if facts.syntax_error is not None:
         return DocumentAnalysis(facts, [], DEFAULT_STYLE, width)
     style = config.style_name(facts, path)
@@ -288,7 +313,9 @@ def analyse_document(
     return analysis.portable() if portable else analysis
 
 
-def analyse_isolated(source: str, path: str | None, config: DocsConfig) -> DocumentAnalysis:
+def analyse_isolated(
+    source: str, path: str | None, config: DocsConfig, max_definitions: int | None = None
+) -> DocumentAnalysis:
     """:func:`analyse_document` in the parser process: Python's parser holds the interpreter for
     seconds on a multi-megabyte module, which a language server cannot afford. A failure there
     is an analysis with no definitions that says why."""
@@ -296,7 +323,13 @@ def analyse_isolated(source: str, path: str | None, config: DocsConfig) -> Docum
 
     try:
         analysis: DocumentAnalysis = shared().call(
-            "analyse_document", source, path, config, True, timeout=_parse_timeout(source)
+            "analyse_document",
+            source,
+            path,
+            config,
+            True,
+            max_definitions,
+            timeout=_parse_timeout(source),
         )
     except (WorkerFailed, WorkerRefused) as exc:
         why = f"the parser process {exc}" if isinstance(exc, WorkerFailed) else str(exc)
@@ -305,21 +338,27 @@ def analyse_isolated(source: str, path: str | None, config: DocsConfig) -> Docum
     return analysis.with_source(source)
 
 
-def portable_facts(source: str) -> ModuleFacts:
+def portable_facts(source: str, max_definitions: int | None = None) -> ModuleFacts:
     """:func:`~devfocus.docs.facts.analyze`, ready to leave the process: bodies read, no source
-    text (the receiver has it)."""
+    text (the receiver has it); no definitions past ``max_definitions``."""
     facts = analyze(source)
+    if max_definitions is not None and len(facts.definitions) > max_definitions:
+        why = TooManyDefinitions(f"it has more than {max_definitions:,} definitions")
+        return ModuleFacts("", [], [], "\n", "    ", '"""', why)
     facts.read_bodies()
     return replace(facts, source="", lines=[])
 
 
-def facts_isolated(source: str) -> ModuleFacts:
+def facts_isolated(source: str, max_definitions: int | None = None) -> ModuleFacts:
     """The facts of ``source`` from the parser process (see :func:`analyse_isolated`); no
     definitions, and why, when it failed there."""
     from devfocus.docs.worker import WorkerFailed, WorkerRefused, shared
 
     try:
-        facts: ModuleFacts = shared().call("portable_facts", source, timeout=_parse_timeout(source))
+        timeout = _parse_timeout(source)
+        facts: ModuleFacts = shared().call(
+            "portable_facts", source, max_definitions, timeout=timeout
+        )
     except (WorkerFailed, WorkerRefused) as exc:
         why = f"the parser process {exc}" if isinstance(exc, WorkerFailed) else str(exc)
         return ModuleFacts(source, split_lines(source), [], "\n", "    ", '"""', ParseFailure(why))

@@ -234,9 +234,9 @@ class HistoryService:
     def _analysis(self, key: Hashable, source: str) -> ModuleFacts:
         facts = self._buffers.get(key)
         if facts is None:
-            from devfocus.app.docs import facts_isolated
+            from devfocus.app.docs import EDITOR_MAX_DEFINITIONS, facts_isolated
 
-            facts = self._buffers[key] = facts_isolated(source)
+            facts = self._buffers[key] = facts_isolated(source, EDITOR_MAX_DEFINITIONS)
             while len(self._buffers) > BUFFER_CACHE:
                 self._buffers.popitem(last=False)
         else:
@@ -288,11 +288,11 @@ class HistoryService:
         except UnicodeDecodeError:
             log.info("no history for %s: it is not UTF-8 at HEAD", relative)
             return None
-        from devfocus.app.docs import facts_isolated
+        from devfocus.app.docs import EDITOR_MAX_DEFINITIONS, facts_isolated
 
         # In the parser process: Python's parser holds the interpreter (and so the server's
         # event loop) for seconds on a multi-megabyte module.
-        facts = facts_isolated(text)
+        facts = facts_isolated(text, EDITOR_MAX_DEFINITIONS)
         return _FileEntry(history, facts, definition_spans(facts), {})
 
     def _head(self, root: str) -> str | None:

@@ -172,6 +172,10 @@ class ParseFailure(SyntaxError):
 TOO_DEEP = "nested or chained too deeply for Python's parser"
 
 
+class TooManyDefinitions(ParseFailure):
+    """The module parsed, but has more definitions than the editor keeps facts of."""
+
+
 @dataclass
 class ModuleFacts:
     source: str

@@ -19,6 +19,7 @@ from __future__ import annotations
 import atexit
 import collections
 import contextlib
+import gc
 import importlib
 import logging
 import os
@@ -120,7 +121,7 @@ class ParserProcess:
                 raise WorkerFailed(f"gave up after {limit:g} s") from None
             except (EOFError, OSError):
                 raise WorkerFailed(self._death(running)) from None
-            status, value, retire = pickle.loads(frame)
+            status, value, retire = _loads(frame)
             if retire:
                 self._stop(running, wait=True)
         if status == "ok":
@@ -192,6 +193,20 @@ class ParserProcess:
         # A failed allocation aborts after a few lines about backtraces: the first one says why.
         said = next((line for line in lines if "memory" in line), lines[-1] if lines else "")
         return f"{what}: {said}" if said else what
+
+
+def _loads(frame: bytes) -> Any:
+    """``pickle.loads`` with the garbage collector paused: an analysis of thousands of
+    definitions is a million new objects, and the collections their creation triggers would
+    walk them all again and again (3 s instead of 0.3 s for 27,000 definitions, with the
+    interpreter held the whole time)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(frame)
+    finally:
+        if paused:
+            gc.enable()
 
 
 def _drain(process: subprocess.Popen[bytes], lines: collections.deque[str]) -> None:

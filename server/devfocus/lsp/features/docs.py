@@ -42,6 +42,16 @@ SEVERITY = {
     "hint": types.DiagnosticSeverity.Hint,
 }
 WORKSPACE_BATCH = 50  # files per workspace/applyEdit
+# Past this a module is not analysed in the editor: the facts of every definition would live in
+# the server (a megabyte of one-line functions is 27,000 definitions, about 100 MB), and no
+# hand-written module comes near it. `devfocus docs check` checks a file of any size.
+MAX_ANALYSED_CHARS = 1024 * 1024
+# Diagnostics published per document, the first ones: each is built and sent on the event loop.
+MAX_DIAGNOSTICS = 1000
+# Return types asked of jedi ahead of any request, the first ones: jedi is pure Python in this
+# process, and thousands of questions would keep a core busy for many seconds. The rest are
+# asked when their fix is (within the request's bounded wait).
+PREFETCH_INFERENCE = 200
 
 
 def is_python(uri: str, language_id: str | None = None) -> bool:
@@ -52,6 +62,7 @@ class DocsFeature:
     def __init__(self, server: DevFocusServer) -> None:
         self.server = server
         self.indexes: dict[str, DocumentIndex] = {}
+        self._not_analysed_said: set[str] = set()  # documents the editor does not analyse
         # Edits and generated files are made on the analyses' thread too, so they never race.
         self._analysis: DebouncedAnalysis[DocumentIndex] = DebouncedAnalysis(
             self._document,
@@ -89,6 +100,7 @@ class DocsFeature:
         self._analysis.changed(uri)
 
     def closed(self, uri: str) -> None:
+        self._not_analysed_said.discard(uri)
         if not self._analysis.forget(uri):
             return
         index = self.indexes.pop(uri, None)
@@ -101,32 +113,65 @@ class DocsFeature:
     def settings_changed(self) -> None:
         self._analysis.reanalyse_all()
 
-    def _work(self, uri: str, document: Any) -> Work[DocumentIndex]:
+    def _work(self, uri: str, document: Any) -> Work[DocumentIndex] | None:
+        if document.char_count > MAX_ANALYSED_CHARS:
+            mib = MAX_ANALYSED_CHARS // (1024 * 1024)
+            why = f"it is larger than {mib} MiB (`devfocus docs check` checks it)"
+            self._not_analysed(uri, why)
+            return None
         version, config = document.version, self._config()
         # Keyed by the settings too: a settings change is never answered with the old index.
         build = partial(_build_index, uri, version, _path(uri), document.source, config)
         return (version, config), build
 
+    def _not_analysed(self, uri: str, why: str) -> None:
+        """Drop what was known of a document the editor does not analyse (too big, too many
+        definitions); said once until it is analysed again."""
+        if uri in self._not_analysed_said:
+            return
+        self._not_analysed_said.add(uri)
+        log.info("no docstring checks for %s: %s", uri, why)
+        index = self.indexes.pop(uri, None)
+        if index is not None:
+            if index.inference is not None:
+                index.inference.close()
+            self.server.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+            )
+
     def _built(self, uri: str, index: DocumentIndex) -> None:
         """Keep and publish the index of the document's current version."""
+        from devfocus.docs.facts import ParseFailure, TooManyDefinitions  # loaded by the index
+
+        if isinstance(index.facts.syntax_error, TooManyDefinitions):
+            self._not_analysed(uri, str(index.facts.syntax_error.msg))
+            return
+        self._not_analysed_said.discard(uri)
         previous = self.indexes.get(uri)
         if previous is not None and previous.inference is not None:
             previous.inference.close()
         self.indexes[uri] = index
         if index.facts.syntax_error is not None:
-            from devfocus.docs.facts import ParseFailure
-
             if isinstance(index.facts.syntax_error, ParseFailure):
                 # Maybe valid Python, but nothing can be said about it: say why.
                 log.info("no docstring checks for %s: %s", uri, index.facts.parse_problem)
             return  # mid-edit: the last diagnostics stand until the file parses again
         self._publish(index)
         if index.inference is not None and self._infer_types():
-            index.inference.prefetch(index.needs_inference())
+            index.inference.prefetch(index.needs_inference()[:PREFETCH_INFERENCE])
 
     def _publish(self, index: DocumentIndex) -> None:
         severity = SEVERITY.get(self.server.settings.docs.severity)
-        diagnostics = [self._diagnostic(index, f, severity) for f in index.findings]
+        findings = index.findings
+        if len(findings) > MAX_DIAGNOSTICS:
+            log.info(
+                "%s: %d docstring findings, the first %d shown (`devfocus docs check` lists all)",
+                index.uri,
+                len(findings),
+                MAX_DIAGNOSTICS,
+            )
+            findings = findings[:MAX_DIAGNOSTICS]
+        diagnostics = [self._diagnostic(index, f, severity) for f in findings]
         self.server.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(
                 uri=index.uri, version=index.version, diagnostics=diagnostics
@@ -447,9 +492,10 @@ def _build_index(
     uri: str, version: int | None, path: str | None, source: str, config: DocsConfig
 ) -> DocumentIndex:
     from devfocus.app.docindex import DocumentIndex
-    from devfocus.app.docs import analyse_isolated
+    from devfocus.app.docs import EDITOR_MAX_DEFINITIONS, analyse_isolated
 
-    return DocumentIndex.build(uri, version, path, source, config, analyse_isolated)
+    analyse = partial(analyse_isolated, max_definitions=EDITOR_MAX_DEFINITIONS)
+    return DocumentIndex.build(uri, version, path, source, config, analyse)
 
 
 def _edits_for(
