@@ -42,13 +42,7 @@ from startup import time_start
 
 sys.path.insert(0, str(REPO))
 
-from tests.editors.vscode import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    code_server,
-    packaged_extension,
-    running_code_server,
-)
+from tests.editors.vscode import install_vscode, launch_chromium, running_code_server
 from tests.repos import init_repo
 
 SYSTEM_PYTHON = "/usr/bin/python3"
@@ -133,19 +127,16 @@ def server_start(pairs: int) -> list[Result]:
 
 def window_start(windows: int) -> list[Result]:
     header("Opening a VS Code window: DevFocus's status against git's branch")
-    from playwright.sync_api import sync_playwright
-
-    vsix, binary = packaged_extension(), code_server()
+    install = install_vscode()
     devfocus, git, ratios = [], [], []
     with tempfile.TemporaryDirectory(prefix="devfocus-bench-") as tmp:
         home = Path(tmp)
         workspace = init_repo(home / "shop", files={"app.py": "print('hi')\n"})
         env = {**os.environ, "DEVFOCUS_DATA_DIR": str(home / "data"), "HOME": str(home)}
         with (
-            running_code_server(binary, vsix, workspace, home, env) as url,
-            sync_playwright() as playwright,
+            running_code_server(install, workspace, home, env) as url,
+            launch_chromium() as browser,
         ):
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for i in range(windows + 1):
                 page = browser.new_page(viewport={"width": 1400, "height": 900})
                 page.set_default_timeout(90_000)
@@ -164,7 +155,6 @@ def window_start(windows: int) -> list[Result]:
                 devfocus.append(at_devfocus * 1000)
                 ratios.append(at_devfocus / at_git)
                 print(f"window {i}: git {at_git:.2f} s, DevFocus {at_devfocus:.2f} s")
-            browser.close()
     ratio = median(ratios)
     return [
         Result(
