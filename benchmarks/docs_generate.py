@@ -57,7 +57,7 @@ for _ in range(runs):
     compile(__import__("ast").parse(source, path), path, "exec")
     reference.append(clock() - t0)
 t0 = clock()
-from devfocus.app.docs import DocsConfig, fix_source
+from devfocus.app.docstrings import DocsConfig, fix_source
 from devfocus.config import DocsSettings
 t1 = clock()
 times, counts = [], []
@@ -81,7 +81,7 @@ path = sys.argv[1]
 clock = time.perf_counter
 source = open(path, encoding="utf-8").read()
 t = [clock()]
-from devfocus.app.docs import DocsConfig, check_source, fix_source
+from devfocus.app.docstrings import DocsConfig, check_source, fix_source
 from devfocus.config import DocsSettings
 t.append(clock())
 from devfocus.docs.cst import InsertRequest
@@ -112,7 +112,7 @@ _JEDI = r"""
 import json, sys, time
 path = sys.argv[1]
 source = open(path, encoding="utf-8").read()
-from devfocus.app.docs import DocsConfig, check_source
+from devfocus.app.docstrings import DocsConfig, check_source
 from devfocus.config import DocsSettings
 from devfocus.docs.infer import ReturnInference
 facts, findings = check_source(DocsConfig(DocsSettings(missing="all")), source, path)

@@ -59,7 +59,7 @@ def start_times(runs: int) -> tuple[list[float], list[float], list[float]]:
 
 def edit_times(runs: int) -> tuple[list[float], list[float], int]:
     """Per edit: (in the parser process, libcst in this process), and how many edits."""
-    from devfocus.app.docs import DocsConfig, analyse_document
+    from devfocus.app.docstrings import DocsConfig, analyse_document
     from devfocus.config import DocsSettings
     from devfocus.docs import cst, worker
     from devfocus.docs.edits import docstring_edit
@@ -98,7 +98,7 @@ def edit_times(runs: int) -> tuple[list[float], list[float], int]:
 
 
 def analysis_times(runs: int) -> tuple[list[float], list[float]]:
-    from devfocus.app.docs import DocsConfig, analyse_document, analyse_isolated
+    from devfocus.app.docstrings import DocsConfig, analyse_document, analyse_isolated
     from devfocus.config import DocsSettings
 
     path = pydecimal_path()

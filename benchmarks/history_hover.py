@@ -247,7 +247,7 @@ def stats_ms(values: list[float]) -> tuple[float, float]:
 
 def in_process_log(root: Path) -> None:
     """The git side alone, for context: the log's size and the time to run and parse it."""
-    from devfocus.git.history import read_file_history
+    from devfocus.git.linehistory import read_file_history
     from devfocus.git.runner import run_git
 
     head = run_git(root, "rev-parse", "HEAD").decode().strip()

@@ -49,12 +49,12 @@ from _common import (
     profile_by_package,
     python_env,
 )
-from devfocus.app.reports import make_report
+from devfocus.app.reporting import make_report
 from devfocus.config import Settings
-from devfocus.insights.report import LOOKBACK_SECONDS, build_report, resolve_period
+from devfocus.insights.focusreport import LOOKBACK_SECONDS, build_report, resolve_period
 from devfocus.store.database import Database
 from devfocus.store.events import COLUMNS, load_activities
-from devfocus.store.models import EVENTS
+from devfocus.store.tables import EVENTS
 
 TARGET_MS = 500.0
 TOTAL_ROWS = 1_000_000

@@ -82,7 +82,7 @@ def _working(message: str) -> Iterator[None]:
 # -- report ------------------------------------------------------------------------------------
 def report(args: argparse.Namespace) -> int:
     from devfocus.app.locate import Locator
-    from devfocus.app.reports import make_report
+    from devfocus.app.reporting import make_report
     from devfocus.insights.render import RENDERERS
     from devfocus.store.database import Database
 
@@ -166,7 +166,7 @@ def _import_quietly(database: Any, path: str) -> None:
 def export(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from devfocus.app.data import ExportRefused, check_target, count_events, write_export
+    from devfocus.app.userdata import ExportRefused, check_target, count_events, write_export
     from devfocus.store.database import Database
 
     settings = _settings(args)
@@ -203,7 +203,7 @@ def _output(
         yield sys.stdout
         sys.stdout.flush()
         return
-    from devfocus.app.data import private_file
+    from devfocus.app.userdata import private_file
 
     with private_file(path, before_replacing) as out:
         yield out
@@ -230,7 +230,7 @@ def _check_database(url: str) -> dict[str, Any]:
     from sqlalchemy import text
     from sqlalchemy.engine import make_url
 
-    from devfocus.app.data import iso_ms
+    from devfocus.app.userdata import iso_ms
     from devfocus.store.engine import create, display_url, sqlite_file
     from devfocus.store.errors import classify
     from devfocus.store.events import count_events, event_range
@@ -304,7 +304,7 @@ def _check_git() -> dict[str, Any]:
 def _check_repositories(path: Path) -> list[dict[str, Any]]:
     """The repositories at or below ``path`` and whether DevFocus reads them (git's ownership
     rule, ``safe.directory``); why not, with the command that trusts one."""
-    from devfocus.app.trust import decide_for
+    from devfocus.app.trustgate import decide_for
     from devfocus.git.repository import find_repositories
 
     found = []
@@ -426,7 +426,7 @@ def delete(args: argparse.Namespace) -> int:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         print(f"deleted {path} ({count} events)")
     else:
-        from devfocus.app.data import delete_all
+        from devfocus.app.userdata import delete_all
 
         erased = delete_all(database)
         database.close()

@@ -12,7 +12,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from devfocus.app.docs import DocsConfig, check_source, fix_source, iter_python_files, read_source
+from devfocus.app.docstrings import (
+    DocsConfig,
+    check_source,
+    fix_source,
+    iter_python_files,
+    read_source,
+)
 from devfocus.config import DOC_STYLES, DocsSettings
 from devfocus.docs.facts import Position, Span
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from devfocus.app.gitsync import Ingester
-from devfocus.app.reports import load_history
+from devfocus.app.reporting import load_history
 from devfocus.git.repository import open_repository
 from devfocus.store.database import Database
 from tests.repos import git, init_repo

@@ -30,7 +30,7 @@ import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
-from devfocus.app.data import EXPORT_FIELDS
+from devfocus.app.userdata import EXPORT_FIELDS
 from devfocus.store.database import Database
 from devfocus.store.events import write_events
 from tests.lsp.conftest import (

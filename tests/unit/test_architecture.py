@@ -61,7 +61,7 @@ def test_package_json_and_readme_match_the_settings() -> None:
 def test_checking_docstrings_imports_neither_libcst_nor_jedi() -> None:
     """`devfocus docs check` parses with ast only: libcst and jedi are for edits."""
     code = (
-        "import sys; from devfocus.app.docs import DocsConfig, check_source;"
+        "import sys; from devfocus.app.docstrings import DocsConfig, check_source;"
         "check_source(DocsConfig(), 'def f(x):\\n    return x\\n', 'f.py');"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('libcst', 'jedi', 'cattrs')))"
     )

@@ -1,4 +1,4 @@
-"""All of the user's data at once (devfocus.app.data): the export's progress and its refusals,
+"""All of the user's data at once (devfocus.app.userdata): the export's progress and its refusals,
 and erasing every table without leaving a copy in the SQLite file."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from devfocus.activity.model import TaskMark
-from devfocus.app.data import ExportRefused, delete_all, export_to_file
+from devfocus.activity.records import TaskMark
+from devfocus.app.userdata import ExportRefused, delete_all, export_to_file
 from devfocus.store.database import Database
 from devfocus.store.events import count_events, write_events
-from devfocus.store.history import ensure_repository, write_task
+from devfocus.store.gitstore import ensure_repository, write_task
 from tests.unit.test_store import row
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from devfocus.activity.model import Activity, Context, Kind
+from devfocus.activity.records import Activity, Context, Kind
 from devfocus.activity.tracker import Record
 from devfocus.app.locate import Locator
 from devfocus.app.recorder import Recorder

@@ -17,15 +17,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from devfocus.activity.model import Activity, Context, Kind
-from devfocus.insights.render import (
-    RENDERERS,
-    duration,
-    render_markdown,
-    render_text,
-    report_json,
-)
-from devfocus.insights.report import (
+from devfocus.activity.records import Activity, Context, Kind
+from devfocus.insights.focusreport import (
     DayTotal,
     DeepWorkSummary,
     Period,
@@ -33,6 +26,13 @@ from devfocus.insights.report import (
     SessionSummary,
     build_report,
     resolve_period,
+)
+from devfocus.insights.render import (
+    RENDERERS,
+    duration,
+    render_markdown,
+    render_text,
+    report_json,
 )
 
 UTC = timezone.utc

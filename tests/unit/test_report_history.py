@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from devfocus.activity.model import Activity, Context, Kind, TaskMark
+from devfocus.activity.records import Activity, Context, Kind, TaskMark
 from devfocus.git.model import Checkout, Commit, RepoCheckout, RepoCommit
-from devfocus.insights.history import (
+from devfocus.insights.commitfacts import (
     GitHistory,
     HistoryRules,
     current_task,
@@ -19,8 +19,8 @@ from devfocus.insights.history import (
     my_commits,
     with_history,
 )
+from devfocus.insights.focusreport import WeekScore, build_report, resolve_period
 from devfocus.insights.render import render_markdown, render_text, report_json
-from devfocus.insights.report import WeekScore, build_report, resolve_period
 
 ROOT = "/src/app"
 ME = "me@example.com"

@@ -1,7 +1,7 @@
 """Sessions, context switches and deep work from activity (the timeline sweep).
 
 Every expected number below is worked out by hand from the rules in the module docstring of
-``devfocus.activity.sessions``: idle timeout 15 minutes and deep work 25 minutes unless a test
+``devfocus.activity.timeline``: idle timeout 15 minutes and deep work 25 minutes unless a test
 says otherwise, deep-work runs broken by pauses over 5 minutes.
 """
 
@@ -13,8 +13,8 @@ from datetime import datetime
 
 import pytest
 
-from devfocus.activity.model import Activity, Context, Kind
-from devfocus.activity.sessions import (
+from devfocus.activity.records import Activity, Context, Kind
+from devfocus.activity.timeline import (
     DeepWorkBlock,
     Session,
     Switch,

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from devfocus.activity.model import Activity, Kind
-from devfocus.activity.sessions import build_timeline
+from devfocus.activity.records import Activity, Kind
 from devfocus.activity.status import Status, compute_status
+from devfocus.activity.timeline import build_timeline
 from tests.unit.timeline import ALPHA, BERLIN, BETA, DEEP, IDLE, edit, event, t
 
 DAY_START = datetime(2026, 1, 5, 0, 0, tzinfo=timezone.utc).timestamp()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
-from devfocus.activity.model import Activity, Context, Kind
+from devfocus.activity.records import Activity, Context, Kind
 from devfocus.store import engine as engine_module
 from devfocus.store.database import Database
 from devfocus.store.engine import create
@@ -35,7 +35,7 @@ from devfocus.store.migrations import (
     head,
     upgrade,
 )
-from devfocus.store.models import Base
+from devfocus.store.tables import Base
 
 
 def sqlite_url(path: Path) -> str:

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from devfocus.activity.model import Kind
+from devfocus.activity.records import Kind
 from devfocus.activity.tracker import Record, Tracker, line_delta
 
 APP = "file:///src/alpha/app.py"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from devfocus.app.trust import TrustGate
+from devfocus.app.trustgate import TrustGate
 from tests.repos import init_repo
 
 needs_root = pytest.mark.skipif(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from devfocus.activity.model import Activity, Context, Kind
+from devfocus.activity.records import Activity, Context, Kind
 
 BERLIN = ZoneInfo("Europe/Berlin")
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc).timestamp()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from devfocus.activity.model import Context
-from devfocus.activity.sessions import DEEP_WORK_MAX_GAP, Timeline, focus_between
+from devfocus.activity.records import Context
 from devfocus.activity.tasks import Task
+from devfocus.activity.timeline import DEEP_WORK_MAX_GAP, Timeline, focus_between
 from devfocus.timeutil import iso_utc, overlap
 
 if TYPE_CHECKING:

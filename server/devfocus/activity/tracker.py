@@ -19,7 +19,7 @@ import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from devfocus.activity.model import Kind
+from devfocus.activity.records import Kind
 
 SPAN_LIMIT = 60.0  # seconds: an edit span never covers more than a minute
 COALESCE_GAP = 60.0  # seconds: a longer pause between edits starts a new span

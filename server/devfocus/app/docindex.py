@@ -8,7 +8,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from devfocus.app.docs import DocsConfig, DocumentAnalysis, analyse_document
+from devfocus.app.docstrings import DocsConfig, DocumentAnalysis, analyse_document
 from devfocus.docs.checks import Finding
 from devfocus.docs.content import Options
 from devfocus.docs.facts import Definition, ModuleFacts

@@ -23,7 +23,7 @@ from devfocus.git.reflog import checkouts, commits_made_on_branches, parse_reflo
 from devfocus.git.repository import Refs, Repository, read_refs, user_email
 from devfocus.git.runner import GitError, run_git
 from devfocus.store.database import Database
-from devfocus.store.history import (
+from devfocus.store.gitstore import (
     ensure_repository,
     mark_unreachable,
     save_tips,
@@ -159,7 +159,7 @@ class Ingester:
     def _name_branches(
         self, repo: Repository, repo_id: int, graph: dict[str, Node], refs: Refs
     ) -> None:
-        from devfocus.store.history import write_branches
+        from devfocus.store.gitstore import write_branches
 
         main = main_branch(sorted(refs.branches), refs.head_branch)
         known = commits_made_on_branches(repo.common_dir)

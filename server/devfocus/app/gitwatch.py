@@ -24,7 +24,7 @@ from devfocus.config import Settings, database_url
 
 if TYPE_CHECKING:
     from devfocus.app.gitsync import ImportResult, Ingester, Progress
-    from devfocus.app.trust import TrustGate
+    from devfocus.app.trustgate import TrustGate
     from devfocus.git.repository import Repository
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ class GitService:
         self.settings = settings
         self.clock = clock
         if trust is None:
-            from devfocus.app.trust import TrustGate
+            from devfocus.app.trustgate import TrustGate
 
             trust = TrustGate()
         self.trust = trust  # only repositories it allows are imported and watched

@@ -22,7 +22,8 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from devfocus.git.head import find_git_dir
-from devfocus.git.history import (
+from devfocus.git.ignore import IgnoreRules
+from devfocus.git.linehistory import (
     WINDOW_DAYS,
     DefinitionHistory,
     FileHistory,
@@ -35,7 +36,6 @@ from devfocus.git.history import (
     track,
     uncommitted,
 )
-from devfocus.git.ignore import IgnoreRules
 from devfocus.git.repository import open_repository
 from devfocus.git.runner import GitError, GitMissing, run_git
 
@@ -145,7 +145,7 @@ class HistoryService:
     ) -> None:
         self.clock = clock
         self.window_days = window_days
-        self.may_read = may_read  # whether a working tree may be read (see app/trust.py)
+        self.may_read = may_read  # whether a working tree may be read (see app/trustgate.py)
         self._worker = _Worker("devfocus-history")
         # Worker-thread state.
         self._files: OrderedDict[tuple[str, str, str], _FileEntry | _Failed] = OrderedDict()
@@ -234,7 +234,7 @@ class HistoryService:
     def _analysis(self, key: Hashable, source: str) -> ModuleFacts:
         facts = self._buffers.get(key)
         if facts is None:
-            from devfocus.app.docs import EDITOR_MAX_DEFINITIONS, facts_isolated
+            from devfocus.app.docstrings import EDITOR_MAX_DEFINITIONS, facts_isolated
 
             facts = self._buffers[key] = facts_isolated(source, EDITOR_MAX_DEFINITIONS)
             while len(self._buffers) > BUFFER_CACHE:
@@ -288,7 +288,7 @@ class HistoryService:
         except UnicodeDecodeError:
             log.info("no history for %s: it is not UTF-8 at HEAD", relative)
             return None
-        from devfocus.app.docs import EDITOR_MAX_DEFINITIONS, facts_isolated
+        from devfocus.app.docstrings import EDITOR_MAX_DEFINITIONS, facts_isolated
 
         # In the parser process: Python's parser holds the interpreter (and so the server's
         # event loop) for seconds on a multi-megabyte module.
@@ -404,7 +404,7 @@ def _read_ref(git_dir: Path, ref: str) -> str | None:
 # -- focus time -----------------------------------------------------------------------------------
 def week_start(now: float) -> float:
     """The start of the report's "week": the last 7 local days, today included."""
-    from devfocus.insights.report import resolve_period
+    from devfocus.insights.focusreport import resolve_period
 
     return resolve_period("week", now).start
 

@@ -31,7 +31,7 @@ class Locator:
         may_read: Callable[[str], bool] | None = None,
     ) -> None:
         self._heads = HeadCache()
-        # Whether a working tree's HEAD may be read for its branch (see app/trust.py).
+        # Whether a working tree's HEAD may be read for its branch (see app/trustgate.py).
         self._may_read = may_read or (lambda root: True)
         self._git_roots: dict[str, str | None] = {}
         self.configure(workspace_roots, excludes)

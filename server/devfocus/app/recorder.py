@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from devfocus.activity.model import Activity, Context, Kind
+from devfocus.activity.records import Activity, Context, Kind
 from devfocus.activity.tracker import Record
 from devfocus.app.locate import Location, Locator
 from devfocus.store.database import Database

@@ -25,12 +25,12 @@ from devfocus.activity.tracker import COALESCE_GAP, Record, Tracker
 from devfocus.config import Settings, database_url
 
 if TYPE_CHECKING:
-    from devfocus.activity.model import TaskMark
+    from devfocus.activity.records import TaskMark
     from devfocus.activity.status import Status
-    from devfocus.app.data import Erased, Exported
     from devfocus.app.recorder import Recorder
-    from devfocus.app.trust import TrustGate
-    from devfocus.insights.report import Report
+    from devfocus.app.trustgate import TrustGate
+    from devfocus.app.userdata import Erased, Exported
+    from devfocus.insights.focusreport import Report
     from devfocus.store.database import Database
     from devfocus.store.errors import StoreError
 
@@ -222,9 +222,9 @@ class TrackingService:
         return self._recorder.unwritten() if self._recorder is not None else []
 
     def _status(self, records: list[Record], now: float, paused: bool) -> Status:
-        from devfocus.activity.sessions import build_timeline
         from devfocus.activity.status import compute_status
-        from devfocus.insights.history import current_task
+        from devfocus.activity.timeline import build_timeline
+        from devfocus.insights.commitfacts import current_task
         from devfocus.store.errors import StoreError
         from devfocus.store.events import load_activities
         from devfocus.timeutil import local_date, midnight
@@ -260,7 +260,7 @@ class TrackingService:
 
     def _task_marks(self, now: float) -> list[TaskMark]:
         from devfocus.store.errors import StoreError
-        from devfocus.store.history import load_tasks
+        from devfocus.store.gitstore import load_tasks
 
         if self.problem is not None and self.problem.kind == "unreachable":
             return []
@@ -273,7 +273,7 @@ class TrackingService:
     def _report(
         self, records: list[Record], now: float, period: str, project: str | None
     ) -> Report:
-        from devfocus.app.reports import make_report
+        from devfocus.app.reporting import make_report
 
         recorder = self._ensure_recorder()
         self._write(records)
@@ -288,8 +288,8 @@ class TrackingService:
 
     # -- all of the user's data ----------------------------------------------------------------
     async def check_export(self, path: str) -> None:
-        """Raises :class:`~devfocus.app.data.ExportRefused` for a path no export may write."""
-        from devfocus.app.data import check_target
+        """Raises :class:`~devfocus.app.userdata.ExportRefused` for a path no export may write."""
+        from devfocus.app.userdata import check_target
 
         await self._in_store(lambda: check_target(self._ensure_database(), path))
 
@@ -298,7 +298,7 @@ class TrackingService:
     ) -> Exported:
         """Everything recorded up to now, buffered activity included, to ``path``.
         ``progress(done, total)`` runs on the store thread (see
-        :func:`~devfocus.app.data.export_to_file`)."""
+        :func:`~devfocus.app.userdata.export_to_file`)."""
         records = self.tracker.drain(self.clock())
         return await self._in_store(self._export, records, fmt, path, progress)
 
@@ -309,7 +309,7 @@ class TrackingService:
         path: str,
         progress: Callable[[int, int], Any] | None,
     ) -> Exported:
-        from devfocus.app.data import export_to_file
+        from devfocus.app.userdata import export_to_file
         from devfocus.store.errors import StoreError
 
         self._write(records, force=True)
@@ -330,7 +330,7 @@ class TrackingService:
         return await self._in_store(self._delete_all, records)
 
     def _delete_all(self, records: list[Record]) -> Erased:
-        from devfocus.app.data import Erased, delete_all
+        from devfocus.app.userdata import Erased, delete_all
 
         self._write(records, force=True)  # written first, so that it is counted like the rest
         recorder = self._ensure_recorder()
@@ -350,8 +350,8 @@ class TrackingService:
     def _set_task(
         self, title: str, kind: str | None, project: str | None, now: float
     ) -> dict[str, Any]:
-        from devfocus.activity.model import TaskMark
-        from devfocus.store.history import write_task
+        from devfocus.activity.records import TaskMark
+        from devfocus.store.gitstore import write_task
 
         locator = self._ensure_recorder().locator
         root = locator.project_root(project) if project else None
@@ -372,8 +372,8 @@ class TrackingService:
         target = Path(os.path.abspath(path)).as_posix()
 
         def on_store(records: list[Record]) -> float:
-            from devfocus.activity.sessions import build_timeline
-            from devfocus.insights.report import LOOKBACK_SECONDS
+            from devfocus.activity.timeline import build_timeline
+            from devfocus.insights.focusreport import LOOKBACK_SECONDS
             from devfocus.store.errors import StoreError
             from devfocus.store.events import load_activities
             from devfocus.timeutil import overlap

@@ -39,8 +39,8 @@ log = logging.getLogger(__name__)
 # name -> (module, function), imported in the worker only when first asked for.
 OPERATIONS: dict[str, tuple[str, str]] = {
     "insert_docstring": ("devfocus.docs.cst", "insert_docstring"),
-    "analyse_document": ("devfocus.app.docs", "analyse_document"),
-    "portable_facts": ("devfocus.app.docs", "portable_facts"),
+    "analyse_document": ("devfocus.app.docstrings", "analyse_document"),
+    "portable_facts": ("devfocus.app.docstrings", "portable_facts"),
     "parses": ("devfocus.docs.edits", "parses"),
 }
 MEMORY_LIMIT_BYTES = 2 * 1024**3

@@ -6,7 +6,7 @@ starts ``credit`` seconds earlier, but never before the previous session ends. W
 ``gap == credit`` the total is the estimate of the ``git-hours`` tool (:func:`git_hours`).
 
 :func:`history_activity` turns sessions into activity for the timeline sweep
-(:func:`devfocus.activity.sessions.build_timeline`), which then finds sessions, context switches
+(:func:`devfocus.activity.timeline.build_timeline`), which then finds sessions, context switches
 and deep work in them as in editor activity:
 
 * Time ending at a commit belongs to that commit's context (project, branch): a session with
@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from devfocus.activity.model import Activity, Context, Kind
+from devfocus.activity.records import Activity, Context, Kind
 
 SOURCE = "git"  # the ``source`` of activity inferred from history
 

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
-from devfocus.insights.report import Report, Share
+from devfocus.insights.focusreport import Report, Share
 from devfocus.timeutil import iso_local
 
 FORMATS = ("text", "markdown", "json")

@@ -36,7 +36,7 @@ class DevFocusServer(LanguageServer):
         )
         self.settings = Settings()
         self.log_level = logging.INFO
-        from devfocus.app.trust import TrustGate
+        from devfocus.app.trustgate import TrustGate
 
         self.trust = TrustGate()  # which repositories any feature may read
         self.tracking = TrackingService(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, delete
 
-from devfocus.store.models import CHECKOUTS, COMMIT_FILES, COMMITS, EVENTS, REPOSITORIES, TASKS
+from devfocus.store.tables import CHECKOUTS, COMMIT_FILES, COMMITS, EVENTS, REPOSITORIES, TASKS
 
 _TABLES = (
     ("events", EVENTS),

@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import Engine, delete, func, insert, select, update
 
-from devfocus.activity.model import Activity, Context, Kind
-from devfocus.store.models import EVENTS
+from devfocus.activity.records import Activity, Context, Kind
+from devfocus.store.tables import EVENTS
 from devfocus.timeutil import epoch_ms
 
 # Columns a growing edit span changes when it is written again.

@@ -28,7 +28,7 @@ from sqlalchemy import (
     text,
 )
 
-from devfocus.store.models import EventId
+from devfocus.store.tables import EventId
 
 VERSION_TABLE = "devfocus_schema"
 _PG_LOCK_KEY = 0x6465_7666_6F63  # "devfoc"

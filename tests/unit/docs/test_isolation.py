@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from devfocus.app.docs import DocsConfig, configured_line_length, fix_source, read_source
+from devfocus.app.docstrings import DocsConfig, configured_line_length, fix_source, read_source
 from devfocus.config import DocsSettings
 from devfocus.docs.cst import InsertRequest
 from devfocus.docs.edits import (
@@ -96,7 +96,7 @@ def test_the_working_directory_cannot_stand_in_for_a_module(
 
 def test_fixing_a_file_never_loads_libcst_in_the_process_that_asks(tmp_path: Path) -> None:
     code = (
-        "import sys; from devfocus.app.docs import DocsConfig, fix_source;"
+        "import sys; from devfocus.app.docstrings import DocsConfig, fix_source;"
         "r = fix_source(DocsConfig(), 'def f(x):\\n    return x\\n', 'f.py');"
         "print('\"\"\"Return the f.' in r.source, 'libcst' in sys.modules)"
     )

@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from devfocus.app.docs import DocsConfig, check_source, fix_source
+from devfocus.app.docstrings import DocsConfig, check_source, fix_source
 from devfocus.config import DocsSettings
 from devfocus.docs.edits import EditRefused, TextEdit, apply_edits, docstring_edit, module_edits
 from devfocus.docs.facts import Position, Span, analyze

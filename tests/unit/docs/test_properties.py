@@ -19,7 +19,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from devfocus.app.docs import DocsConfig, check_source, fix_source
+from devfocus.app.docstrings import DocsConfig, check_source, fix_source
 from devfocus.config import DocsSettings
 from devfocus.docs.styles import STYLE_NAMES
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from devfocus.app.docs import DocsConfig
+from devfocus.app.docstrings import DocsConfig
 from devfocus.config import DocsSettings
 from devfocus.docs.docstring import body_lines
 from devfocus.docs.facts import analyze

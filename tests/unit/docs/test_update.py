@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from devfocus.app.docs import DocsConfig, fix_source
+from devfocus.app.docstrings import DocsConfig, fix_source
 from devfocus.config import DocsSettings
 from devfocus.docs.edits import EditRefused
 from tests.unit.docs.support import edit_of, fix, fix_one

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from devfocus.activity.model import Activity, Context, Kind
-from devfocus.activity.sessions import Switch, Timeline, build_timeline
+from devfocus.activity.records import Activity, Context, Kind
+from devfocus.activity.timeline import Switch, Timeline, build_timeline
 from devfocus.git.sessions import (
     CommitPoint,
     CommitSession,

@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from devfocus.app.history import FocusTimes, Found, header_name_at, read_head, render_hover
-from devfocus.git.history import (
+from devfocus.git.linehistory import (
     Change,
     ChangeRef,
     DefinitionHistory,

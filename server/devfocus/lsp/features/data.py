@@ -1,6 +1,6 @@
 """The user's data from the editor: ``devfocus.export`` writes all of it to a file,
 ``devfocus.data.delete`` erases all of it (the same code as ``devfocus export|delete``, in
-:mod:`devfocus.app.data`)."""
+:mod:`devfocus.app.userdata`)."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def _options(command: str, args: tuple[Any, ...]) -> dict[str, Any]:
 
 def export_target(args: tuple[Any, ...]) -> tuple[str, str]:
     """``[{format, path}]`` → (format, absolute path), or a message saying what is wrong."""
-    from devfocus.app.data import FORMATS
+    from devfocus.app.userdata import FORMATS
 
     options = _options(EXPORT, args)
     fmt, path = options.get("format"), options.get("path")
@@ -71,7 +71,7 @@ class DataFeature:
 
     async def export_command(self, *args: Any) -> dict[str, Any]:
         fmt, path = export_target(args)
-        from devfocus.app.data import ExportRefused
+        from devfocus.app.userdata import ExportRefused
         from devfocus.store.errors import StoreError
 
         try:  # before any work begins

@@ -23,7 +23,7 @@ from devfocus.lsp.progress import WorkDoneProgress
 
 if TYPE_CHECKING:
     from devfocus.app.docindex import DocumentIndex, Target
-    from devfocus.app.docs import DocsConfig
+    from devfocus.app.docstrings import DocsConfig
     from devfocus.docs.checks import Finding
     from devfocus.docs.edits import TextEdit
     from devfocus.lsp.server import DevFocusServer
@@ -437,7 +437,7 @@ class DocsFeature:
         return self.server.settings.docs.infer_types
 
     def _config(self) -> DocsConfig:
-        from devfocus.app.docs import DocsConfig
+        from devfocus.app.docstrings import DocsConfig
 
         return DocsConfig(self.server.settings.docs)
 
@@ -492,7 +492,7 @@ def _build_index(
     uri: str, version: int | None, path: str | None, source: str, config: DocsConfig
 ) -> DocumentIndex:
     from devfocus.app.docindex import DocumentIndex
-    from devfocus.app.docs import EDITOR_MAX_DEFINITIONS, analyse_isolated
+    from devfocus.app.docstrings import EDITOR_MAX_DEFINITIONS, analyse_isolated
 
     analyse = partial(analyse_isolated, max_definitions=EDITOR_MAX_DEFINITIONS)
     return DocumentIndex.build(uri, version, path, source, config, analyse)
@@ -514,7 +514,7 @@ def _edits_for(
 def _fix_file(
     uri: str, source: str | None, version: int | None, config: DocsConfig
 ) -> _FileFix | None:
-    from devfocus.app.docs import fix_source, read_source
+    from devfocus.app.docstrings import fix_source, read_source
     from devfocus.docs.facts import split_lines
 
     path = _path(uri)
@@ -531,6 +531,6 @@ def _fix_file(
 
 
 def _python_files(roots: list[str]) -> list[Path]:
-    from devfocus.app.docs import iter_python_files
+    from devfocus.app.docstrings import iter_python_files
 
     return list(iter_python_files(roots))

@@ -22,7 +22,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from devfocus.activity.model import IDLE_MARKERS, Activity, Context, Kind
+from devfocus.activity.records import IDLE_MARKERS, Activity, Context, Kind
 
 DEEP_WORK_MAX_GAP = 300.0
 

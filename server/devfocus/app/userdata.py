@@ -98,7 +98,7 @@ def write_export(
     """Writes every event (and, as JSON, the git history) to ``out``; ``on_event`` is called
     after each event (it may raise to stop)."""
     from devfocus.store.events import iter_events
-    from devfocus.store.history import history_export
+    from devfocus.store.gitstore import history_export
 
     written = 0
     rows = (_export_row(r) for r in database.run(iter_events))

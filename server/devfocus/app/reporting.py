@@ -7,17 +7,17 @@ from collections.abc import Sequence
 from datetime import tzinfo
 from typing import TYPE_CHECKING
 
-from devfocus.activity.model import Activity
+from devfocus.activity.records import Activity
 from devfocus.config import Settings
 from devfocus.git.model import RepoCommit
-from devfocus.insights.history import (
+from devfocus.insights.commitfacts import (
     GitHistory,
     HistoryRules,
     facts,
     my_commits,
     with_history,
 )
-from devfocus.insights.report import LOOKBACK_SECONDS, Report, build_report, resolve_period
+from devfocus.insights.focusreport import LOOKBACK_SECONDS, Report, build_report, resolve_period
 from devfocus.store.database import Database
 from devfocus.store.events import load_activities
 
@@ -37,7 +37,7 @@ def history_rules(settings: Settings) -> HistoryRules:
 
 
 def load_history(database: Database, start: float, end: float) -> GitHistory:
-    from devfocus.store.history import (
+    from devfocus.store.gitstore import (
         load_checkouts,
         load_commits,
         load_tasks,

@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, and_, func, insert, select, update
 
-from devfocus.activity.model import TaskMark
+from devfocus.activity.records import TaskMark
 from devfocus.config import camel_case
 from devfocus.git.model import Checkout, Commit, FileChange, RepoCheckout, RepoCommit
-from devfocus.store.models import CHECKOUTS, COMMIT_FILES, COMMITS, REPOSITORIES, TASKS
+from devfocus.store.tables import CHECKOUTS, COMMIT_FILES, COMMITS, REPOSITORIES, TASKS
 from devfocus.timeutil import epoch_ms
 
 

@@ -12,9 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from devfocus.activity.model import Activity, Context, TaskMark
-from devfocus.activity.sessions import Segment, build_timeline
+from devfocus.activity.records import Activity, Context, TaskMark
 from devfocus.activity.tasks import Task, session_task, task_from_branch, task_from_message
+from devfocus.activity.timeline import Segment, build_timeline
 from devfocus.git.model import RepoCheckout, RepoCommit
 from devfocus.git.sessions import CommitPoint, commit_sessions, history_activity
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta, tzinfo
 from typing import Literal
 
-from devfocus.activity.model import Activity, Context, Kind, TaskMark
-from devfocus.activity.sessions import Segment, Switch, build_timeline, focus_between
+from devfocus.activity.records import Activity, Context, Kind, TaskMark
+from devfocus.activity.timeline import Segment, Switch, build_timeline, focus_between
 from devfocus.git.coach import weekly_trend
 from devfocus.git.sessions import SOURCE as HISTORY_SOURCE
-from devfocus.insights.history import ATTACH_AFTER, CommitFact, segment_tasks
+from devfocus.insights.commitfacts import ATTACH_AFTER, CommitFact, segment_tasks
 from devfocus.timeutil import day_bounds, local_date, midnight
 
 PeriodName = Literal["today", "week", "30d", "90d", "year"]
@@ -154,7 +154,7 @@ def build_report(
     """The report of ``period`` from ``activities`` (which should reach back
     :data:`LOOKBACK_SECONDS` before it). ``project`` restricts it to one project root; time is
     still computed over all projects first, so a pause spent elsewhere never counts.
-    ``commits`` are the developer's (see :mod:`devfocus.insights.history`), ``marks`` the tasks
+    ``commits`` are the developer's (see :mod:`devfocus.insights.commitfacts`), ``marks`` the tasks
     set by hand."""
     acts = list(activities)
     timeline = build_timeline(acts, idle_timeout=idle_timeout, deep_work=deep_work)
