@@ -68,7 +68,7 @@ _PHASES = r"""
 import contextlib, io, json, sys, time
 t0 = time.perf_counter()
 from devfocus.cli import main
-import devfocus.docs_commands, devfocus.app.docstrings
+import devfocus.cli.docs, devfocus.app.docstrings
 t1 = time.perf_counter()
 with contextlib.redirect_stdout(io.StringIO()):
     main(sys.argv[1:])

@@ -32,6 +32,8 @@ BENCHMARKS = (
     "docs_generate",
     "docs_worker",
     "git_ingest",
+    "import_real",
+    "cli_fixed",
     "git_live",
     "history_hover",
     "hostile_input",

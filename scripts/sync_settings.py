@@ -1,4 +1,4 @@
-"""Write the settings from devfocus/config.py into package.json and the README's table.
+"""Write the settings from devfocus/config.py into package.json and the table in docs/settings.md.
 
 python scripts/sync_settings.py          # rewrite both
 python scripts/sync_settings.py --check  # exit 1 if either is out of date (the tests do this)
@@ -23,7 +23,7 @@ from devfocus.config import ChoiceOrList, SettingSpec, setting_specs
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_JSON = ROOT / "package.json"
-README = ROOT / "README.md"
+SETTINGS_PAGE = ROOT / "docs" / "settings.md"
 BEGIN, END = "<!-- settings:begin -->", "<!-- settings:end -->"
 CLIENT_PREFIXES = ("devfocus.server.", "devfocus.trace.")
 # Settings a workspace must not choose while untrusted: where DevFocus runs, what it reads, and
@@ -77,7 +77,7 @@ def _default(spec: SettingSpec) -> str:
     return f"`{json.dumps(spec.default)}`"
 
 
-def readme_table() -> str:
+def settings_table() -> str:
     rows = ["| Setting | Default | Description |", "|---|---|---|"]
     for spec in setting_specs():
         bounds = ""
@@ -108,10 +108,10 @@ def updated_package(text: str) -> str:
     return json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
 
 
-def updated_readme(text: str) -> str:
+def updated_settings_page(text: str) -> str:
     head, rest = text.split(BEGIN, 1)
     _, tail = rest.split(END, 1)
-    return f"{head}{BEGIN}\n{readme_table()}\n{END}{tail}"
+    return f"{head}{BEGIN}\n{settings_table()}\n{END}{tail}"
 
 
 def main(argv: list[str]) -> int:
@@ -120,11 +120,11 @@ def main(argv: list[str]) -> int:
         return 0
     check = "--check" in argv
     stale = []
-    for path, update in ((PACKAGE_JSON, updated_package), (README, updated_readme)):
+    for path, update in ((PACKAGE_JSON, updated_package), (SETTINGS_PAGE, updated_settings_page)):
         current = path.read_text(encoding="utf-8")
         wanted = update(current)
         if current != wanted:
-            stale.append(path.name)
+            stale.append(str(path.relative_to(ROOT)))
             if not check:
                 path.write_text(wanted, encoding="utf-8")
     if check and stale:

@@ -5,13 +5,32 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest } from 'vscode-languageclient/node';
 import { COMMANDS, CATEGORY } from './manifest';
-import { DocsResult, ImportResult, docsMessage, importMessage } from './messages';
+import { docsMessage, importMessage } from './messages';
+import {
+  CommandArguments,
+  CommandResults,
+  DELETE,
+  EXPORT,
+  GENERATE_FILE,
+  GENERATE_WORKSPACE,
+  GIT_IMPORT,
+  PAUSE,
+  REPORT,
+  RESUME,
+  SET_TASK,
+  TaskArguments,
+} from './protocol';
 import { ReportDocuments } from './reports';
 import { ServerManager } from './server';
 import { FocusStatusBar } from './statusBar';
-import { WireStatus, isWireStatus } from './status';
+import { isWireStatus } from './status';
 
-const TASK_KINDS = ['feature', 'bug', 'refactor', 'docs', 'test', 'chore'];
+type Command = keyof CommandResults;
+type TaskKind = NonNullable<TaskArguments['kind']>;
+/** A command's arguments: its one object, or none for a command that takes nothing. */
+type ArgumentsOf<C extends Command> = C extends keyof CommandArguments ? [CommandArguments[C]] : [];
+
+const TASK_KINDS: TaskKind[] = ['feature', 'bug', 'refactor', 'docs', 'test', 'chore'];
 
 export class Commands {
   constructor(
@@ -31,7 +50,7 @@ export class Commands {
       'devfocus.resumeTracking': () => this.tracking('resume'),
       'devfocus.setCurrentTask': () => this.setTask(),
       'devfocus.generateDocstringsInFile': () => this.docsInFile(),
-      'devfocus.generateDocstringsInWorkspace': () => this.docs('devfocus.docs.generateWorkspace'),
+      'devfocus.generateDocstringsInWorkspace': () => this.docs(GENERATE_WORKSPACE),
       'devfocus.importGitHistory': () => this.importHistory(),
       'devfocus.deleteMyData': () => this.deleteData(),
       'devfocus.showOutput': async () => this.log.show(true),
@@ -41,7 +60,10 @@ export class Commands {
   }
 
   /** Runs `command` on the server; undefined (and one message) if it is not running or fails. */
-  async run<T>(command: string, ...args: unknown[]): Promise<T | undefined> {
+  async run<C extends Command>(
+    command: C,
+    ...args: ArgumentsOf<C>
+  ): Promise<CommandResults[C] | undefined> {
     const client = this.server.client;
     if (!client || !this.server.running) {
       const choice = await vscode.window.showErrorMessage(
@@ -60,7 +82,7 @@ export class Commands {
       return (await client.sendRequest(ExecuteCommandRequest.type, {
         command,
         arguments: args,
-      })) as T;
+      })) as CommandResults[C];
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.log.error(`${command} failed: ${message}`);
@@ -69,10 +91,10 @@ export class Commands {
     }
   }
 
-  private async report(period: string, name: string): Promise<void> {
+  private async report(period: 'today' | 'week', name: string): Promise<void> {
     const markdown = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: 'DevFocus: building the report' },
-      () => this.run<string>('devfocus.report', { period, format: 'markdown' }),
+      () => this.run(REPORT, { period, format: 'markdown' }),
     );
     if (typeof markdown === 'string') {
       await this.reports.show(name, markdown);
@@ -80,7 +102,7 @@ export class Commands {
   }
 
   private async tracking(action: 'pause' | 'resume'): Promise<void> {
-    const status = await this.run<WireStatus>(`devfocus.tracking.${action}`);
+    const status = await this.run(action === 'pause' ? PAUSE : RESUME);
     if (isWireStatus(status)) {
       this.statusBar.update(status, 'devfocus.showMenu');
     }
@@ -97,7 +119,7 @@ export class Commands {
     if (title === undefined) {
       return;
     }
-    let kind: string | undefined;
+    let kind: TaskKind | undefined;
     if (title.trim()) {
       const picked = await vscode.window.showQuickPick(['(none)', ...TASK_KINDS], {
         title: 'DevFocus: kind of task',
@@ -106,9 +128,9 @@ export class Commands {
       if (picked === undefined) {
         return;
       }
-      kind = picked === '(none)' ? undefined : picked;
+      kind = TASK_KINDS.find((k) => k === picked);
     }
-    await this.run('devfocus.task.set', { title: title.trim(), kind: kind ?? null });
+    await this.run(SET_TASK, { title: title.trim(), kind: kind ?? null });
   }
 
   private async docsInFile(): Promise<void> {
@@ -117,18 +139,21 @@ export class Commands {
       void vscode.window.showInformationMessage('DevFocus: open a Python file first.');
       return;
     }
-    await this.docs('devfocus.docs.generateFile', { uri: document.uri.toString() });
+    const result = await this.run(GENERATE_FILE, { uri: document.uri.toString() });
+    if (result) {
+      void vscode.window.showInformationMessage(docsMessage(result));
+    }
   }
 
-  private async docs(command: string, ...args: unknown[]): Promise<void> {
-    const result = await this.run<DocsResult>(command, ...args);
+  private async docs(command: typeof GENERATE_WORKSPACE): Promise<void> {
+    const result = await this.run(command);
     if (result) {
       void vscode.window.showInformationMessage(docsMessage(result));
     }
   }
 
   private async importHistory(): Promise<void> {
-    const result = await this.run<ImportResult>('devfocus.git.import');
+    const result = await this.run(GIT_IMPORT);
     if (result) {
       void vscode.window.showInformationMessage(importMessage(result));
     }
@@ -138,7 +163,7 @@ export class Commands {
     const formats = [
       { label: 'JSON', description: 'every event, plus git history and tasks', format: 'json' },
       { label: 'CSV', description: 'every event, one row each', format: 'csv' },
-    ];
+    ] as const;
     const picked = await vscode.window.showQuickPick(formats, { title: 'DevFocus: export format' });
     if (!picked) {
       return;
@@ -156,7 +181,7 @@ export class Commands {
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'DevFocus: exporting' },
       () =>
-        this.run<{ path: string; events: number }>('devfocus.export', {
+        this.run(EXPORT, {
           format: picked.format,
           path: target.fsPath,
         }),
@@ -187,7 +212,7 @@ export class Commands {
     if (choice !== 'Delete') {
       return;
     }
-    const result = await this.run('devfocus.data.delete', { confirm: true });
+    const result = await this.run(DELETE, { confirm: true });
     if (result !== undefined) {
       this.reports.clear();
       void vscode.window.showInformationMessage('DevFocus: your data was deleted.');

@@ -9,8 +9,15 @@ import { onInterpreterChange } from './python';
 import { REPORT_SCHEME, ReportDocuments } from './reports';
 import { CLIENT_ID, ServerManager } from './server';
 import { FocusStatusBar } from './statusBar';
+import {
+  ACTIVE_EDITOR,
+  ActiveEditorParams,
+  WINDOW_STATE,
+  WORKSPACE_TRUST,
+  WindowStateParams,
+  WorkspaceTrustParams,
+} from './protocol';
 import { isWireStatus } from './status';
-import { WORKSPACE_TRUST } from './trust';
 
 const MENU = 'devfocus.showMenu';
 const SETTINGS_QUERY = '@ext:devfocus.devfocus';
@@ -108,19 +115,20 @@ function whenRunning(server: ServerManager, send: (client: LanguageClient) => vo
 }
 
 function sendWindowState(client: LanguageClient, focused: boolean): void {
-  void client.sendNotification('devfocus/windowState', { focused });
+  const params: WindowStateParams = { focused };
+  void client.sendNotification(WINDOW_STATE, params);
 }
 
 function sendWorkspaceTrust(client: LanguageClient, trusted: boolean): void {
-  void client.sendNotification(WORKSPACE_TRUST, { trusted });
+  const params: WorkspaceTrustParams = { trusted };
+  void client.sendNotification(WORKSPACE_TRUST, params);
 }
 
 function sendActiveEditor(client: LanguageClient, editor: vscode.TextEditor | undefined): void {
   const uri = editor?.document.uri;
   // Output panels and other virtual documents are not somewhere the user works.
-  void client.sendNotification('devfocus/activeEditor', {
-    uri: uri?.scheme === 'file' ? uri.toString() : null,
-  });
+  const params: ActiveEditorParams = { uri: uri?.scheme === 'file' ? uri.toString() : null };
+  void client.sendNotification(ACTIVE_EDITOR, params);
 }
 
 async function showFailure(reason: string, log: vscode.LogOutputChannel): Promise<void> {

@@ -1,20 +1,6 @@
 // What the server's command results say, in one sentence each. Pure, so the node tests cover it.
 
-export interface DocsResult {
-  applied: number;
-  files: number;
-  refused: string[];
-  cancelled: boolean;
-  failures: string[];
-}
-
-export interface ImportResult {
-  repositories: { root: string; newCommits: number; problem: string | null }[];
-  /** Why nothing was looked at (an untrusted workspace, `devfocus.git.trust` never). */
-  reason?: string;
-  /** Repositories that are not read, and why. */
-  notRead?: { root: string; reason: string }[];
-}
+import { DocsResult, ImportResult } from './protocol';
 
 function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;

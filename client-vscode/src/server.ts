@@ -23,6 +23,7 @@ import {
   pythonLaunch,
   sourceName,
 } from './launch';
+import { STATUS } from './protocol';
 import { findInterpreter, pathInterpreter, probeVersion } from './python';
 import { RestartBudget } from './restarts';
 import { initializationOptions, interpreterAllowed } from './trust';
@@ -201,7 +202,7 @@ export class ServerManager implements vscode.Disposable {
       },
     };
     const client = new DevFocusClient(CLIENT_ID, 'DevFocus', serverOptions, clientOptions);
-    client.onNotification('devfocus/status', (params: unknown) => this.events.status(params));
+    client.onNotification(STATUS, (params: unknown) => this.events.status(params));
     // Also after a restart that the client does by itself, following a crash.
     client.onDidChangeState(({ newState }) => {
       if (newState === State.Running && this.client === client) {

@@ -1,36 +1,9 @@
 // How a `devfocus/status` notification looks in the status bar. Pure: no `vscode` import, so the
 // node test runner covers it.
 
-export type State = 'active' | 'idle' | 'paused';
+import { GitAccess, WireStatus } from './protocol';
 
-/** The `devfocus/status` notification (and the `devfocus.status` result), as the server sends it. */
-export interface WireStatus {
-  state: State;
-  sessionStart: string | null;
-  sessionSeconds: number;
-  todaySeconds: number;
-  context: { project: string; root: string; branch: string | null } | null;
-  switchesLastHour: number;
-  deepWork: boolean;
-  deepWorkSeconds: number;
-  task: {
-    title: string;
-    kind: string | null;
-    ref: string | null;
-    label: string;
-    source: string;
-  } | null;
-  /** Whether git features are on (servers before Workspace Trust support send none). */
-  git?: GitAccess;
-}
-
-/** The status's `git` part: on, off (and why), or waiting for the workspace to be trusted. */
-export interface GitAccess {
-  state: 'on' | 'off' | 'untrusted';
-  reason: string | null;
-  /** Repositories that are not read (another user's, outside `devfocus.git.trust`), and why. */
-  notRead: { root: string; reason: string }[];
-}
+export type State = WireStatus['state'];
 
 /** VS Code's command that opens the Workspace Trust editor (linked from the tooltip). */
 export const MANAGE_TRUST_COMMAND = 'workbench.trust.manage';

@@ -2,7 +2,8 @@
 
 import * as vscode from 'vscode';
 import { PAUSED_CONTEXT } from './manifest';
-import { Look, MANAGE_TRUST_COMMAND, WireStatus, present, sessionAnchor } from './status';
+import { WireStatus } from './protocol';
+import { Look, MANAGE_TRUST_COMMAND, present, sessionAnchor } from './status';
 
 const BACKGROUNDS: Partial<Record<Look, string>> = { paused: 'statusBarItem.warningBackground' };
 const FOREGROUNDS: Partial<Record<Look, string>> = { deep: 'charts.orange' };

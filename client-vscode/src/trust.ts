@@ -2,16 +2,14 @@
 // run in a workspace that is not trusted. Pure: no `vscode` import, so the node tests cover it.
 
 import * as path from 'node:path';
-
-/** Client → server notification: the workspace's trust changed (it was granted). */
-export const WORKSPACE_TRUST = 'devfocus/workspaceTrust';
+import { WorkspaceTrustParams } from './protocol';
 
 /**
  * The server's initialization options: `trusted: false` in Restricted Mode, where it runs no git
  * and reads no repository until it is told otherwise. Built at each start, so a server started
  * again after trust was granted starts trusted.
  */
-export function initializationOptions(trusted: boolean): { trusted: boolean } {
+export function initializationOptions(trusted: boolean): WorkspaceTrustParams {
   return { trusted };
 }
 

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { docsMessage, importMessage } from '../src/messages';
+import { RepositoryImport } from '../src/protocol';
+
+function repository(root: string, newCommits: number, problem: string | null): RepositoryImport {
+  return { root, newCommits, unreachable: 0, checkouts: 0, seconds: 0.1, problem };
+}
 
 describe('docsMessage', () => {
   const none = { applied: 0, files: 0, refused: [], cancelled: false, failures: [] };
@@ -33,10 +38,7 @@ describe('docsMessage', () => {
 describe('importMessage', () => {
   it('sums new commits over repositories and names a problem', () => {
     const result = {
-      repositories: [
-        { root: '/a', newCommits: 1, problem: null },
-        { root: '/b', newCommits: 2, problem: 'not a git repository' },
-      ],
+      repositories: [repository('/a', 1, null), repository('/b', 2, 'not a git repository')],
     };
     assert.equal(
       importMessage(result),
@@ -58,7 +60,7 @@ describe('importMessage', () => {
       'DevFocus: no git history imported. /srv/x: not read: owned by nobody, not you',
     );
     assert.equal(
-      importMessage({ repositories: [{ root: '/a', newCommits: 2, problem: null }], notRead }),
+      importMessage({ repositories: [repository('/a', 2, null)], notRead }),
       'DevFocus: imported 2 new commits from 1 repository. /srv/x: not read: owned by nobody, not you',
     );
   });

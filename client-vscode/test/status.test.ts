@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   CONTEXT_WIDTH,
-  WireStatus,
   contextLabel,
   escapeMarkdown,
   formatClock,
@@ -13,6 +12,7 @@ import {
   present,
   sessionAnchor,
 } from '../src/status';
+import { WireStatus } from '../src/protocol';
 
 const NOW = Date.parse('2026-11-22T10:30:00Z');
 

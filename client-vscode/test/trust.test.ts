@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { WORKSPACE_TRUST, initializationOptions, interpreterAllowed, isInside } from '../src/trust';
+import { WORKSPACE_TRUST } from '../src/protocol';
+import { initializationOptions, interpreterAllowed, isInside } from '../src/trust';
 
 describe('initializationOptions', () => {
   it('tell the server whether the workspace is trusted', () => {

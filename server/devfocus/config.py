@@ -2,7 +2,8 @@
 
 The same definitions feed the language server (``initializationOptions``,
 ``workspace/configuration``), the CLI, VS Code's ``contributes.configuration`` in package.json and
-the README's settings table (``scripts/sync_settings.py`` writes both; a test keeps them in step).
+the settings table in docs/settings.md (``scripts/sync_settings.py`` writes both; a test keeps
+them in step).
 
 On the wire settings are the ``devfocus`` section, nested and camelCase, for example
 ``{"sessions": {"idleTimeoutMinutes": 10}}``. A bad value never stops the server: it is reported as
@@ -12,7 +13,6 @@ a :class:`SettingProblem` naming the key, and the default is used instead.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import os
 import typing
 from collections.abc import Callable, Mapping
@@ -48,7 +48,7 @@ def _setting(
     scope: str = "window",
     check: Callable[[Any], str | None] | None = None,
 ) -> Any:
-    """A dataclass field carrying what the schema, README and validation need to know.
+    """A dataclass field carrying what the schema, docs/settings.md and validation need to know.
 
     ``scope`` is VS Code's: ``machine`` and ``application`` settings are ones a workspace must not
     set (VS Code ignores them in workspace settings, and they are restricted in untrusted
@@ -253,55 +253,49 @@ def camel_case(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-@functools.cache
-def _strict_converter() -> Any:
-    """cattrs, but refusing the coercions JSON settings should not get ("15" is not 15).
-    Built on first use: command-line tools that take no editor settings never import it."""
-    import cattrs
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError("expected a number")
+    return float(value)
 
-    converter = cattrs.Converter()
 
-    def number(value: Any, _: type) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise TypeError("expected a number")
-        return float(value)
+def _string(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("expected a string")
+    return value
 
-    def string(value: Any, _: type) -> str:
-        if not isinstance(value, str):
-            raise TypeError("expected a string")
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("expected true or false")
+    return value
+
+
+def _string_tuple(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise TypeError("expected a list of strings")
+    return tuple(value)
+
+
+def _choice_or_list(value: Any) -> ChoiceOrList:
+    if isinstance(value, str):
         return value
-
-    def boolean(value: Any, _: type) -> bool:
-        if not isinstance(value, bool):
-            raise TypeError("expected true or false")
-        return value
-
-    def string_tuple(value: Any, _: type) -> tuple[str, ...]:
-        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-            raise TypeError("expected a list of strings")
-        return tuple(value)
-
-    converter.register_structure_hook(float, number)
-    converter.register_structure_hook(str, string)
-    converter.register_structure_hook(bool, boolean)
-
-    def choice_or_list(value: Any, _: type) -> ChoiceOrList:
-        if isinstance(value, str):
-            return value
-        try:
-            return string_tuple(value, _)
-        except TypeError:
-            raise TypeError("expected a string or a list of strings") from None
-
-    converter.register_structure_hook_func(lambda t: t == tuple[str, ...], string_tuple)
-    converter.register_structure_hook_func(lambda t: t == ChoiceOrList, choice_or_list)
-    return converter
+    try:
+        return _string_tuple(value)
+    except TypeError:
+        raise TypeError("expected a string or a list of strings") from None
 
 
-def _validation_error() -> type[Exception]:
-    import cattrs
-
-    return cattrs.BaseValidationError
+# How a JSON value becomes each setting type, refusing the coercions JSON settings should not
+# get ("15" is not 15). Plain functions: the settings' types are this handful, and reading them
+# must not cost a converter library's import on every command.
+_STRUCTURE: dict[Any, Callable[[Any], Any]] = {
+    float: _number,
+    str: _string,
+    bool: _boolean,
+    tuple[str, ...]: _string_tuple,
+    ChoiceOrList: _choice_or_list,
+}
 
 
 def _field_types(cls: type) -> list[tuple[dataclasses.Field[Any], Any]]:
@@ -313,7 +307,7 @@ def _leaves(cls: type) -> list[tuple[tuple[str, ...], dataclasses.Field[Any], An
     """(attribute path, field, type) of every leaf setting under ``cls``."""
     out: list[tuple[tuple[str, ...], dataclasses.Field[Any], Any]] = []
     for f, tp in _field_types(cls):
-        if dataclasses.is_dataclass(tp):
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
             out += [((f.name, *path), leaf, t) for path, leaf, t in _leaves(tp)]
         else:
             out.append(((f.name,), f, tp))
@@ -445,8 +439,8 @@ def load_settings(raw: Any) -> tuple[Settings, list[SettingProblem]]:
             continue
         problem = None
         try:
-            value = _strict_converter().structure(node, spec.type)
-        except (TypeError, ValueError, _validation_error()) as exc:
+            value = _STRUCTURE[spec.type](node)
+        except (TypeError, ValueError) as exc:
             problem = _bounds(spec) if spec.type is float else str(exc).removeprefix("expected ")
             if spec.type == ChoiceOrList:
                 problem = _choices(spec)

@@ -1,4 +1,5 @@
-"""Text helpers for every layer (pure): lines broken where LSP and Python's tokenizer break them."""
+"""Text helpers for every layer (pure): lines broken where LSP and Python's tokenizer break them,
+counts with their nouns, text clipped to a width."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import re
 # step with the editor's.
 _OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+ELLIPSIS = "…"
 
 
 def split_lines(text: str) -> list[str]:
@@ -16,3 +18,18 @@ def split_lines(text: str) -> list[str]:
     if _OTHER_BREAKS.search(text) is None:
         return text.splitlines(True)  # the same answer, several times faster
     return _LINE.findall(text)
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``count`` and its noun, as ruff counts: "1 finding", "0 findings", "3 switches" (``many``
+    for a plural other than ``word + "s"``)."""
+    if count == 1:
+        return f"{count} {word}"
+    return f"{count} {many if many is not None else word + 's'}"
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` if it fits in ``width`` characters, else its start and "…" in that width."""
+    if len(text) <= width:
+        return text
+    return text[: max(width - 1, 0)] + ELLIPSIS

@@ -51,6 +51,27 @@ def test_check_prints_findings_and_exits_1(tmp_path: Path) -> None:
     assert f"{shop}:9:9: DF201 Parameter `discount` is documented but not in the signature" in lines
     assert f"{shop}:4:29: DF202 Parameter `factor` is not documented" in lines
     assert len(lines) == 2
+    assert result.stderr.splitlines()[-1] == "Found 2 findings."  # as ruff counts
+
+
+def test_a_reader_that_stops_early_ends_the_check_quietly(tmp_path: Path) -> None:
+    """`devfocus docs check . | head -1`: the closed pipe is no error and prints no traceback."""
+    import subprocess
+    import sys
+
+    many = "".join(f"def f{i}(a, b):\n    return a\n\n\n" for i in range(2000))
+    (tmp_path / "many.py").write_text(f'"""Many."""\n\n\n{many}')
+    env = {**os.environ, "DEVFOCUS_DATA_DIR": str(tmp_path / "data")}
+    command = [sys.executable, "-m", "devfocus", "docs", "check", "--missing", "all", str(tmp_path)]
+    with subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert "many.py" in process.stdout.readline()
+        process.stdout.close()
+        errors = process.stderr.read()
+        assert process.wait(timeout=120) == 0
+    assert "Traceback" not in errors and "BrokenPipe" not in errors
 
 
 def test_check_json_and_a_clean_tree_exits_0(tmp_path: Path) -> None:
@@ -173,8 +194,8 @@ def test_a_poisoned_file_costs_a_run_only_itself(tmp_path: Path) -> None:
     assert f"devfocus: {tmp_path / 'e_fifo.py'}: skipped: not a regular file" in errors
     assert f"devfocus: {tmp_path / 'f_zero.py'}: skipped: not a regular file" in errors
     assert errors[-1] == (
-        "3 docstring(s) changed in 3 file(s); 1 left alone (see above); "
-        "3 file(s) could not be fixed (see above)."
+        "3 docstrings changed in 3 files; 1 left alone (see above); "
+        "3 files could not be fixed (see above)."
     )
 
     check = devfocus(tmp_path / "data", "docs", "check", str(tmp_path))

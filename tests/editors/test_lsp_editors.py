@@ -1,7 +1,7 @@
-"""DevFocus in real LSP editors, each set up with the README's own block: Neovim (Debian's 0.7,
-headless) and Emacs (Debian's 28 with Eglot, batch). In each: the status arrives and follows an
-edit, docstring diagnostics come for the current document version, hover works, a "Generate
-docstring" code action is applied and saved to disk, and the report comes through
+"""DevFocus in real LSP editors, each set up with its own block from docs/editors.md: Neovim
+(Debian's 0.7, headless) and Emacs (Debian's 28 with Eglot, batch). In each: the status arrives
+and follows an edit, docstring diagnostics come for the current document version, hover works, a
+"Generate docstring" code action is applied and saved to disk, and the report comes through
 workspace/executeCommand. The drivers are tests/editors/neovim/drive.lua and
 tests/editors/emacs/drive.el; each run leaves its results and logs in
 ``.test-artifacts/editors/<editor>/``, and a failure names the step it stopped at."""
@@ -26,6 +26,7 @@ from tests.system import ensure
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
+EDITORS_PAGE = ROOT / "docs" / "editors.md"
 APP = '''"""Checkout arithmetic."""
 
 
@@ -55,14 +56,14 @@ EDITORS = {
 }
 
 
-def readme_setup(editor: Editor) -> str:
-    """The setup block the README gives for ``editor``, verbatim."""
+def documented_setup(editor: Editor) -> str:
+    """The setup block docs/editors.md gives for ``editor``, verbatim."""
     pattern = (
         rf"<!-- {editor.name}-setup:begin -->\n```{editor.fence}\n(.*?)```\n"
         rf"<!-- {editor.name}-setup:end -->"
     )
-    found = re.search(pattern, (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
-    assert found, f"the README's {editor.name} setup block is missing"
+    found = re.search(pattern, EDITORS_PAGE.read_text(encoding="utf-8"), re.S)
+    assert found, f"the {editor.name} setup block is missing from {EDITORS_PAGE.relative_to(ROOT)}"
     return found.group(1)
 
 
@@ -73,11 +74,11 @@ def results(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     home = tmp_path_factory.mktemp(editor.name)
     project = init_repo(home / "shop", files={"app.py": APP})
     setup = home / editor.setup_file
-    setup.write_text(readme_setup(editor))
+    setup.write_text(documented_setup(editor))
     out = artifacts_dir("editors", editor.name, fresh=True)
     env = {
         **os.environ,
-        # `devfocus` as the README's setups name it: the one installed with this checkout.
+        # `devfocus` as the documented setups name it: the one installed with this checkout.
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
         "HOME": str(home),
         "DEVFOCUS_DATA_DIR": str(home / "data"),

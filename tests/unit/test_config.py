@@ -402,3 +402,9 @@ def test_git_trust_is_a_machine_setting() -> None:
     """A workspace's own settings must not set it (VS Code ignores machine settings there)."""
     scopes = {s.key: s.scope for s in setting_specs()}
     assert scopes[TRUST_KEY] == "machine"
+
+
+def test_every_setting_type_has_a_reader():
+    from devfocus.config import _STRUCTURE, setting_specs
+
+    assert {spec.type for spec in setting_specs()} <= set(_STRUCTURE)

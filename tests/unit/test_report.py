@@ -21,12 +21,11 @@ from devfocus.activity.records import Activity, Context, Kind
 from devfocus.insights.focusreport import (
     DayTotal,
     DeepWorkSummary,
-    Period,
     Report,
     SessionSummary,
     build_report,
-    resolve_period,
 )
+from devfocus.insights.periods import Period, resolve_period
 from devfocus.insights.render import (
     RENDERERS,
     duration,

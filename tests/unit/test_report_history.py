@@ -19,7 +19,8 @@ from devfocus.insights.commitfacts import (
     my_commits,
     with_history,
 )
-from devfocus.insights.focusreport import WeekScore, build_report, resolve_period
+from devfocus.insights.focusreport import WeekScore, build_report
+from devfocus.insights.periods import resolve_period
 from devfocus.insights.render import render_markdown, render_text, report_json
 
 ROOT = "/src/app"

@@ -11,6 +11,8 @@ from datetime import datetime, timezone
 from devfocus.activity.records import Activity, Kind
 from devfocus.activity.status import Status, compute_status
 from devfocus.activity.timeline import build_timeline
+from devfocus.lsp.messages import WireStatus
+from devfocus.lsp.wire import to_json
 from tests.unit.timeline import ALPHA, BERLIN, BETA, DEEP, IDLE, edit, event, t
 
 DAY_START = datetime(2026, 1, 5, 0, 0, tzinfo=timezone.utc).timestamp()
@@ -201,7 +203,7 @@ def test_switches_of_the_last_hour_still_show_while_idle() -> None:
 
 
 def test_the_wire_form_has_camel_case_keys_and_iso_times() -> None:
-    wire = status([edit(0, 1)], t(3)).to_wire()
+    wire = to_json(WireStatus.of(status([edit(0, 1)], t(3))))
     assert wire == {
         "state": "active",
         "sessionStart": "2026-01-05T09:00:00Z",
@@ -216,7 +218,7 @@ def test_the_wire_form_has_camel_case_keys_and_iso_times() -> None:
 
 
 def test_the_wire_form_of_idle_has_no_session_or_context() -> None:
-    wire = status([edit(0, 1)], t(20)).to_wire()
+    wire = to_json(WireStatus.of(status([edit(0, 1)], t(20))))
     assert wire == {
         "state": "idle",
         "sessionStart": None,
@@ -231,7 +233,7 @@ def test_the_wire_form_of_idle_has_no_session_or_context() -> None:
 
 
 def test_the_wire_form_shows_whole_seconds() -> None:
-    wire = status([edit(0, 1)], t(3, 0.5)).to_wire()
+    wire = to_json(WireStatus.of(status([edit(0, 1)], t(3, 0.5))))
     assert wire["sessionSeconds"] == 180
     assert wire["todaySeconds"] == 180
 

@@ -35,7 +35,8 @@ from devfocus.store.migrations import (
     head,
     upgrade,
 )
-from devfocus.store.tables import Base
+from devfocus.store.sqlrows import Source
+from devfocus.store.tables import METADATA
 
 
 def sqlite_url(path: Path) -> str:
@@ -167,8 +168,8 @@ def test_migrated_schema_equals_the_models(tmp_path: Path) -> None:
     try:
         upgrade(engine)
         inspector = inspect(engine)
-        assert set(inspector.get_table_names()) == set(Base.metadata.tables)
-        for name, table in Base.metadata.tables.items():
+        assert set(inspector.get_table_names()) == set(METADATA.tables)
+        for name, table in METADATA.tables.items():
             reflected = inspector.get_columns(name)
             assert [(c["name"], c["nullable"]) for c in reflected] == [
                 (c.name, c.nullable) for c in table.columns
@@ -537,3 +538,52 @@ def test_a_file_unreadable_from_the_start_stays_corrupt_not_replaced(tmp_path: P
             db.run(count_events)
         assert failure.value.kind == "corrupt"
     assert path.read_bytes() == b"not a database\n" * 100
+
+
+def test_event_columns_follow_the_table() -> None:
+    from devfocus.store.tables import EVENTS
+
+    assert tuple(c.name for c in EVENTS.columns) == COLUMNS
+
+
+def test_read_takes_an_up_to_date_file_through_sqlite3_alone(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path / "r.db")
+    writer = Database(url)
+    writer.run(lambda engine: write_events(engine, [row(1, 1_000, 5_000)]))
+    writer.close()
+    reader = Database(url)
+    sources: list[object] = []
+
+    def read(source: Source) -> list[Activity]:
+        sources.append(source)
+        return load_activities(source, 0, 10)
+
+    found = reader.read(read)
+    assert [(a.start, a.end) for a in found] == [(1.0, 5.0)]
+    assert isinstance(sources[0], sqlite3.Connection)
+    assert reader._engine is None  # no engine (and no SQLAlchemy) was needed
+    assert found == writer.run(lambda engine: load_activities(engine, 0, 10))
+    writer.close()
+
+
+def test_read_of_a_missing_file_creates_nothing_when_told(tmp_path: Path) -> None:
+    path = tmp_path / "none" / "r.db"
+    assert Database(sqlite_url(path)).read(lambda source: 1, missing=lambda: 0) == 0
+    assert not path.exists()
+    database = Database(sqlite_url(path))
+    assert database.read(lambda source: load_activities(source, 0, 10)) == []
+    assert path.exists()  # without ``missing``: created and migrated, as run() does
+    database.close()
+
+
+def test_read_of_an_older_schema_migrates_it_through_the_engine(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path / "old.db")
+    engine = create(url)
+    upgrade(engine, MIGRATIONS[:1])
+    engine.dispose()
+    database = Database(url)
+    assert database.read(lambda source: load_activities(source, 0, 10)) == []
+    assert database._engine is not None
+    with database.engine().connect() as conn:
+        assert current_version(conn) == head()
+    database.close()

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from devfocus.app.trustgate import TrustGate
+from devfocus.lsp.messages import GitAccess as WireGitAccess
+from devfocus.lsp.wire import to_json
 from tests.repos import init_repo
 
 needs_root = pytest.mark.skipif(
@@ -48,7 +50,11 @@ def test_your_own_repository_is_read(tmp_path: Path, home: Path) -> None:
     repo = init_repo(tmp_path / "mine")
     gate = TrustGate()
     assert gate.allows(repo)
-    assert gate.access(True).to_wire() == {"state": "on", "reason": None, "notRead": []}
+    assert to_json(WireGitAccess.of(gate.access(True))) == {
+        "state": "on",
+        "reason": None,
+        "notRead": [],
+    }
 
 
 @needs_root
@@ -66,7 +72,9 @@ def test_another_users_repository_is_refused_and_the_status_says_why(
         f"git config --global --add safe.directory {repo}"
     )
     assert verdict.reason == why
-    assert gate.access(True).to_wire()["notRead"] == [{"root": str(repo), "reason": why}]
+    assert to_json(WireGitAccess.of(gate.access(True)))["notRead"] == [
+        {"root": str(repo), "reason": why}
+    ]
     assert changes == [True]  # the status is told, once
     gate.verdict(repo)
     assert changes == [True]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from devfocus.activity.records import Context
 from devfocus.activity.tasks import Task
 from devfocus.activity.timeline import DEEP_WORK_MAX_GAP, Timeline, focus_between
-from devfocus.timeutil import iso_utc, overlap
+from devfocus.timeutil import overlap
 
 if TYPE_CHECKING:
     from devfocus.git.trust import GitAccess
@@ -30,38 +30,6 @@ class Status:
     next_change: float | None = None
     task: Task | None = None  # of the current context: set by hand, else the branch's
     git: GitAccess | None = None  # whether git features are on, and which repositories are not read
-
-    def to_wire(self) -> dict[str, Any]:
-        """The ``devfocus/status`` notification and ``devfocus.status`` result (camelCase)."""
-        context = None
-        if self.context is not None:
-            context = {
-                "project": self.context.name,
-                "root": self.context.project,
-                "branch": self.context.branch,
-            }
-        wire = {
-            "state": self.state,
-            "sessionStart": iso_utc(self.session_start) if self.session_start is not None else None,
-            "sessionSeconds": int(self.session_seconds),
-            "todaySeconds": int(self.today_seconds),
-            "context": context,
-            "switchesLastHour": self.switches_last_hour,
-            "deepWork": self.deep_work,
-            "deepWorkSeconds": int(self.deep_work_today_seconds),
-            "task": None
-            if self.task is None
-            else {
-                "title": self.task.title,
-                "kind": self.task.kind,
-                "ref": self.task.ref,
-                "label": self.task.label,
-                "source": self.task.source,
-            },
-        }
-        if self.git is not None:  # known to the server, not to the activity core
-            wire["git"] = self.git.to_wire()
-        return wire
 
 
 def compute_status(

@@ -7,6 +7,7 @@ import logging
 import os
 import re
 import stat
+import sys
 import tokenize
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -22,9 +23,9 @@ from devfocus.docs.facts import (
     ParseFailure,
     TooManyDefinitions,
     analyze,
-    split_lines,
 )
 from devfocus.docs.styles import DEFAULT_STYLE, STYLES, Style, detect_style, style_of
+from devfocus.text import split_lines
 
 if TYPE_CHECKING:  # checking needs neither edits nor jedi: `docs check` starts without them
     from devfocus.docs.edits import TextEdit
@@ -33,6 +34,7 @@ if TYPE_CHECKING:  # checking needs neither edits nor jedi: `docs check` starts 
 log = logging.getLogger(__name__)
 
 DEFAULT_LINE_LENGTH = 88
+_SCOPES: dict[str, Scope] = {"public": "public", "all": "all", "none": "none"}  # docs.missing
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
 MAX_CONFIG_BYTES = 1024 * 1024  # a pyproject.toml or ruff.toml larger than this is not read
 # Directories never walked into when a directory is given (the user can still name them).
@@ -154,18 +156,18 @@ def _line_length_in(text: str, section: str | None) -> int | None:
     if section is None:
         match = _LINE_LENGTH.search(text)
         return int(match.group(1)) if match else None
-    try:
-        import tomllib
-    except ImportError:  # Python 3.10
-        return None
-    try:
-        table = tomllib.loads(text)
-    except ValueError:
-        return None
-    for part in section.split("."):
-        table = table.get(part, {}) if isinstance(table, dict) else {}
-    value = table.get("line-length") if isinstance(table, dict) else None
-    return value if isinstance(value, int) and 20 <= value <= 400 else None
+    if sys.version_info >= (3, 11):
+        import tomllib  # deferred: only a pyproject.toml with a [tool.*] table needs it
+
+        try:
+            table = tomllib.loads(text)
+        except ValueError:
+            return None
+        for part in section.split("."):
+            table = table.get(part, {}) if isinstance(table, dict) else {}
+        value = table.get("line-length") if isinstance(table, dict) else None
+        return value if isinstance(value, int) and 20 <= value <= 400 else None
+    return None  # Python 3.10 has no tomllib: the [tool.*] table's setting is not read
 
 
 @lru_cache(maxsize=64)
@@ -236,7 +238,7 @@ class DocsConfig:
 
     @property
     def scope(self) -> Scope:
-        return self.settings.missing  # type: ignore[return-value]
+        return _SCOPES.get(self.settings.missing, "public")  # config accepts only these
 
 
 def findings_for(

@@ -5,6 +5,11 @@ imports pass the tips stored last time to ``git log --not``, so only new commits
 branch moved somewhere that does not contain its old tip (rebase, reset, force-push), the commits
 no branch reaches any more are marked unreachable, never deleted. Checkouts come from the
 ``logs/HEAD`` reflog, read from where the last import stopped.
+
+What is stored is read first without SQLAlchemy (:meth:`Database.read`); ``git log`` starts
+before anything is written, so loading SQLAlchemy and opening the database overlap with git's
+walk, and an import that finds nothing new never loads SQLAlchemy at all. Progress counts the
+commits as they are read: no second walk of the history to count them first.
 """
 
 from __future__ import annotations
@@ -12,21 +17,24 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from devfocus.git.branches import Node, label_commits, main_branch
-from devfocus.git.logstream import read_commits
+from devfocus.git.logstream import started_log
 from devfocus.git.model import Commit
 from devfocus.git.reflog import checkouts, commits_made_on_branches, parse_reflog, read_from
 from devfocus.git.repository import Refs, Repository, read_refs, user_email
 from devfocus.git.runner import GitError, run_git
 from devfocus.store.database import Database
 from devfocus.store.gitstore import (
+    RepositoryState,
     ensure_repository,
     mark_unreachable,
+    repository_state,
     save_tips,
+    unseen_checkouts,
     write_checkouts,
     write_commits,
 )
@@ -35,6 +43,10 @@ log = logging.getLogger(__name__)
 
 BATCH = 1000  # commits per transaction: the write lock is never held for long
 Progress = Callable[[int, int | None], None]  # (commits read, total if known)
+
+
+class _Moved(Exception):
+    """What is stored changed between reading it and writing (another import): start again."""
 
 
 @dataclass
@@ -83,40 +95,78 @@ class Ingester:
         first_time = repo.key not in self._seen  # user.email is read once per process
         refs = read_refs(repo)
         tips = refs.tips()
-        state = self.database.run(
-            lambda engine: ensure_repository(
-                engine,
-                repo.key,
-                repo.git_dir.as_posix(),
-                user_email(repo) if first_time else None,
-                self.clock(),
-            )
+        email = user_email(repo) if first_time else None
+        known = self.database.read(
+            lambda source: repository_state(source, repo.key), missing=lambda: None
         )
+        if tips != (known.tips if known is not None else {}):
+            repo_id = self._read_commits(repo, known, email, refs, result, progress)
+            self.database.run(lambda engine: save_tips(engine, repo_id, tips, self.clock()))
+        elif known is None or (email is not None and email != known.user_email):
+            repo_id = self._ensure(repo, email).id
+        else:
+            repo_id = known.id  # nothing to write
         # Only once it is stored: a database locked at this moment must not lose user.email.
         seen = self._seen.setdefault(repo.key, _Seen())
-        if tips != state.tips:
-            self._read_commits(repo, state.id, state.tips, refs, result, progress)
-            self.database.run(lambda engine: save_tips(engine, state.id, tips, self.clock()))
         seen.tips = tips
-        self._read_checkouts(repo, state.id, seen, result)
+        self._read_checkouts(repo, repo_id, seen, result)
+
+    def _ensure(self, repo: Repository, email: str | None) -> RepositoryState:
+        return self.database.run(
+            lambda engine: ensure_repository(
+                engine, repo.key, repo.git_dir.as_posix(), email, self.clock()
+            )
+        )
 
     def _read_commits(
         self,
         repo: Repository,
-        repo_id: int,
-        old_tips: dict[str, str],
+        known: RepositoryState | None,
+        email: str | None,
         refs: Refs,
         result: ImportResult,
         progress: Progress | None,
-    ) -> None:
+    ) -> int:
+        """Read and store the commits no stored tip reaches; returns the repository's id."""
         tips = refs.tips()
         revisions = ["--branches"] + (["HEAD"] if "HEAD" in tips else [])
-        old = sorted(set(old_tips.values()))
-        total = None
-        if old:
-            revisions += ["--ignore-missing", "--not", *old]
-        elif progress is not None:
-            total = _count(repo, revisions)
+        old_tips = known.tips if known is not None else {}
+        while True:
+            old = sorted(set(old_tips.values()))
+            args = [*revisions, "--ignore-missing", "--not", *old] if old else revisions
+            try:
+                with started_log(repo.root, args) as commits:
+                    # git walks the history meanwhile: the engine is set up (SQLAlchemy loaded,
+                    # the schema checked or created) while it does.
+                    state = self._ensure(repo, email)
+                    if state.tips != old_tips:
+                        raise _Moved  # leaving the block stops git
+                    graph = self._store(state.id, commits, result, progress)
+            except _Moved:
+                log.info("%s: imported meanwhile by another process; reading again", repo.key)
+                old_tips = state.tips
+                continue
+            break
+        if graph:
+            self._name_branches(repo, state.id, graph, refs)
+        moved = [sha for name, sha in old_tips.items() if tips.get(name) != sha]
+        if moved:
+            gone = _unreachable(repo, moved, revisions)
+            if gone:
+                result.unreachable = self.database.run(
+                    lambda engine: mark_unreachable(engine, state.id, gone)
+                )
+                log.info("%s: %d commits no longer on any branch", repo.key, result.unreachable)
+        return state.id
+
+    def _store(
+        self,
+        repo_id: int,
+        commits: Iterator[Commit],
+        result: ImportResult,
+        progress: Progress | None,
+    ) -> dict[str, Node]:
+        """Write ``commits`` in batches; returns their graph (to name their branches)."""
         graph: dict[str, Node] = {}
         batch: list[Commit] = []
         done = 0
@@ -129,10 +179,10 @@ class Ingester:
             done += len(batch)
             batch.clear()
             if progress is not None:
-                progress(done, total)
+                progress(done, None)  # the total is not known: counting it is another walk
 
         try:
-            for commit in read_commits(repo.root, revisions):
+            for commit in commits:
                 if self.stopping.is_set():
                     raise GitError("stopped before the end (the next import goes on)")
                 graph[commit.sha] = Node.of(commit)
@@ -145,16 +195,7 @@ class Ingester:
             raise
         if batch or progress is not None:
             flush()
-        if graph:
-            self._name_branches(repo, repo_id, graph, refs)
-        moved = [sha for name, sha in old_tips.items() if tips.get(name) != sha]
-        if moved:
-            gone = _unreachable(repo, moved, revisions[: 2 if "HEAD" in tips else 1])
-            if gone:
-                result.unreachable = self.database.run(
-                    lambda engine: mark_unreachable(engine, repo_id, gone)
-                )
-                log.info("%s: %d commits no longer on any branch", repo.key, result.unreachable)
+        return graph
 
     def _name_branches(
         self, repo: Repository, repo_id: int, graph: dict[str, Node], refs: Refs
@@ -174,16 +215,12 @@ class Ingester:
         seen.reflog_offset = offset
         found = checkouts(list(parse_reflog(data)))
         if found:
+            # Read first: the reflog read from its start again (a new process) is mostly stored.
+            found = self.database.read(lambda source: unseen_checkouts(source, repo_id, found))
+        if found:
             result.checkouts = self.database.run(
                 lambda engine: write_checkouts(engine, repo_id, found)
             )
-
-
-def _count(repo: Repository, revisions: list[str]) -> int | None:
-    try:
-        return int(run_git(repo.root, "rev-list", "--count", *revisions, "--").strip() or 0)
-    except (GitError, ValueError):
-        return None
 
 
 def _unreachable(repo: Repository, old: list[str], current: list[str]) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import threading
@@ -18,9 +19,10 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from devfocus.config import Settings, database_url
+from devfocus.git.head import head_ref
 
 if TYPE_CHECKING:
     from devfocus.app.gitsync import ImportResult, Ingester, Progress
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+P = ParamSpec("P")
 
 POLL_INTERVAL = 2.0  # seconds between looks at the repositories' files
 
@@ -39,12 +42,9 @@ def stamp(repo: Repository) -> Stamp:
     """(mtime, size) of the files any commit, checkout, reset or fetch into a branch changes."""
     paths = [repo.git_dir / "HEAD", repo.git_dir / "logs" / "HEAD", repo.common_dir / "packed-refs"]
     paths.append(repo.common_dir / "refs" / "heads")
-    try:
-        head = (repo.git_dir / "HEAD").read_text(encoding="utf-8", errors="replace").strip()
-    except OSError:
-        head = ""
-    if head.startswith("ref:"):
-        paths.append(repo.common_dir / head.removeprefix("ref:").strip())
+    ref = head_ref(repo.git_dir)
+    if ref is not None:
+        paths.append(repo.common_dir / ref)
     out = []
     for path in paths:
         try:
@@ -122,10 +122,10 @@ class GitService:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self._import_all, progress)
 
-    async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        """``fn(*args)`` on the git thread."""
+    async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """``fn(*args, **kwargs)`` on the git thread."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, fn, *args)
+        return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
 
     @contextlib.asynccontextmanager
     async def erasing(self) -> AsyncIterator[None]:
@@ -208,10 +208,10 @@ class GitService:
         if results and self._loop is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self.on_change, results)
 
-    def _submit(self, fn: Callable[..., Any], *args: Any) -> None:
+    def _submit(self, fn: Callable[P, object], *args: P.args, **kwargs: P.kwargs) -> None:
         if not self._closed:
             with contextlib.suppress(RuntimeError):  # shut down meanwhile
-                self._executor.submit(fn, *args)
+                self._executor.submit(fn, *args, **kwargs)
 
     # -- git thread ----------------------------------------------------------------------------
     def _ensure_ingester(self) -> Ingester:

@@ -9,7 +9,7 @@ buffer is full, and then only the oldest rows.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TypedDict
 
 from devfocus.activity.records import Activity, Context, Kind
 from devfocus.activity.tracker import Record
@@ -20,6 +20,23 @@ from devfocus.timeutil import epoch_ms
 
 BUFFER_LIMIT = 100_000
 _DOCUMENT_KINDS = frozenset({Kind.OPEN, Kind.EDIT, Kind.SAVE, Kind.CLOSE})
+
+
+class EventRow(TypedDict):
+    """One row of the events table, as :func:`~devfocus.store.events.write_events` takes it."""
+
+    id: int
+    start_ms: int
+    end_ms: int
+    kind: str
+    project: str | None
+    path: str | None
+    language: str | None
+    branch: str | None
+    editor: str | None
+    source: str
+    lines_added: int
+    lines_removed: int
 
 
 class Recorder:
@@ -36,7 +53,7 @@ class Recorder:
         self.editor = editor
         self.limit = limit
         self.dropped = 0  # rows lost to a full buffer, since start
-        self._unwritten: dict[int, dict[str, Any]] = {}
+        self._unwritten: dict[int, EventRow] = {}
         self._placed: dict[int, Location | None] = {}  # growing spans keep their first place
 
     def __len__(self) -> int:
@@ -83,7 +100,7 @@ class Recorder:
             self._placed[record.id] = location
         return location
 
-    def _row(self, record: Record, location: Location | None) -> dict[str, Any]:
+    def _row(self, record: Record, location: Location | None) -> EventRow:
         return {
             "id": record.id,
             "start_ms": epoch_ms(record.start),
@@ -100,7 +117,7 @@ class Recorder:
         }
 
 
-def _activity(row: dict[str, Any]) -> Activity:
+def _activity(row: EventRow) -> Activity:
     project = row["project"]
     return Activity(
         row["start_ms"] / 1000,

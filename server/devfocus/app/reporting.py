@@ -1,4 +1,8 @@
-"""One code path for reports, whether the CLI or an editor asks."""
+"""One code path for reports, whether the CLI or an editor asks.
+
+Reports only read: through :meth:`Database.read`, so on the terminal an up-to-date SQLite file is
+read with sqlite3 alone and SQLAlchemy is never imported.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +11,25 @@ from collections.abc import Sequence
 from datetime import tzinfo
 from typing import TYPE_CHECKING
 
-from devfocus.activity.records import Activity
+from devfocus.activity.records import Activity, TaskMark
 from devfocus.config import Settings
 from devfocus.git.model import RepoCommit
 from devfocus.insights.commitfacts import (
+    CommitFact,
     GitHistory,
     HistoryRules,
     facts,
     my_commits,
     with_history,
 )
-from devfocus.insights.focusreport import LOOKBACK_SECONDS, Report, build_report, resolve_period
-from devfocus.store.database import Database
+from devfocus.insights.focusreport import LOOKBACK_SECONDS, Report, build_report
+from devfocus.insights.periods import resolve_period
 from devfocus.store.events import load_activities
+from devfocus.store.gitstore import load_checkouts, load_commits, load_tasks, repository_emails
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from devfocus.store.database import Database
+    from devfocus.store.sqlrows import Source
 
 HABIT_DAYS = 90  # commit habits (for scores) are learned from this much history before a commit
 
@@ -37,28 +44,25 @@ def history_rules(settings: Settings) -> HistoryRules:
 
 
 def load_history(database: Database, start: float, end: float) -> GitHistory:
-    from devfocus.store.gitstore import (
-        load_checkouts,
-        load_commits,
-        load_tasks,
-        repository_emails,
+    return database.read(lambda source: _read_history(source, start, end))
+
+
+def _read_history(source: Source, start: float, end: float) -> GitHistory:
+    return GitHistory(
+        commits=load_commits(source, start, end),
+        checkouts=load_checkouts(source, start, end),
+        marks=load_tasks(source, end),
+        emails=repository_emails(source),
     )
-
-    def read(engine: Engine) -> GitHistory:
-        return GitHistory(
-            commits=load_commits(engine, start, end),
-            checkouts=load_checkouts(engine, start, end),
-            marks=load_tasks(engine, end),
-            emails=repository_emails(engine),
-        )
-
-    return database.run(read)
 
 
 def commit_scores(
     commits: Sequence[RepoCommit], everyone: Sequence[RepoCommit]
 ) -> dict[str, float]:
     """sha → score (0–10) of each of ``commits``, against its repository's habits."""
+    if not commits:
+        return {}
+    # Deferred: the coach's rules load only when there are commits to score.
     from devfocus.git.coach import coach, habits_of
 
     by_root: dict[str, list[RepoCommit]] = defaultdict(list)
@@ -86,14 +90,20 @@ def make_report(
     what git history says where the editor saw nothing."""
     period = resolve_period(period_name, now, tz)
     since = period.start - LOOKBACK_SECONDS
-    stored = database.run(lambda engine: load_activities(engine, since, now + 1))
-    activities = [*stored, *unwritten]
+    git_since = since - HABIT_DAYS * 86400
+
+    def read(source: Source) -> tuple[list[Activity], GitHistory | None]:
+        stored = load_activities(source, since, now + 1)
+        history = _read_history(source, git_since, now + 1) if settings.git.enabled else None
+        return stored, history
+
+    stored, history = database.read(read)  # one connection, one schema check
+    activities = [*stored, *unwritten] if unwritten else stored
     sessions = settings.sessions
     idle, deep = sessions.idle_timeout_minutes * 60, sessions.deep_work_minutes * 60
-    commits = []
-    marks = ()
-    if settings.git.enabled:
-        history = load_history(database, since - HABIT_DAYS * 86400, now + 1)
+    commits: list[CommitFact] = []
+    marks: tuple[TaskMark, ...] = ()
+    if history is not None:
         rules = history_rules(settings)
         mine = [i for i in my_commits(history, rules) if i.commit.authored_at >= since]
         checkouts = [c for c in history.checkouts if c.checkout.at >= since]

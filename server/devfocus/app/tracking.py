@@ -13,19 +13,20 @@ they succeed, which is reported through ``on_recovered``.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypedDict, TypeVar
 
 from devfocus.activity.tracker import COALESCE_GAP, Record, Tracker
 from devfocus.config import Settings, database_url
 
 if TYPE_CHECKING:
-    from devfocus.activity.records import TaskMark
+    from devfocus.activity.records import Activity, TaskMark
     from devfocus.activity.status import Status
     from devfocus.app.recorder import Recorder
     from devfocus.app.trustgate import TrustGate
@@ -36,10 +37,20 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+P = ParamSpec("P")
 
 FLUSH_INTERVAL = 2.0  # seconds between writes while there is activity (kill -9 loses at most this)
 RETRY_MAX = 30.0  # seconds: the longest wait between attempts on a failing database
 STATUS_LOOKBACK = 12 * 3600  # how far back the live status looks for the current session
+
+
+class TaskSet(TypedDict):
+    """The task :meth:`TrackingService.set_task` set, and where (the command's result)."""
+
+    title: str | None  # None: the task was cleared
+    kind: str | None
+    project: str | None
+    branch: str | None
 
 
 class TrackingService:
@@ -133,13 +144,14 @@ class TrackingService:
         self.prime(settings, self._roots if roots is None else roots)
         await self._in_store(self._reconfigure, settings, self._roots)
 
-    async def _in_store(self, fn: Callable[..., T], *args: Any) -> T:
+    async def _in_store(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, fn, *args)
+        return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
 
-    def _notify(self, callback: Callable[..., None], *args: Any) -> None:
+    def _notify(self, callback: Callable[[], None]) -> None:
+        """Runs ``callback`` on the event loop (from the store thread)."""
         if self._loop is not None and not self._loop.is_closed():
-            self._loop.call_soon_threadsafe(callback, *args)
+            self._loop.call_soon_threadsafe(callback)
 
     # -- store thread ------------------------------------------------------------------------
     def _ensure_recorder(self) -> Recorder:
@@ -195,7 +207,7 @@ class TrackingService:
         if len(recorder) and (force or self.clock() >= self._retry_at):
             self._attempt(recorder.write)
 
-    def _attempt(self, operation: Callable[[Database], Any]) -> bool:
+    def _attempt(self, operation: Callable[[Database], object]) -> bool:
         from devfocus.store.errors import StoreError
 
         database = self._ensure_database()
@@ -206,19 +218,19 @@ class TrackingService:
             self._retry_at = self.clock() + min(RETRY_MAX, 2.0**self._failures)
             if self.problem is None or self.problem.kind != error.kind:
                 log.warning("activity database problem: %s", error.message)
-                self._notify(self._on_problem, error)
+                self._notify(functools.partial(self._on_problem, error))
             self.problem = error
             return False
         if self.problem is not None:
             written = result if isinstance(result, int) else 0
             log.info("activity database available again: %s", database.display)
-            self._notify(self._on_recovered, written)
+            self._notify(functools.partial(self._on_recovered, written))
         self.problem = None
         self._failures = 0
         self._retry_at = 0.0
         return True
 
-    def _unwritten(self) -> list[Any]:
+    def _unwritten(self) -> list[Activity]:
         return self._recorder.unwritten() if self._recorder is not None else []
 
     def _status(self, records: list[Record], now: float, paused: bool) -> Status:
@@ -232,7 +244,7 @@ class TrackingService:
         self._write(records)
         day_start = midnight(local_date(now))
         since = min(day_start, now - STATUS_LOOKBACK)
-        stored: list[Any] = []
+        stored: list[Activity] = []
         # A database that cannot be written can often still be read; one out of reach would
         # only add its connect timeout to every status.
         if self.problem is None or self.problem.kind != "unreachable":
@@ -294,7 +306,7 @@ class TrackingService:
         await self._in_store(lambda: check_target(self._ensure_database(), path))
 
     async def export(
-        self, fmt: str, path: str, progress: Callable[[int, int], Any] | None = None
+        self, fmt: str, path: str, progress: Callable[[int, int], object] | None = None
     ) -> Exported:
         """Everything recorded up to now, buffered activity included, to ``path``.
         ``progress(done, total)`` runs on the store thread (see
@@ -307,7 +319,7 @@ class TrackingService:
         records: list[Record],
         fmt: str,
         path: str,
-        progress: Callable[[int, int], Any] | None,
+        progress: Callable[[int, int], object] | None,
     ) -> Exported:
         from devfocus.app.userdata import export_to_file
         from devfocus.store.errors import StoreError
@@ -342,14 +354,12 @@ class TrackingService:
         return erased
 
     # -- the hand-set task ---------------------------------------------------------------------
-    async def set_task(self, title: str, kind: str | None, project: str | None) -> dict[str, Any]:
+    async def set_task(self, title: str, kind: str | None, project: str | None) -> TaskSet:
         """Set (or with an empty title, clear) the task of a project until its branch changes:
         ``project`` is a path, else the first workspace folder."""
         return await self._in_store(self._set_task, title, kind, project, self.clock())
 
-    def _set_task(
-        self, title: str, kind: str | None, project: str | None, now: float
-    ) -> dict[str, Any]:
+    def _set_task(self, title: str, kind: str | None, project: str | None, now: float) -> TaskSet:
         from devfocus.activity.records import TaskMark
         from devfocus.store.gitstore import write_task
 
@@ -360,7 +370,7 @@ class TrackingService:
         branch = locator.branch_of(root) if root else None
         task = TaskMark(now, root, branch, title, kind if title else None)
         self._ensure_database().run(lambda engine: write_task(engine, task))
-        return {"title": title or None, "kind": task.kind, "project": root, "branch": branch}
+        return TaskSet(title=title or None, kind=task.kind, project=root, branch=branch)
 
     # -- focus time in one file ------------------------------------------------------------------
     async def file_focus(self, path: str, since: float) -> float:
@@ -379,7 +389,7 @@ class TrackingService:
             from devfocus.timeutil import overlap
 
             self._write(records)
-            stored: list[Any] = []
+            stored: list[Activity] = []
             if self.problem is None or self.problem.kind != "unreachable":
                 try:
                     stored = self._ensure_database().run(

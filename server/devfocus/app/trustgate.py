@@ -86,7 +86,7 @@ class TrustGate:
         workspace = self.workspace()
         if not workspace.allowed:
             return workspace
-        from devfocus.git.repository import common_dir
+        from devfocus.git.head import common_dir
 
         key = os.path.abspath(git_dir)
         if os.path.basename(key) == ".git":  # the usual place: its work tree is known
@@ -126,10 +126,10 @@ class TrustGate:
             refused = [(root, v.reason or "") for root, v in self._refused.items()]
         return access(enabled=enabled, workspace=self.workspace(), refused=refused)
 
-    def not_read(self) -> list[dict[str, str]]:
-        """The refused repositories, as commands report them."""
+    def not_read(self) -> list[tuple[str, str]]:
+        """The refused repositories: (work tree, why), as the status lists them."""
         with self._lock:
-            return [{"root": r, "reason": v.reason or ""} for r, v in sorted(self._refused.items())]
+            return [(r, v.reason or "") for r, v in sorted(self._refused.items())]
 
     # -- internals -----------------------------------------------------------------------------
     def _forget(self) -> None:
@@ -186,8 +186,7 @@ def decide_for(
     """:func:`devfocus.git.trust.decide` for the work tree at ``root`` on this machine: owners
     from the file system, ``safe.directory`` from the user's git configuration."""
     from devfocus.git import trust, userconfig
-    from devfocus.git.head import find_git_dir
-    from devfocus.git.repository import common_dir
+    from devfocus.git.head import common_dir, find_git_dir
 
     if paths is None:
         git_dir = git_dir if git_dir is not None else find_git_dir(Path(root))

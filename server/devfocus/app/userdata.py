@@ -10,30 +10,36 @@ import os
 import stat
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypedDict
 
 if TYPE_CHECKING:
     from devfocus.store.database import Database
 
 FORMATS = ("csv", "json")
-EXPORT_FIELDS = (
-    "id",
-    "start",
-    "end",
-    "kind",
-    "project",
-    "path",
-    "language",
-    "branch",
-    "editor",
-    "source",
-    "linesAdded",
-    "linesRemoved",
-)
+
+
+class ExportedEvent(TypedDict):
+    """One event as an export writes it (a CSV row, or an element of the JSON's ``events``)."""
+
+    id: int
+    start: str  # ISO 8601, UTC, milliseconds
+    end: str
+    kind: str
+    project: str | None
+    path: str | None
+    language: str | None
+    branch: str | None
+    editor: str | None
+    source: str
+    linesAdded: int
+    linesRemoved: int
+
+
+EXPORT_FIELDS = tuple(ExportedEvent.__annotations__)  # the CSV columns, in this order
 
 
 def iso_ms(ms: int) -> str:
@@ -41,21 +47,22 @@ def iso_ms(ms: int) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{millis:03d}Z"
 
 
-def _export_row(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "start": iso_ms(row["start_ms"]),
-        "end": iso_ms(row["end_ms"]),
-        "kind": row["kind"],
-        "project": row["project"],
-        "path": row["path"],
-        "language": row["language"],
-        "branch": row["branch"],
-        "editor": row["editor"],
-        "source": row["source"],
-        "linesAdded": row["lines_added"],
-        "linesRemoved": row["lines_removed"],
-    }
+def _export_row(row: Mapping[str, Any]) -> ExportedEvent:
+    # `row` is a database row (column name → value), whose types the store does not declare.
+    return ExportedEvent(
+        id=row["id"],
+        start=iso_ms(row["start_ms"]),
+        end=iso_ms(row["end_ms"]),
+        kind=row["kind"],
+        project=row["project"],
+        path=row["path"],
+        language=row["language"],
+        branch=row["branch"],
+        editor=row["editor"],
+        source=row["source"],
+        linesAdded=row["lines_added"],
+        linesRemoved=row["lines_removed"],
+    )
 
 
 @dataclass(frozen=True)
@@ -93,7 +100,7 @@ def count_events(database: Database) -> int:
 
 
 def write_export(
-    database: Database, fmt: str, out: IO[str], on_event: Callable[[], Any] | None = None
+    database: Database, fmt: str, out: IO[str], on_event: Callable[[], object] | None = None
 ) -> Exported:
     """Writes every event (and, as JSON, the git history) to ``out``; ``on_event`` is called
     after each event (it may raise to stop)."""
@@ -135,7 +142,7 @@ def write_export(
 
 @contextmanager
 def private_file(
-    path: str | Path, before_replacing: Callable[[], Any] | None = None
+    path: str | Path, before_replacing: Callable[[], object] | None = None
 ) -> Iterator[IO[str]]:
     """A file readable by its owner only, replacing ``path`` in one step once it is complete
     (``before_replacing`` may raise to stop that); nothing is left behind if writing fails."""
@@ -199,7 +206,7 @@ def export_to_file(
     database: Database,
     fmt: str,
     path: str | Path,
-    progress: Callable[[int, int], Any] | None = None,
+    progress: Callable[[int, int], object] | None = None,
 ) -> Exported:
     """Everything to ``path`` (see :func:`private_file`). ``progress(done, total)`` is called
     before the first event and then about every percent of them; it may raise to stop, and

@@ -172,15 +172,15 @@ def _stale(
                     _entry_span(facts, definition, section.line),
                 )
     if needs_returns(definition) and "returns" in style.calls_for:
-        section = doc.section("returns")
-        if section is None:
+        returns = doc.section("returns")
+        if returns is None:
             add(
                 "DF210",
                 f"{describe(definition)} returns a value; the docstring has no Returns section",
                 site.span,
             )
         elif definition.returns:
-            for entry in section.entries:
+            for entry in returns.entries:
                 if entry.type and not types_agree(entry.type, definition.returns):
                     add(
                         "DF204",
@@ -189,16 +189,16 @@ def _stale(
                         _entry_span(facts, definition, entry.line),
                     )
     if needs_yields(definition) and "yields" in style.calls_for:
-        section = doc.section("yields")
+        yields = doc.section("yields")
         yield_type = definition.yield_type
-        if section is None:
+        if yields is None:
             add(
                 "DF211",
                 f"{describe(definition)} is a generator; the docstring has no Yields section",
                 site.span,
             )
         elif yield_type:
-            for entry in section.entries:
+            for entry in yields.entries:
                 if entry.type and not types_agree(entry.type, yield_type):
                     add(
                         "DF204",

@@ -10,7 +10,7 @@ docstring insertion leaves alone arrive as a placeholder name.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from devfocus.docs.worker import Refusal
 
@@ -38,24 +38,30 @@ def insert_docstring(request: InsertRequest) -> str:
         module = cst.parse_module(request.source)
     except cst.ParserSyntaxError as exc:
         raise CstRefused(f"libcst cannot parse it: {exc.message}") from exc
-    target: Any = module.body[0]
-    if request.wrapped:
+    target: cst.CSTNode = module.body[0]
+    if request.wrapped and isinstance(target, cst.If):
         target = target.body.body[0]
+    elif request.wrapped:
+        raise CstRefused("it is not where the index put it")
     if not isinstance(target, (cst.FunctionDef, cst.ClassDef)):
         raise CstRefused("it is not where the index put it")
     docstring = cst.SimpleStatementLine(body=[cst.Expr(cst.SimpleString(request.docstring))])
     body = target.body
+    new_body: cst.BaseSuite
     if isinstance(body, cst.IndentedBlock):
         statement = body.body[0]
+        # the only two kinds of statement, and both carry their leading lines
+        assert isinstance(statement, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
         leading = list(statement.leading_lines)
         while leading and leading[0].comment is None:
             leading.pop(0)  # no blank line between a docstring and the code it documents
         if request.kind == "class":  # PEP 257: a blank line after a class docstring
             leading.insert(0, cst.EmptyLine(indent=False))
-        new_body: Any = body.with_changes(
+        new_body = body.with_changes(
             body=[docstring, statement.with_changes(leading_lines=leading), *body.body[1:]]
         )
     else:  # one-line body: ``def f(): return 1``
+        assert isinstance(body, cst.SimpleStatementSuite)  # the only other kind of suite
         blank = [cst.EmptyLine(indent=False)] if request.kind == "class" else []
         new_body = cst.IndentedBlock(
             header=body.trailing_whitespace,
@@ -63,4 +69,5 @@ def insert_docstring(request: InsertRequest) -> str:
             body=[docstring, cst.SimpleStatementLine(body=body.body, leading_lines=blank)],
         )
     new_module = module.deep_replace(target, target.with_changes(body=new_body))
-    return str(new_module.code)
+    assert isinstance(new_module, cst.Module)  # replacing a statement keeps the module a module
+    return new_module.code

@@ -28,10 +28,10 @@ from devfocus.docs.facts import (
     Position,
     Span,
     parse_module,
-    split_lines,
     text_in,
 )
 from devfocus.docs.styles import own_style
+from devfocus.text import split_lines
 
 PLACEHOLDER = "__devfocus_kept__"
 MAX_CST_CHARS = 64 * 1024  # of a header shown to libcst (it takes about 10 ms per KiB)
@@ -463,12 +463,8 @@ def _strip_docstrings(tree: ast.AST) -> ast.AST:
             and isinstance(body[0].value, ast.Constant)
             and isinstance(body[0].value.value, str)
         ):
-            node.body = body[1:]  # type: ignore[attr-defined]
+            node.body = body[1:]
     return tree
-
-
-def without_docstrings(tree: ast.AST) -> str:
-    return ast.dump(_strip_docstrings(tree), include_attributes=False)
 
 
 def _same_tree(old: ast.AST, new: ast.AST) -> bool:

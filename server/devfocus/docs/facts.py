@@ -252,12 +252,14 @@ class _Text:
     def position(self, line: int, byte_col: int) -> Position:
         return Position(line - 1, self.column(line, byte_col))
 
-    def span(self, node: ast.AST) -> Span:
-        start = self.position(node.lineno, node.col_offset)  # type: ignore[attr-defined]
-        end = self.position(node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]
+    def span(self, node: ast.expr | ast.arg) -> Span:
+        # ast.parse sets both ends of every node; only hand-made nodes lack them.
+        assert node.end_lineno is not None and node.end_col_offset is not None
+        start = self.position(node.lineno, node.col_offset)
+        end = self.position(node.end_lineno, node.end_col_offset)
         return Span(start, end)
 
-    def segment(self, node: ast.AST) -> str:
+    def segment(self, node: ast.expr) -> str:
         """The node's source, on one line (continuation lines joined with single spaces)."""
         span = self.span(node)
         written = text_in(self.lines, span)
@@ -501,18 +503,18 @@ class _Collector:
                 statement.name == "__init__"
             ):
                 for assigned in ast.walk(statement):
-                    target: ast.expr | None = None
-                    annotation: ast.expr | None = None
+                    written: ast.expr | None = None
+                    declared: ast.expr | None = None
                     if isinstance(assigned, ast.AnnAssign):
-                        target, annotation = assigned.target, assigned.annotation
+                        written, declared = assigned.target, assigned.annotation
                     elif isinstance(assigned, ast.Assign) and len(assigned.targets) == 1:
-                        target = assigned.targets[0]
+                        written = assigned.targets[0]
                     if (
-                        isinstance(target, ast.Attribute)
-                        and isinstance(target.value, ast.Name)
-                        and target.value.id == "self"
+                        isinstance(written, ast.Attribute)
+                        and isinstance(written.value, ast.Name)
+                        and written.value.id == "self"
                     ):
-                        add(target.attr, annotation)
+                        add(written.attr, declared)
         return list(found.values())
 
 

@@ -1,5 +1,5 @@
 """What commit coaching needs from git: the staged diff, the repository an edited message belongs
-to, and the habits of its recent history.
+to, the commits a revision range names, and the habits of the history before them.
 
 Every function runs git through :mod:`devfocus.git.runner`; without git they raise
 :class:`~devfocus.git.runner.GitMissing` for the caller to report once.
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from devfocus.git.coach import Habits, habits_of
-from devfocus.git.head import find_git_dir, parse_head
+from devfocus.git.head import checked_out, find_git_dir
 from devfocus.git.logstream import parse_numstat, read_commits
 from devfocus.git.model import Commit, FileChange
 from devfocus.git.runner import GitError, GitMissing, run_git
@@ -98,6 +98,24 @@ def _configured_worktree(git_dir: Path) -> Path | None:
     return worktree if worktree.is_dir() else None
 
 
+def commits_named(repo: Path | str, revisions: Sequence[str]) -> list[Commit]:
+    """The commits ``revisions`` name, newest first: a single revision is that commit alone (as
+    ``git show`` reads it), a range (``A..B``, ``A...B``, ``^A B``) every commit in it."""
+    shas: list[str] = []
+    singles = [r for r in revisions if ".." not in r and not r.startswith("^")]
+    ranges = [r for r in revisions if r not in singles]
+    for revision in singles:
+        out = run_git(repo, "rev-parse", "--verify", "--end-of-options", f"{revision}^{{commit}}")
+        shas.append(out.decode().strip())
+    if ranges:
+        out = run_git(repo, "rev-list", "--end-of-options", *ranges, "--")  # ranges, not options
+        shas += out.decode().split()
+    unique = list(dict.fromkeys(shas))
+    if not unique:
+        return []
+    return list(read_commits(repo, ["--no-walk=sorted", *unique]))
+
+
 def recent_habits(repo: Path | str, count: int = 200) -> Habits:
     """The habits of the last ``count`` commits of HEAD (default habits for an unborn branch)."""
     try:
@@ -140,8 +158,5 @@ def comment_char(repo: Path | str) -> str | None:
 
 def branch_of_message_file(path: Path | str) -> str | None:
     """The branch being committed to, from the HEAD next to the message file."""
-    try:
-        text = (Path(os.path.abspath(path)).parent / "HEAD").read_text("utf-8", "replace")
-    except OSError:
-        return None
-    return parse_head(text)
+    branch, _ = checked_out(Path(os.path.abspath(path)).parent)
+    return branch

@@ -19,12 +19,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from devfocus.git.runner import run_git
-
-if TYPE_CHECKING:
-    from devfocus.docs.facts import ModuleFacts
 
 LOG_LIMIT = 300  # commits of one file's log: enough for a 30-day window on a busy file
 WINDOW_DAYS = 30
@@ -358,9 +355,10 @@ def map_span(changes: Sequence[Change], span: LineSpan) -> LineSpan | None:
     header = _old_line(changes, span.header, first=True)
     for change in changes:
         if change.new_count and change.new_start <= span.header <= change.new_end:
-            header = _removed_header(change, span)
-            if header is None:
+            removed = _removed_header(change, span)
+            if removed is None:
                 return None
+            header = removed
         elif not change.new_count and touches(change, span):
             # Deleted lines at the edges belonged to the definition.
             if change.new_start == span.end:
@@ -525,16 +523,50 @@ def read_file_history(
     return FileHistory(head, blob, data, diffs, truncated)
 
 
-def definition_spans(source: str | ModuleFacts) -> dict[tuple[str, int], LineSpan]:
-    """(qualname, n) → span of every class and function of ``source`` (or of its analysis); n
-    counts the earlier definitions of the same qualname (a property's setter, overloads). Empty
-    if it does not parse."""
-    from devfocus.docs.facts import analyze
+class _Line(Protocol):
+    @property
+    def line(self) -> int: ...  # 0-based
 
-    facts = analyze(source) if isinstance(source, str) else source
+
+class _Span(Protocol):
+    @property
+    def start(self) -> _Line: ...
+
+
+class AnalysedDefinition(Protocol):
+    """What :func:`definition_spans` reads of a definition (0-based lines): the shape of
+    :class:`devfocus.docs.facts.Definition`, which git does not import."""
+
+    @property
+    def kind(self) -> str: ...  # "module", "class", "function"
+    @property
+    def name(self) -> str: ...
+    @property
+    def qualname(self) -> str: ...
+    @property
+    def start_line(self) -> int: ...  # first decorator, or the def/class line
+    @property
+    def end_line(self) -> int: ...
+    @property
+    def name_span(self) -> _Span: ...
+    @property
+    def indent(self) -> str: ...
+
+
+class AnalysedModule(Protocol):
+    """A module's definitions as an analysis found them (:class:`devfocus.docs.facts.ModuleFacts`
+    has this shape); none when the source does not parse."""
+
+    @property
+    def definitions(self) -> Sequence[AnalysedDefinition]: ...
+
+
+def definition_spans(analysis: AnalysedModule) -> dict[tuple[str, int], LineSpan]:
+    """(qualname, n) → span of every class and function of the analysed module; n counts the
+    earlier definitions of the same qualname (a property's setter, overloads)."""
     spans: dict[tuple[str, int], LineSpan] = {}
     seen: dict[str, int] = {}
-    for definition in facts.definitions:
+    for definition in analysis.definitions:
         if definition.kind == "module":
             continue
         n = seen.get(definition.qualname, 0)

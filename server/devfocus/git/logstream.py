@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from devfocus.git.model import Commit, FileChange
@@ -54,8 +55,21 @@ def read_commits(
     Raises :class:`~devfocus.git.runner.GitError` (after the commits it could read) when git
     fails, :class:`~devfocus.git.runner.GitMissing` without git.
     """
+    with started_log(repo, revisions, numstat=numstat) as commits:
+        yield from commits
+
+
+@contextmanager
+def started_log(
+    repo: Path | str, revisions: Sequence[str], *, numstat: bool = True
+) -> Iterator[Iterator[Commit]]:
+    """Like :func:`read_commits`, with ``git log`` started on entering the block: the caller
+    can set other things up while git walks the history (its output waits in memory).
+
+    Leaving the block early (by an exception) stops git.
+    """
     with stream_git(repo, *log_arguments(revisions, numstat=numstat)) as chunks:
-        yield from parse_log(chunks)
+        yield parse_log(chunks)
 
 
 def parse_log(chunks: Iterable[bytes]) -> Iterator[Commit]:

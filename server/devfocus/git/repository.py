@@ -1,4 +1,5 @@
-"""Finding repositories and reading their refs cheaply (files first, one git process at most)."""
+"""Finding repositories and reading their branches (one git process; HEAD from its file, see
+:mod:`devfocus.git.head`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from devfocus.git.head import DETACHED, find_git_dir, parse_head
+from devfocus.git.head import DETACHED, checked_out, common_dir, find_git_dir
 from devfocus.git.runner import run_git
 
 SCAN_DEPTH = 2  # how deep below a workspace root to look for more repositories
@@ -33,15 +34,6 @@ def open_repository(path: Path) -> Repository | None:
         if git_dir is not None:
             return Repository(candidate, git_dir, common_dir(git_dir))
     return None
-
-
-def common_dir(git_dir: Path) -> Path:
-    try:
-        text = (git_dir / "commondir").read_text(encoding="utf-8").strip()
-    except OSError:
-        return git_dir
-    target = Path(text)
-    return target if target.is_absolute() else (git_dir / target).resolve()
 
 
 def _is_submodule(root: Path) -> bool:
@@ -119,17 +111,8 @@ def read_refs(repo: Repository) -> Refs:
         sha, _, ref = line.partition(" ")
         if ref.startswith("refs/heads/"):
             branches[ref.removeprefix("refs/heads/")] = sha
-    head_branch, head_sha = read_head(repo)
+    head_branch, head_sha = checked_out(repo.git_dir)
     return Refs(branches, head_branch, head_sha)
-
-
-def read_head(repo: Repository) -> tuple[str | None, str | None]:
-    try:
-        text = (repo.git_dir / "HEAD").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None, None
-    branch = parse_head(text)
-    return branch, (text.strip() if branch == DETACHED else None)
 
 
 def user_email(repo: Repository) -> str | None:

@@ -29,6 +29,7 @@ module will not run gets :class:`GitRefused`.
 from __future__ import annotations
 
 import functools
+import io
 import os
 import queue
 import shutil
@@ -38,7 +39,8 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import IO
+
+from devfocus.text import clip
 
 TIMEOUT = 60.0  # seconds for a short command; streams have no overall limit
 
@@ -250,7 +252,8 @@ def stream_git(repo: Path | str, *args: str, chunk: int = 1 << 16) -> Iterator[I
             )
         except OSError as exc:
             raise GitError(f"git could not run: {exc}") from exc
-        assert process.stdout is not None
+        # stdout=PIPE with the default buffering is a BufferedReader: :meth:`read1` is there
+        assert isinstance(process.stdout, io.BufferedReader)
         pipe = _Drain(process.stdout, chunk)
         finished = False
         try:
@@ -273,7 +276,7 @@ class _Drain:
 
     AHEAD = 256
 
-    def __init__(self, pipe: IO[bytes], chunk: int) -> None:
+    def __init__(self, pipe: io.BufferedReader, chunk: int) -> None:
         self._pipe = pipe
         self._chunk = chunk
         self._queue: queue.Queue[bytes | None] = queue.Queue(self.AHEAD)
@@ -284,7 +287,7 @@ class _Drain:
     def _read(self) -> None:
         try:
             while not self._stop.is_set():
-                data = self._pipe.read1(self._chunk)  # type: ignore[attr-defined]
+                data = self._pipe.read1(self._chunk)
                 if not data:
                     break
                 self._queue.put(data)
@@ -322,7 +325,7 @@ def _message(stderr: bytes) -> str:
     first = next((i for i, line in enumerate(lines) if line.startswith(_ERROR_PREFIXES)), None)
     kept = lines[first : first + _MESSAGE_LINES] if first is not None else lines[-3:]
     text = "; ".join(_without_prefix(line) for line in kept)
-    return text if len(text) <= _MESSAGE_CHARS else text[: _MESSAGE_CHARS - 1] + "…"
+    return clip(text, _MESSAGE_CHARS)
 
 
 def _without_prefix(line: str) -> str:

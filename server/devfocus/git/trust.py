@@ -15,12 +15,19 @@ import shlex
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal, Protocol
 
 Policy = str | tuple[str, ...]  # "owned", "never", or folders
-OWNED, NEVER = "owned", "never"
+NEVER = "never"  # the policy that reads no repository ("owned" is the default)
 Kind = Literal["ok", "untrusted", "never", "outside", "owner"]
 SAFE_DIRECTORY_HINT = "git config --global --add safe.directory"
+
+
+class Owned(Protocol):
+    """What ownership checks read of a file's status (:func:`os.lstat` gives it)."""
+
+    @property
+    def st_uid(self) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +107,7 @@ def foreign_path(
     *,
     euid: int,
     sudo_uid: int | None,
-    lstat: Callable[[Path], Any] = os.lstat,
+    lstat: Callable[[Path], Owned] = os.lstat,
     user_name: Callable[[int], str] = str,
 ) -> Foreign | None:
     """The first of ``paths`` that is not the user's; None when all are."""
@@ -167,7 +174,7 @@ def decide(
     euid: int | None,
     sudo_uid: int | None,
     safe_values: Callable[[], Sequence[str | None]],
-    lstat: Callable[[Path], Any] = os.lstat,
+    lstat: Callable[[Path], Owned] = os.lstat,
     user_name: Callable[[int], str] = str,
     realpath: Callable[[str], str] = os.path.realpath,
 ) -> Verdict:
@@ -196,13 +203,6 @@ class GitAccess:
     state: GitState
     reason: str | None = None
     not_read: tuple[tuple[str, str], ...] = ()  # (work tree, why)
-
-    def to_wire(self) -> dict[str, Any]:
-        return {
-            "state": self.state,
-            "reason": self.reason,
-            "notRead": [{"root": root, "reason": why} for root, why in self.not_read],
-        }
 
 
 def access(

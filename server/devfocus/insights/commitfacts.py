@@ -165,8 +165,8 @@ def segment_tasks(
     out: list[Task | None] = []
     for seg in segments:
         while next_mark < len(pending) and pending[next_mark].set_at <= seg.start:
-            mark = pending[next_mark]
-            active[mark.project] = mark if mark.title else None
+            set_by_hand = pending[next_mark]
+            active[set_by_hand.project] = set_by_hand if set_by_hand.title else None
             next_mark += 1
         context = seg.context
         project = context.project if context else None

@@ -5,50 +5,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta, tzinfo
-from typing import Literal
+from datetime import date, tzinfo
 
 from devfocus.activity.records import Activity, Context, Kind, TaskMark
 from devfocus.activity.timeline import Segment, Switch, build_timeline, focus_between
-from devfocus.git.coach import weekly_trend
 from devfocus.git.sessions import SOURCE as HISTORY_SOURCE
 from devfocus.insights.commitfacts import ATTACH_AFTER, CommitFact, segment_tasks
-from devfocus.timeutil import day_bounds, local_date, midnight
+from devfocus.insights.periods import Period
+from devfocus.timeutil import day_bounds
 
-PeriodName = Literal["today", "week", "30d", "90d", "year"]
-PERIOD_DAYS: dict[str, int] = {"today": 1, "week": 7, "30d": 30, "90d": 90, "year": 365}
-PERIOD_TITLES: dict[str, str] = {
-    "today": "Today",
-    "week": "Last 7 days",
-    "30d": "Last 30 days",
-    "90d": "Last 90 days",
-    "year": "Last 365 days",
-}
 HISTORY_LABEL = "(git history)"  # time inferred from commits: no editor, no language
 # Activity before a period that still shapes it (a session or deep-work run crossing its start).
 LOOKBACK_SECONDS = 6 * 3600
-
-
-@dataclass(frozen=True)
-class Period:
-    name: str
-    start: float
-    end: float
-    days: tuple[date, ...]
-
-    @property
-    def title(self) -> str:
-        return PERIOD_TITLES.get(self.name, self.name)
-
-
-def resolve_period(name: str, now: float, tz: tzinfo | None = None) -> Period:
-    """``today``: since local midnight; ``week`` / ``30d``: the last 7 / 30 local days, today
-    included."""
-    count = PERIOD_DAYS[name]
-    today = local_date(now, tz)
-    first = today - timedelta(days=count - 1)
-    days = tuple(first + timedelta(days=i) for i in range(count))
-    return Period(name, midnight(first, tz), now, days)
 
 
 @dataclass(frozen=True)
@@ -161,9 +129,9 @@ def build_report(
     lo, hi = period.start, period.end
     bounds = {s.index: (s.start, s.end) for s in timeline.sessions}
     tasks = segment_tasks(timeline.segments, bounds, commits, marks)
-    task_of: dict[int, str | None] = {}  # id(segment) → task label
 
     clipped: list[Segment] = []
+    labels: list[str | None] = []  # the task label of each clipped segment
     for seg, task in zip(timeline.segments, tasks, strict=True):
         if seg.end <= lo or seg.start >= hi or not _in_project(seg.context, project):
             continue
@@ -180,28 +148,9 @@ def build_report(
                 seg.source,
             )
         clipped.append(seg)
-        task_of[id(seg)] = task.label if task is not None else None
-    focus = sum(s.seconds for s in clipped)
-    per_task: dict[tuple[str, str | None], float] = defaultdict(float)
-    for seg in clipped:
-        per_task[(task_of[id(seg)] or "(no task)", None)] += seg.end - seg.start
-
-    # Sum per context, language and editor first; name each context once.
-    contexts: dict[Context | None, float] = defaultdict(float)
-    languages: dict[tuple[str, str | None], float] = defaultdict(float)
-    editors: dict[tuple[str, str | None], float] = defaultdict(float)
-    for s in clipped:
-        seconds = s.end - s.start
-        contexts[s.context] += seconds
-        unknown = HISTORY_LABEL if s.source == HISTORY_SOURCE else "(unknown)"
-        languages[(s.language or unknown, None)] += seconds
-        editors[(s.editor or unknown, None)] += seconds
-    projects: dict[tuple[str, str | None], float] = defaultdict(float)
-    branches: dict[tuple[str, str | None], float] = defaultdict(float)
-    for ctx, seconds in contexts.items():
-        projects[(ctx.name, ctx.project) if ctx else ("(no project)", None)] += seconds
-        if ctx is not None:
-            branches[(f"{ctx.name} @ {ctx.branch or '(no branch)'}", ctx.project)] += seconds
+        labels.append(task.label if task is not None else None)
+    totals = _Totals.of(clipped, labels)
+    focus = totals.focus
 
     switches = [
         sw
@@ -220,7 +169,8 @@ def build_report(
         c for c in commits if lo <= c.at < hi and _in_project(Context(c.root, c.branch), project)
     ]
     history_sessions = _history_sessions(timeline.segments)
-    sessions = _sessions(clipped, switches, task_of, shown, history_sessions)
+    sessions = _sessions(clipped, labels, switches, shown, history_sessions)
+    added, removed = _lines(acts, lo, hi, project)
 
     return Report(
         period=period,
@@ -228,57 +178,135 @@ def build_report(
         project=project,
         focus_seconds=focus,
         deep_work_seconds=sum(d.focus_seconds for d in deep),
-        lines_added=sum(a.lines_added for a in acts if _counts_lines(a, lo, hi, project)),
-        lines_removed=sum(a.lines_removed for a in acts if _counts_lines(a, lo, hi, project)),
+        lines_added=added,
+        lines_removed=removed,
         sessions=sessions,
         deep_work=deep,
         switches=switches,
-        by_project=_shares(projects, focus),
-        by_branch=_shares(branches, focus),
-        by_language=_shares(languages, focus),
-        by_editor=_shares(editors, focus),
+        by_project=_shares(totals.projects(), focus),
+        by_branch=_shares(totals.branches(), focus),
+        by_language=_shares(totals.languages, focus),
+        by_editor=_shares(totals.editors, focus),
         by_day=_days(period, clipped, sessions, deep, switches, tz),
-        by_task=_shares(per_task, focus) if any(task_of.values()) else [],
+        by_task=_shares(totals.tasks, focus) if any(labels) else [],
         commits=shown,
         coaching=weekly_scores(shown, tz),
     )
 
 
-def _counts_lines(a: Activity, lo: float, hi: float, project: str | None) -> bool:
-    return a.kind is Kind.EDIT and lo <= a.start < hi and _in_project(a.context, project)
+@dataclass
+class _Totals:
+    """Focus seconds per task, context, language and editor, summed in one pass.
+
+    Contexts are summed by object first and merged by value once per object: a Context is a
+    frozen dataclass, and hashing it for each of 20,000 segments costs more than the rest."""
+
+    focus: float
+    tasks: dict[tuple[str, str | None], float]
+    contexts: dict[Context | None, float]
+    languages: dict[tuple[str, str | None], float]
+    editors: dict[tuple[str, str | None], float]
+
+    @classmethod
+    def of(cls, segments: Sequence[Segment], labels: Sequence[str | None]) -> _Totals:
+        # Keyed by plain values (hashed in C) while summing; the share keys are made at the end.
+        focus = 0.0
+        tasks: dict[str | None, float] = defaultdict(float)
+        by_object: dict[int, float] = defaultdict(float)
+        context_of: dict[int, Context | None] = {}
+        languages: dict[str, float] = defaultdict(float)
+        editors: dict[str, float] = defaultdict(float)
+        for s, label in zip(segments, labels, strict=True):
+            seconds = s.end - s.start
+            focus += seconds
+            tasks[label] += seconds
+            key = id(s.context)
+            context_of[key] = s.context
+            by_object[key] += seconds
+            language, editor = s.language, s.editor
+            if language is None or editor is None:
+                unknown = HISTORY_LABEL if s.source == HISTORY_SOURCE else "(unknown)"
+                language, editor = language or unknown, editor or unknown
+            languages[language] += seconds
+            editors[editor] += seconds
+        contexts: dict[Context | None, float] = defaultdict(float)
+        for key, seconds in by_object.items():
+            contexts[context_of[key]] += seconds
+        by_task: dict[tuple[str, str | None], float] = defaultdict(float)
+        for label, seconds in tasks.items():
+            by_task[(label or "(no task)", None)] += seconds  # no label and "" are one row
+        return cls(
+            focus,
+            by_task,
+            contexts,
+            {(name, None): v for name, v in languages.items()},
+            {(name, None): v for name, v in editors.items()},
+        )
+
+    def projects(self) -> dict[tuple[str, str | None], float]:
+        out: dict[tuple[str, str | None], float] = defaultdict(float)
+        for ctx, seconds in self.contexts.items():
+            out[(ctx.name, ctx.project) if ctx else ("(no project)", None)] += seconds
+        return out
+
+    def branches(self) -> dict[tuple[str, str | None], float]:
+        out: dict[tuple[str, str | None], float] = defaultdict(float)
+        for ctx, seconds in self.contexts.items():
+            if ctx is not None:
+                out[(f"{ctx.name} @ {ctx.branch or '(no branch)'}", ctx.project)] += seconds
+        return out
+
+
+def _lines(acts: Sequence[Activity], lo: float, hi: float, project: str | None) -> tuple[int, int]:
+    """Lines added and removed by the edits that start in [lo, hi) (in ``project``)."""
+    edit = Kind.EDIT  # read once: an enum member is looked up through a descriptor
+    added = removed = 0
+    for a in acts:
+        if a.kind is edit and lo <= a.start < hi and _in_project(a.context, project):
+            added += a.lines_added
+            removed += a.lines_removed
+    return added, removed
 
 
 def _sessions(
     segments: Sequence[Segment],
+    labels: Sequence[str | None],
     switches: Sequence[Switch],
-    task_of: dict[int, str | None],
     commits: Sequence[CommitFact],
     history_sessions: set[int],
 ) -> list[SessionSummary]:
-    grouped: dict[int, list[Segment]] = defaultdict(list)
-    for s in segments:
-        grouped[s.session].append(s)
+    grouped: dict[int, list[tuple[Segment, str | None]]] = defaultdict(list)
+    for s, label in zip(segments, labels, strict=True):
+        grouped[s.session].append((s, label))
     switch_counts: dict[int, int] = defaultdict(int)
     for sw in switches:
         switch_counts[sw.session] += 1
     out = []
-    for index, segs in sorted(grouped.items()):
-        per_context: dict[Context | None, float] = defaultdict(float)
+    for index, pairs in sorted(grouped.items()):
+        per_object: dict[int, float] = defaultdict(float)  # by Context object, as in _Totals
+        context_of: dict[int, Context | None] = {}
         per_task: dict[str | None, float] = defaultdict(float)
-        for s in segs:
-            per_context[s.context] += s.end - s.start
-            per_task[task_of.get(id(s))] += s.end - s.start
+        for s, label in pairs:
+            seconds = s.end - s.start
+            key = id(s.context)
+            if key not in context_of:
+                context_of[key] = s.context
+            per_object[key] += seconds
+            per_task[label] += seconds
+        per_context: dict[Context | None, float] = defaultdict(float)
+        for key, seconds in per_object.items():
+            per_context[context_of[key]] += seconds
         ranked = sorted(per_context.items(), key=lambda kv: -kv[1])
-        labels = tuple(c.label() if c else "(no project)" for c, _ in ranked)
+        names = tuple(c.label() if c else "(no project)" for c, _ in ranked)
         focus = sum(per_context.values())
         if focus > 0:
-            start, end = segs[0].start, segs[-1].end
+            start, end = pairs[0][0].start, pairs[-1][0].end
             out.append(
                 SessionSummary(
                     start,
                     end,
                     focus,
-                    labels,
+                    names,
                     switch_counts[index],
                     task=max(per_task, key=lambda k: per_task[k]),  # None: mostly no task
                     commits=sum(1 for c in commits if start <= c.at <= end + ATTACH_AFTER),
@@ -297,6 +325,11 @@ def _history_sessions(segments: Sequence[Segment]) -> set[int]:
 def weekly_scores(commits: Sequence[CommitFact], tz: tzinfo | None = None) -> list[WeekScore]:
     """Mean commit score per local week (Monday first), oldest first."""
     scored = [(c.at, c.score) for c in commits if c.score is not None]
+    if not scored:
+        return []
+    # Deferred: the coach's rules load only when there are scores to chart.
+    from devfocus.git.coach import weekly_trend
+
     return [WeekScore(week, score, count) for week, score, count in weekly_trend(scored, tz)]
 
 

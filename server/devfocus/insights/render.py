@@ -7,6 +7,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from devfocus.insights.focusreport import Report, Share
+from devfocus.text import clip, plural
 from devfocus.timeutil import iso_local
 
 FORMATS = ("text", "markdown", "json")
@@ -62,13 +63,13 @@ def _summary_rows(report: Report) -> list[tuple[str, str]]:
     return [
         (
             "Focus",
-            f"{duration(focus)} in {_plural(len(report.sessions), 'session')}"
+            f"{duration(focus)} in {plural(len(report.sessions), 'session')}"
             + (f" (longest {duration(longest)})" if report.sessions else ""),
         ),
         (
             "Deep work",
             f"{duration(report.deep_work_seconds)} in "
-            f"{_plural(len(report.deep_work), 'block')}{deep_share}",
+            f"{plural(len(report.deep_work), 'block')}{deep_share}",
         ),
         ("Switches", f"{len(report.switches)}{rate}"),
         ("Lines", f"+{report.lines_added} −{report.lines_removed}"),
@@ -88,23 +89,15 @@ def _commit_rows(report: Report) -> list[tuple[str, str]]:
     return [("Commits", text)]
 
 
-def _short(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def _task_suffix(session: Any) -> str:
     parts = []
     if session.task:
         parts.append(f"task {session.task}")
     if session.commits:
-        parts.append(_plural(session.commits, "commit"))
+        parts.append(plural(session.commits, "commit"))
     if session.from_history:
         parts.append("from git history")
     return f"  ({'; '.join(parts)})" if parts else ""
-
-
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {plural or word + 's'}"
 
 
 def _empty_message(report: Report) -> str:
@@ -147,7 +140,7 @@ def render_text(report: Report, tz: tzinfo | None = None) -> str:
         lines += ["", title]
         label_width = min(max(len(r.label) for r in rows[:_TOP]), 32)
         for r in rows[:_TOP]:
-            label = r.label if len(r.label) <= label_width else r.label[: label_width - 1] + "…"
+            label = clip(r.label, label_width)
             lines.append(
                 f"  {label.ljust(label_width)}  {duration(r.seconds).rjust(7)}  {_bar(r.share)}"
                 f"  {r.share:4.0%}"
@@ -161,11 +154,11 @@ def render_text(report: Report, tz: tzinfo | None = None) -> str:
             lines.append(
                 f"  {d.day:%a %d %b}  {duration(d.focus_seconds).rjust(7)}  "
                 f"deep {duration(d.deep_work_seconds).rjust(7)}  "
-                f"{_plural(d.sessions, 'session')}, {_plural(d.switches, 'switch', 'switches')}"
+                f"{plural(d.sessions, 'session')}, {plural(d.switches, 'switch', 'switches')}"
             )
     lines += ["", "Sessions"]
     for s in report.sessions:
-        extra = f"  {_plural(s.switches, 'switch', 'switches')}" if s.switches else ""
+        extra = f"  {plural(s.switches, 'switch', 'switches')}" if s.switches else ""
         lines.append(
             f"  {_span(s.start, s.end, tz, multi_day)}  {duration(s.focus_seconds).rjust(7)}  "
             f"{', '.join(s.contexts[:3])}{extra}{_task_suffix(s)}"
@@ -183,7 +176,7 @@ def render_text(report: Report, tz: tzinfo | None = None) -> str:
             score = f"{c.score:4.1f}" if c.score is not None else "   –"
             lines.append(
                 f"  {_when(c.at, tz, multi_day)}  {c.sha[:7]}  {score}  "
-                f"{_short(c.subject, 60)}  [{c.context.label()}]"
+                f"{clip(c.subject, 60)}  [{c.context.label()}]"
             )
         if len(report.commits) > _COMMITS:
             lines.append(f"  … and {len(report.commits) - _COMMITS} earlier")
@@ -192,7 +185,7 @@ def render_text(report: Report, tz: tzinfo | None = None) -> str:
         for w in report.coaching:
             bar = _bar(w.score / 10)
             lines.append(
-                f"  {w.week:%d %b %Y}  {w.score:4.1f}  {bar}  {_plural(w.commits, 'commit')}"
+                f"  {w.week:%d %b %Y}  {w.score:4.1f}  {bar}  {plural(w.commits, 'commit')}"
             )
     return "\n".join(lines) + "\n"
 
@@ -266,7 +259,7 @@ def render_markdown(report: Report, tz: tzinfo | None = None) -> str:
         lines += [
             f"| {_when(c.at, tz, multi_day)} | `{c.sha[:7]}` "
             f"| {f'{c.score:.1f}' if c.score is not None else '–'} "
-            f"| {_md_escape(_short(c.subject, 72))} | {_md_escape(c.task.label if c.task else '')} "
+            f"| {_md_escape(clip(c.subject, 72))} | {_md_escape(c.task.label if c.task else '')} "
             f"| {_md_escape(c.context.label())} |"
             for c in report.commits[-_COMMITS:]
         ]

@@ -1,5 +1,6 @@
 """A debounced background analysis per open document: one worker thread, the newest version's
-result published, stale and failed ones dropped."""
+result published, stale and failed ones dropped; and :class:`AnalysisFeature`, the base of the
+features that publish diagnostics from such an analysis (docstrings, commit coaching)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,23 @@ import asyncio
 import logging
 from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
+
+from lsprotocol import types
+
+from devfocus.lsp.feature import LanguageFeature
+
+if TYPE_CHECKING:
+    from devfocus.lsp.documents import LineDocument
+    from devfocus.lsp.server import DevFocusServer
+
+# A finding's severity as the settings and the core name it → the LSP's.
+SEVERITY = {
+    "error": types.DiagnosticSeverity.Error,
+    "warning": types.DiagnosticSeverity.Warning,
+    "information": types.DiagnosticSeverity.Information,
+    "hint": types.DiagnosticSeverity.Hint,
+}
 
 
 class Versioned(Protocol):
@@ -36,8 +53,8 @@ class DebouncedAnalysis(Generic[T]):
 
     def __init__(
         self,
-        document: Callable[[str], Any],
-        prepare: Callable[[str, Any], Work[T] | None],
+        document: Callable[[str], LineDocument | None],
+        prepare: Callable[[str, LineDocument], Work[T] | None],
         accept: Callable[[str, T], None],
         *,
         debounce: float,
@@ -156,3 +173,95 @@ class DebouncedAnalysis(Generic[T]):
         if result is None or document is None or document.version != result.version:
             return  # a newer version is on its way
         self._accept(uri, result)
+
+
+class AnalysisFeature(LanguageFeature, Generic[T]):
+    """A feature that analyses some open documents in the background (see
+    :class:`DebouncedAnalysis`) and publishes diagnostics from the results.
+
+    Subclasses say which documents they analyse (:meth:`analyses`), what to run for one
+    (:meth:`prepare`, on the event loop), what to do with a result of the current version
+    (:meth:`accept`), and what to drop when a document they analysed closes (:meth:`forget`).
+    """
+
+    def __init__(
+        self,
+        server: DevFocusServer,
+        *,
+        thread_name: str,
+        failure: str,
+        log: logging.Logger,
+        debounce: float = 0.3,
+        warm_up: Callable[[], object] | None = None,
+    ) -> None:
+        super().__init__(server)
+        self.analysis: DebouncedAnalysis[T] = DebouncedAnalysis(
+            server.open_document,
+            self.prepare,
+            self.accept,
+            debounce=debounce,
+            thread_name=thread_name,
+            failure=failure,
+            log=log,
+            warm_up=warm_up,
+        )
+
+    @property
+    def languages(self) -> dict[str, str]:
+        """The documents analysed: uri → language id."""
+        return self.analysis.languages
+
+    # -- what subclasses fill in -----------------------------------------------------------------
+    def analyses(self, uri: str, language_id: str) -> bool:
+        """Whether the document is one this feature analyses."""
+        raise NotImplementedError
+
+    def prepare(self, uri: str, document: LineDocument) -> Work[T] | None:
+        """What to run for the document's current text; None for nothing."""
+        raise NotImplementedError
+
+    def accept(self, uri: str, result: T) -> None:
+        """The analysis of the document's current version is done."""
+        raise NotImplementedError
+
+    def forget(self, uri: str) -> None:
+        """A document this feature analysed was closed: drop what was kept of it."""
+
+    # -- hooks -------------------------------------------------------------------------------------
+    def document_opened(self, params: types.DidOpenTextDocumentParams) -> None:
+        document = params.text_document
+        if self.analyses(document.uri, document.language_id):
+            self.analysis.opened(document.uri, document.language_id)
+
+    def document_changed(self, params: types.DidChangeTextDocumentParams) -> None:
+        self.analysis.changed(params.text_document.uri)
+
+    def document_closed(self, params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        if self.analysis.forget(uri):
+            self.forget(uri)
+
+    def settings_changed(self) -> None:
+        self.analysis.reanalyse_all()
+
+    def close(self) -> None:
+        self.analysis.close()
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def publish(self, uri: str, version: int | None, diagnostics: list[types.Diagnostic]) -> None:
+        self.server.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=diagnostics)
+        )
+
+    def client_range(
+        self, lines: list[str], line: int, start: int, end_line: int, end: int
+    ) -> types.Range:
+        """A range in code points of ``lines``, in the client's position encoding."""
+        codec = self.server.workspace.position_codec
+        return codec.range_to_client_units(
+            lines,
+            types.Range(
+                start=types.Position(line=line, character=start),
+                end=types.Position(line=end_line, character=end),
+            ),
+        )

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from itertools import repeat
 
 from lsprotocol import types
-from pygls.workspace import TextDocument, Workspace
+from pygls.workspace import PositionCodec, TextDocument, Workspace
 
 from devfocus.text import split_lines
 
@@ -37,6 +37,11 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # two code units each in UTF-16
 LONG_LINE = 64 * 1024
 # A document whose lines are not split yet is split on its first edit: off the loop past this.
 LAZY_SPLIT = 1024 * 1024
+
+
+def is_python(uri: str, language_id: str | None = None) -> bool:
+    """Whether a document is Python, by its language or else its file name."""
+    return language_id == "python" or uri.endswith((".py", ".pyi"))
 
 
 def _one_unit_per_character(text: str, encoding: object) -> bool:
@@ -131,8 +136,17 @@ def _in_slices(count: Callable[[Sequence[str]], int], lines: list[str], size: in
 
 
 class LineDocument(TextDocument):
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        uri: str,
+        source: str | None = None,
+        version: int | None = None,
+        language_id: str | None = None,
+        local: bool = True,
+        sync_kind: types.TextDocumentSyncKind = types.TextDocumentSyncKind.Incremental,
+        position_codec: PositionCodec | None = None,
+    ) -> None:
+        super().__init__(uri, source, version, language_id, local, sync_kind, position_codec)
         self._lines: list[str] | None = None
         # Kept up to date with the lines once they are split (None: not known yet).
         self._chars: int | None = None

@@ -1,36 +1,44 @@
-"""Registering bound methods as pygls handlers, and reading what the client supports."""
+"""Registering bound methods as pygls handlers, reading what the client supports, and logging
+what a client sent briefly."""
 
 from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import cast
 
 
-def handler(method: Callable[..., Any]) -> Callable[..., Any]:
+def handler(method: Callable[..., object]) -> Callable[..., object]:
     """A plain function that calls ``method``.
 
     pygls marks handlers by setting attributes on them, which bound methods cannot carry; the
-    wrapper keeps the method's signature and annotations (through ``__wrapped__``) and whether it
-    is a coroutine, which is all pygls inspects.
+    wrapper keeps the method's signature (through ``__wrapped__``) and whether it is a coroutine,
+    which is all pygls inspects. Its annotations are left out: pygls passes the server as the
+    first argument to a handler whose first parameter's type the server is an instance of, and
+    ``*args: object`` is such a type.
     """
+    wrapper: Callable[..., object]
     if inspect.iscoroutinefunction(method):
+        coroutine = cast(Callable[..., Awaitable[object]], method)
 
-        async def call_async(*args: Any, **kwargs: Any) -> Any:
-            return await method(*args, **kwargs)
+        async def call_async(*args: object, **kwargs: object) -> object:
+            return await coroutine(*args, **kwargs)
 
-        return functools.wraps(method)(call_async)
+        wrapper = functools.wraps(method)(call_async)
+    else:
 
-    def call(*args: Any, **kwargs: Any) -> Any:
-        return method(*args, **kwargs)
+        def call(*args: object, **kwargs: object) -> object:
+            return method(*args, **kwargs)
 
-    return functools.wraps(method)(call)
+        wrapper = functools.wraps(method)(call)
+    wrapper.__annotations__ = {}
+    return wrapper
 
 
-def capability(capabilities: Any, dotted: str) -> Any:
+def capability(capabilities: object, dotted: str) -> object:
     """A client capability by its dotted path (``"workspace.configuration"``), None if absent."""
-    node: Any = capabilities
+    node = capabilities
     for part in dotted.split("."):
         node = getattr(node, part, None)
         if node is None:
@@ -38,18 +46,7 @@ def capability(capabilities: Any, dotted: str) -> Any:
     return node
 
 
-def plain(value: Any) -> Any:
-    """pygls hands over JSON objects of untyped params as namedtuples: make them dicts again."""
-    if hasattr(value, "_asdict"):
-        return {k: plain(v) for k, v in value._asdict().items()}
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    return value
-
-
-def brief(value: Any, limit: int = 200) -> str:
+def brief(value: object, limit: int = 200) -> str:
     """``repr(value)`` cut to about ``limit`` characters, without formatting the rest (a client
     can send megabytes where a flag was expected; ``%.200r`` would format all of it first)."""
     out: list[str] = []
@@ -60,9 +57,10 @@ def brief(value: Any, limit: int = 200) -> str:
         out.append(text[: max(left, 0)])
         left -= len(text)
 
-    def walk(item: Any) -> None:
-        if hasattr(item, "_asdict"):
-            item = item._asdict()
+    def walk(item: object) -> None:
+        asdict = getattr(item, "_asdict", None)
+        if callable(asdict):
+            item = asdict()
         if isinstance(item, dict):
             put("{")
             for i, (key, inner) in enumerate(item.items()):

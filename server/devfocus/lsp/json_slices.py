@@ -16,7 +16,7 @@ import codecs
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TypeAlias
 
 WINDOW = 8 * 1024  # characters the C decoder gets for one small value
 SLICE = 256 * 1024  # characters of a long string, or of whitespace, per C call
@@ -35,6 +35,14 @@ _STRING_PART = re.compile(
     r"|\\[\"\\/bfnrt])*"
 )
 _NUMBER_PARTS = frozenset("0123456789.eE+-")
+# An open container: the container, the key awaiting its value (objects only), the path of keys
+# to it, and the hook for its items.
+Open: TypeAlias = (
+    "tuple[dict[str, object] | list[object], str | None, tuple[str, ...], Hook | None]"
+)
+Hook: TypeAlias = "Callable[[object], object]"
+# The C scanner of JSON strings, which typeshed does not list.
+_scanstring: Callable[[str, int, bool], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 _OBJECT = object()
 _ARRAY = object()
 
@@ -53,8 +61,8 @@ def loads(
     *,
     window: int = WINDOW,
     slice_chars: int = SLICE,
-    item_hooks: Mapping[tuple[str, ...], Callable[[Any], Any]] | None = None,
-) -> Any:
+    item_hooks: Mapping[tuple[str, ...], Hook] | None = None,
+) -> object:
     """The JSON value ``text`` holds (``json.JSONDecodeError`` if it holds none).
 
     ``item_hooks``: for the array found under a path of object keys from the top (``("params",
@@ -63,9 +71,7 @@ def loads(
     C decoder's window is returned as it is."""
     n = len(text)
     hooks = item_hooks or {}
-    # Open containers: the container, the key awaiting its value, the path of keys to it, and
-    # the hook for its items.
-    stack: list[tuple[Any, str | None, tuple[str, ...], Callable[[Any], Any] | None]] = []
+    stack: list[Open] = []
     pos = _skip(text, 0, slice_chars)
     while True:
         value, pos = _value(text, pos, window, slice_chars)
@@ -78,7 +84,10 @@ def loads(
                 path: tuple[str, ...] = ()
                 if stack:
                     parent, parent_key, parent_path, _ = stack[-1]
-                    path = (*parent_path, parent_key if isinstance(parent, dict) else "*")
+                    path = (
+                        *parent_path,
+                        parent_key if isinstance(parent, dict) and parent_key is not None else "*",
+                    )
                 if value is _OBJECT:
                     key, pos = _key(text, pos, window, slice_chars)
                     stack.append(({}, key, path, None))
@@ -92,9 +101,9 @@ def loads(
                 if end != n:
                     raise json.JSONDecodeError("Extra data", text, end)
                 return value
-            container, key, path, hook = stack[-1]
+            container, slot, path, hook = stack[-1]
             if isinstance(container, dict):
-                container[key] = value
+                container[slot or ""] = value  # an object's slot is never None
             else:
                 container.append(value if hook is None else hook(value))
             pos = _skip(text, pos, slice_chars)
@@ -123,13 +132,14 @@ def _key(text: str, pos: int, window: int, slice_chars: int) -> tuple[str, int]:
     if not text.startswith('"', pos):
         raise json.JSONDecodeError("Expecting property name enclosed in double quotes", text, pos)
     key, pos = _value(text, pos, window, slice_chars)
+    assert isinstance(key, str)  # it began with a quote
     pos = _skip(text, pos, slice_chars)
     if not text.startswith(":", pos):
         raise json.JSONDecodeError("Expecting ':' delimiter", text, pos)
     return key, _skip(text, pos + 1, slice_chars)
 
 
-def _value(text: str, pos: int, window: int, slice_chars: int) -> tuple[Any, int]:
+def _value(text: str, pos: int, window: int, slice_chars: int) -> tuple[object, int]:
     """The value at ``pos`` and the position after it; for a container too big for the window,
     a marker and the position after its opening bracket."""
     found = _small_value(text, pos, window)
@@ -148,7 +158,7 @@ def _value(text: str, pos: int, window: int, slice_chars: int) -> tuple[Any, int
     return found
 
 
-def _small_value(text: str, pos: int, window: int) -> tuple[Any, int] | None:
+def _small_value(text: str, pos: int, window: int) -> tuple[object, int] | None:
     """The value at ``pos`` if it fits in ``window`` characters."""
     chunk = text[pos : pos + window]
     try:
@@ -170,7 +180,7 @@ def _long_string(text: str, pos: int, slice_chars: int) -> tuple[str, int]:
         end = _STRING_PART.match(text, start, start + slice_chars).end()  # type: ignore[union-attr]
         if end > start:
             # The C decoder checks what the pattern lets through (control characters).
-            pieces.append(json.decoder.scanstring(f'"{text[start:end]}"', 1, True)[0])
+            pieces.append(_scanstring(f'"{text[start:end]}"', 1, True)[0])
         if text.startswith('"', end):
             return "".join(pieces), end + 1
         if end == start:

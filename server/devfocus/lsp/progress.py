@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import TYPE_CHECKING, Any
+from concurrent.futures import Future
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
@@ -24,7 +25,7 @@ class WorkDoneProgress:
         self.title = title
         self.supported = supported
         self.token = f"{prefix}-{uuid.uuid4().hex}"
-        self._future: Any = None
+        self._future: Future[object] | None = None
 
     @property
     def cancelled(self) -> bool:

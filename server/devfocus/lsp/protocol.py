@@ -24,7 +24,7 @@ from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar, cast
 from urllib.parse import unquote
 
 from lsprotocol import types
@@ -33,6 +33,12 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from devfocus.lsp.documents import LineDocument, LineWorkspace
 
+if TYPE_CHECKING:
+    from cattrs import Converter
+    from pygls.lsp.server import LanguageServer
+    from pygls.protocol.json_rpc import RPCMessage
+
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 MAX_DOCUMENT_CHARS = 5 * 1024 * 1024
@@ -67,15 +73,15 @@ def _reason(chars: int, nul: bool) -> str | None:
 class _Waiting:
     """A message in line: parsed already, or being parsed (``parsed``) from ``size`` bytes."""
 
-    message: Any = None
-    parsed: asyncio.Future[Any] | None = None
+    message: object = None
+    parsed: asyncio.Future[object] | None = None
     size: int = 0
     big: bool = False  # holds a pause of the garbage collector until handled
 
 
 class DevFocusProtocol(LanguageServerProtocol):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, server: LanguageServer, converter: Converter) -> None:
+        super().__init__(server, converter)
         # Open documents features do not see, and why: too large or binary.
         self.ignored: dict[str, str] = {}
         self._warned_unknown: set[str] = set()
@@ -86,7 +92,9 @@ class DevFocusProtocol(LanguageServerProtocol):
         self._worker: ThreadPoolExecutor | None = None
 
     @lsp_method(types.INITIALIZE)
-    def lsp_initialize(self, params: types.InitializeParams) -> Generator[Any, Any, Any]:
+    def lsp_initialize(
+        self, params: types.InitializeParams
+    ) -> Generator[object, object, types.InitializeResult]:
         # pygls creates its workspace first thing; swap in one with fast documents before any
         # handler (ours included) sees it.
         steps = super().lsp_initialize(params)
@@ -109,7 +117,7 @@ class DevFocusProtocol(LanguageServerProtocol):
         return unquote(uri) in self.workspace.text_documents
 
     # -- messages, in order ------------------------------------------------------------------
-    def handle_message(self, message: Any) -> None:
+    def handle_message(self, message: object) -> None:
         # A didChange comes with every keystroke. pygls sorts messages with isinstance checks
         # against runtime-checkable protocols and wraps each handler in a Future, which together
         # cost more than handling the change; it gets a direct path instead.
@@ -123,9 +131,9 @@ class DevFocusProtocol(LanguageServerProtocol):
         if self._line and not _out_of_order(message):
             self._wait_in_line(_Waiting(message))
             return
-        super().handle_message(message)
+        super().handle_message(_rpc(message))
 
-    def handle_parsed_elsewhere(self, parse: Callable[[], Any], size: int) -> None:
+    def handle_parsed_elsewhere(self, parse: Callable[[], object], size: int) -> None:
         """A message whose body is big: ``parse`` makes it on the worker thread, in its turn."""
         parsed = asyncio.get_running_loop().run_in_executor(self._pool(), parse)
         self._queued_bytes += size
@@ -174,9 +182,9 @@ class DevFocusProtocol(LanguageServerProtocol):
             else:
                 await self._did_change_elsewhere(message.params)
             return
-        super().handle_message(message)
+        super().handle_message(_rpc(message))
 
-    def _let_go(self, items: list[Any] | None) -> None:
+    def _let_go(self, items: list[T] | None) -> None:
         """Free a long list on the worker thread, a slice at a time."""
         if items is not None and len(items) > RELEASE_SLICE:
             self._pool().submit(_release, items)
@@ -218,7 +226,7 @@ class DevFocusProtocol(LanguageServerProtocol):
         doc = self.workspace.text_documents.get(unquote(uri))
         if doc is not None:
             self.workspace.remove_text_document(uri)
-            self._let_go(doc.release())  # type: ignore[attr-defined]
+            self._let_go(doc.release())
         if self.ignored.pop(uri, None) is None:
             self._run_feature(types.TEXT_DOCUMENT_DID_CLOSE, params)
 
@@ -228,7 +236,7 @@ class DevFocusProtocol(LanguageServerProtocol):
         if doc is None and uri not in self._warned_unknown:
             self._warned_unknown.add(uri)
             log.warning("ignoring changes to %s: it was never opened (didOpen)", uri)
-        return doc  # type: ignore[return-value]
+        return doc
 
     def _cheap(self, params: types.DidChangeTextDocumentParams) -> bool:
         """Whether applying ``params`` on the event loop costs little."""
@@ -243,7 +251,7 @@ class DevFocusProtocol(LanguageServerProtocol):
         if text > LOOP_TEXT:
             return False
         doc = self.workspace.text_documents.get(unquote(params.text_document.uri))
-        return doc is None or not partial or doc.cheap_to_edit  # type: ignore[attr-defined]
+        return doc is None or not partial or doc.cheap_to_edit
 
     def _did_change(self, params: types.DidChangeTextDocumentParams) -> None:
         uri = params.text_document.uri
@@ -310,7 +318,7 @@ class DevFocusProtocol(LanguageServerProtocol):
             self.ignored[uri] = reason
             doc.drop_text_cache()
 
-    def _run_feature(self, method: str, params: Any) -> None:
+    def _run_feature(self, method: str, params: object) -> None:
         """The registered handler for ``method``, called at once (errors reach pygls's logging
         as a handler's would)."""
         handler = self.fm.features.get(method)
@@ -321,7 +329,9 @@ class DevFocusProtocol(LanguageServerProtocol):
             asyncio.ensure_future(result).add_done_callback(_log_failure)
 
 
-def _edited(doc: LineDocument, changes: Sequence[Any], joined: bool) -> LineDocument:
+def _edited(
+    doc: LineDocument, changes: Sequence[types.TextDocumentContentChangeEvent], joined: bool
+) -> LineDocument:
     """A copy of ``doc`` with ``changes`` applied, its lines split and, if ``joined`` and it is
     within the size limit, its text joined (on the worker thread, not on the event loop). A list
     of changes is emptied: features get a summary of them (``joined``), and freeing 100,000 of
@@ -337,7 +347,7 @@ def _edited(doc: LineDocument, changes: Sequence[Any], joined: bool) -> LineDocu
     return twin
 
 
-def _release(items: list[Any]) -> None:
+def _release(items: list[T]) -> None:
     """Empty ``items`` a slice at a time, so no single free holds the interpreter for long."""
     while items:
         del items[-RELEASE_SLICE:]
@@ -370,16 +380,23 @@ def _resume_gc() -> None:
             gc.enable()
 
 
-def _out_of_order(message: Any) -> bool:
+def _rpc(message: object) -> RPCMessage:
+    """A message as pygls structured it from the body (a body that is no message at all is
+    pygls's to refuse, as it would be without this protocol)."""
+    return cast("RPCMessage", message)
+
+
+def _out_of_order(message: object) -> bool:
     """Whether ``message`` may be handled before earlier ones that are still being worked on."""
     method = getattr(message, "method", None)
     if method is None:
         return True  # a reply to one of the server's requests
     if method == types.WORKSPACE_EXECUTE_COMMAND:
-        return getattr(message.params, "command", None) in OUT_OF_ORDER_COMMANDS
+        params = getattr(message, "params", None)
+        return getattr(params, "command", None) in OUT_OF_ORDER_COMMANDS
     return method in OUT_OF_ORDER_METHODS
 
 
-def _log_failure(task: asyncio.Future[Any]) -> None:
+def _log_failure(task: asyncio.Future[object]) -> None:
     if not task.cancelled() and task.exception() is not None:
         log.error("handler failed", exc_info=task.exception())

@@ -43,7 +43,7 @@ class AsyncReader(Protocol):
 async def read_messages(
     reader: AsyncReader,
     protocol: DevFocusProtocol,
-    error_handler: Callable[[Exception, type[JsonRpcException]], Any],
+    error_handler: Callable[[Exception, type[JsonRpcException]], object],
 ) -> None:
     """Hand every message ``reader`` brings to ``protocol``, until the stream ends."""
     content_length = 0
@@ -98,7 +98,7 @@ async def _read_body(reader: AsyncReader, size: int) -> list[bytes] | None:
     return pieces
 
 
-def _parse(pieces: list[bytes], protocol: DevFocusProtocol) -> Any:
+def _parse(pieces: list[bytes], protocol: DevFocusProtocol) -> object:
     """What pygls's ``json.loads(body, object_hook=structure_message)`` gives (on the worker
     thread); ``pieces`` is emptied on the way, so the body is not held three times over."""
     text = decode_utf8(pieces)
@@ -126,7 +126,7 @@ def _parse(pieces: list[bytes], protocol: DevFocusProtocol) -> Any:
 _CHANGES = ("params", "contentChanges")
 
 
-def _changes(value: dict[str, Any]) -> list[Any] | None:
+def _changes(value: dict[str, object]) -> list[object] | None:
     """The content changes of a didChange."""
     if value.get("method") != types.TEXT_DOCUMENT_DID_CHANGE:
         return None
@@ -136,7 +136,7 @@ def _changes(value: dict[str, Any]) -> list[Any] | None:
 
 
 @functools.cache
-def _change_type() -> Any:
+def _change_type() -> Any:  # Any: a Union, which cattrs takes although its signature says type[T]
     """The type of one content change, its forward references resolved."""
     hints = typing.get_type_hints(types.DidChangeTextDocumentParams)
     return typing.get_args(hints["content_changes"])[0]

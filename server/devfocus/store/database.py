@@ -14,25 +14,44 @@ now), its log files are removed from the path, and the engine is closed. Then:
 
 A new SQLite file is never opened on another program's database (tables, but no DevFocus
 schema): DevFocus would add its tables to it.
+
+Reading only (:meth:`Database.read`), a DevFocus SQLite file at the current schema is read
+through the sqlite3 module, read-only, and SQLAlchemy is imported when something is first
+written: a report on the terminal, or an import that finds nothing new, never loads it.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import Engine
-
-from devfocus.store.engine import create, display_url
+from devfocus.store.engine import BUSY_TIMEOUT_MS, display_url, sqlite_file_of
 from devfocus.store.errors import StoreError, classify
-from devfocus.store.migrations import upgrade
-from devfocus.store.sqlitefile import FileId, describe, file_id, holds, journal, tighten
+from devfocus.store.sqlitefile import (
+    VERSION_TABLE,
+    FileId,
+    describe,
+    file_id,
+    holds,
+    journal,
+    tighten,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from devfocus.store.sqlrows import Source
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+
+
+class _NotDirectly(Exception):
+    """The file cannot be read through sqlite3 alone: the engine reads it (and says why not)."""
 
 
 class Database:
@@ -49,6 +68,10 @@ class Database:
         if self._engine is None:
             if self.file is not None:
                 self._before_opening(self.file)
+            # Deferred: SQLAlchemy loads with the first engine, not with the module.
+            from devfocus.store.engine import create
+            from devfocus.store.migrations import upgrade
+
             opened = self._opened
             engine = None
             try:
@@ -75,6 +98,66 @@ class Database:
             raise
         except Exception as exc:
             raise classify(exc, self.display) from exc
+
+    def read(
+        self, operation: Callable[[Source], T], *, missing: Callable[[], T] | None = None
+    ) -> T:
+        """``operation(source)`` for an operation that only reads.
+
+        While this object has no engine open, a DevFocus SQLite file at the current schema is
+        read through its own read-only sqlite3 connection; every other case (a database
+        server, an older schema to migrate, a file that is not DevFocus's, one replaced while
+        it was read) goes through :meth:`run`, which creates, migrates or refuses it as usual.
+        ``missing``: the answer when the SQLite file does not exist (None: create it).
+        """
+        if self._engine is None and self.file is not None:
+            try:
+                return self._read_file(self.file, operation, missing)
+            except _NotDirectly:
+                pass
+        return self.run(operation)
+
+    def _read_file(
+        self, path: Path, operation: Callable[[Source], T], missing: Callable[[], T] | None
+    ) -> T:
+        from devfocus.store.migrations import head
+
+        before = file_id(path)
+        if before is None:
+            if missing is None:
+                raise _NotDirectly
+            return missing()
+        if self._opened is not None and before != self._opened:
+            raise _NotDirectly  # replaced since the engine had it: run() decides what to do
+        if _is_own(path):
+            for change in tighten(path):
+                log.info("made DevFocus's data private: %s", change)
+        try:
+            # mode=ro: never creates the file (deleted meanwhile) and never writes to it.
+            conn = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro",
+                uri=True,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+        except sqlite3.Error as error:
+            raise _NotDirectly from error
+        try:
+            try:
+                found = conn.execute(f"SELECT MAX(version) FROM {VERSION_TABLE}").fetchone()
+            except sqlite3.Error as error:
+                raise _NotDirectly from error  # not a DevFocus database, or not readable now
+            if found is None or found[0] != head():
+                raise _NotDirectly  # to migrate (or too new): the engine says so
+            result = operation(conn)
+        except sqlite3.Error as error:
+            raise _NotDirectly from error
+        finally:
+            conn.close()
+        if file_id(path) != before:
+            raise _NotDirectly  # replaced while it was read: read what is there now
+        return result
 
     def close(self) -> None:
         if self._engine is None:
@@ -154,7 +237,9 @@ class Database:
             # later, they checkpoint when they let go in turn.
             raw = engine.raw_connection()
             try:
-                busy = raw.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                driver = raw.driver_connection
+                assert isinstance(driver, sqlite3.Connection)  # only SQLite files get here
+                busy = driver.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
             finally:
                 raw.close()
             if busy and busy[0]:
@@ -173,12 +258,8 @@ class Database:
 
 
 def _sqlite_path(url: str) -> Path | None:
-    from sqlalchemy.engine import make_url
-
-    from devfocus.store.engine import sqlite_file
-
     try:
-        return sqlite_file(make_url(url))
+        return sqlite_file_of(url)
     except Exception:
         return None  # an unparseable URL: reported when the engine is created
 

@@ -9,26 +9,51 @@ server is picked up again.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import URL, make_url
+from typing import TYPE_CHECKING, Any
 
 from devfocus.store.sqlitefile import create_private_file, make_private_dirs
 
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.engine import URL
+
 BUSY_TIMEOUT_MS = 5000
 CONNECT_TIMEOUT_S = 5
+# The usual SQLite URL, a plain file path: read without SQLAlchemy, whose import a command that
+# only reads a report would otherwise pay for. Anything else (a query, %-escapes, another
+# driver) goes through SQLAlchemy's own parser.
+_PLAIN_SQLITE_URL = re.compile(r"sqlite(?:\+pysqlite)?:///([^?%]*)")
 
 
 def display_url(url: str | URL) -> str:
     """The URL with any password hidden, for messages and logs."""
+    if isinstance(url, str) and _PLAIN_SQLITE_URL.fullmatch(url):
+        return url  # no password to hide
+    from sqlalchemy.engine import make_url
+
     try:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:
         return "<unparseable database URL>"
+
+
+def sqlite_file_of(url_text: str) -> Path | None:
+    """The file of an SQLite URL, or None for memory, ``file:`` URIs and other databases.
+
+    Raises what SQLAlchemy raises for an unparseable URL."""
+    plain = _PLAIN_SQLITE_URL.fullmatch(url_text)
+    if plain is None:
+        from sqlalchemy.engine import make_url
+
+        return sqlite_file(make_url(url_text))
+    database = plain.group(1)
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
 
 
 def sqlite_file(url: URL) -> Path | None:
@@ -49,6 +74,9 @@ def prepare_sqlite_file(path: Path) -> None:
 
 
 def create(url_text: str, on_connect: Callable[[], None] | None = None) -> Engine:
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
     url = make_url(url_text)
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url, on_connect)
@@ -59,6 +87,8 @@ def create(url_text: str, on_connect: Callable[[], None] | None = None) -> Engin
 
 
 def _sqlite_engine(url: URL, on_connect: Callable[[], None] | None) -> Engine:
+    from sqlalchemy import create_engine, event
+
     path = sqlite_file(url)
     if path is not None:
         prepare_sqlite_file(path)

@@ -1,24 +1,52 @@
-"""Reading and writing activity events (SQLAlchemy Core: rows stay plain tuples and dicts)."""
+"""Reading and writing activity events: rows stay plain tuples and dicts.
+
+Activity is read in plain SQL (:mod:`devfocus.store.sqlrows`), through sqlite3 alone or an
+engine; everything else goes through SQLAlchemy Core, imported by the functions that use it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
-
-from sqlalchemy import Engine, delete, func, insert, select, update
+from typing import TYPE_CHECKING, Any
 
 from devfocus.activity.records import Activity, Context, Kind
-from devfocus.store.tables import EVENTS
+from devfocus.store.sqlrows import Source, reading
 from devfocus.timeutil import epoch_ms
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 # Columns a growing edit span changes when it is written again.
 _GROWING = ("end_ms", "lines_added", "lines_removed")
 _KINDS = {k.value: k for k in Kind}
-COLUMNS = tuple(c.name for c in EVENTS.columns)
+# The columns of ``events`` in table order (a test holds it to store.tables.EVENTS).
+COLUMNS = (
+    "id",
+    "start_ms",
+    "end_ms",
+    "kind",
+    "project",
+    "path",
+    "language",
+    "branch",
+    "editor",
+    "source",
+    "lines_added",
+    "lines_removed",
+)
+_ACTIVITY_SQL = (
+    "SELECT start_ms, end_ms, kind, project, branch, language, path, editor, source, "
+    "lines_added, lines_removed FROM events WHERE start_ms >= :lo AND start_ms < :hi "
+    "ORDER BY start_ms"
+)
 
 
 def write_events(engine: Engine, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert rows, or update them where their id exists (a span written before grew)."""
+    from sqlalchemy import insert, update
+
+    from devfocus.store.tables import EVENTS
+
     if not rows:
         return
     with engine.begin() as conn:
@@ -34,78 +62,63 @@ def write_events(engine: Engine, rows: Sequence[Mapping[str, Any]]) -> None:
 
 
 def _upsert(dialect: str) -> Any:
-    if dialect in {"sqlite", "postgresql"}:
-        if dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        stmt = dialect_insert(EVENTS)
-        return stmt.on_conflict_do_update(
-            index_elements=[EVENTS.c.id], set_={c: stmt.excluded[c] for c in _GROWING}
+    """An insert that grows the row when its id exists, where the dialect has one."""
+    from devfocus.store.tables import EVENTS
+
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        lite = sqlite_insert(EVENTS)
+        return lite.on_conflict_do_update(
+            index_elements=[EVENTS.c.id], set_={c: lite.excluded[c] for c in _GROWING}
+        )
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        pg = pg_insert(EVENTS)
+        return pg.on_conflict_do_update(
+            index_elements=[EVENTS.c.id], set_={c: pg.excluded[c] for c in _GROWING}
         )
     if dialect in {"mysql", "mariadb"}:
         from sqlalchemy.dialects.mysql import insert as mysql_insert
 
-        stmt = mysql_insert(EVENTS)
-        return stmt.on_duplicate_key_update({c: stmt.inserted[c] for c in _GROWING})
+        my = mysql_insert(EVENTS)
+        return my.on_duplicate_key_update({c: my.inserted[c] for c in _GROWING})
     return None
 
 
-def load_activities(engine: Engine, start: float, end: float) -> list[Activity]:
+def load_activities(source: Source, start: float, end: float) -> list[Activity]:
     """Activity that starts in [start, end), oldest first."""
-    c = EVENTS.c
-    stmt = (
-        select(
-            c.start_ms,
-            c.end_ms,
-            c.kind,
-            c.project,
-            c.branch,
-            c.language,
-            c.path,
-            c.editor,
-            c.source,
-            c.lines_added,
-            c.lines_removed,
-        )
-        .where(c.start_ms >= epoch_ms(start), c.start_ms < epoch_ms(end))
-        .order_by(c.start_ms)
-    )
+    params = {"lo": epoch_ms(start), "hi": epoch_ms(end)}
+    with reading(source) as query:
+        rows = query(_ACTIVITY_SQL, params)  # one fetchall, far cheaper than row by row
+    kinds = _KINDS
     contexts: dict[tuple[str, str | None], Context] = {}
     out: list[Activity] = []
-    with engine.connect() as conn:
-        for (
-            s,
-            e,
-            kind,
-            project,
-            branch,
-            language,
-            path,
-            editor,
-            source,
-            added,
-            removed,
-        ) in conn.execute(stmt).all():  # one fetchall, far cheaper than row by row
-            k = _KINDS.get(kind)
-            if k is None:
-                continue  # written by a newer version
-            context = None
-            if project is not None:
-                key = (project, branch)
-                context = contexts.get(key)
-                if context is None:
-                    context = contexts[key] = Context(project, branch)
-            out.append(
-                Activity(
-                    s / 1000, e / 1000, k, context, language, path, editor, source, added, removed
-                )
+    append = out.append
+    for s, e, kind, project, branch, language, path, editor, source_id, added, removed in rows:
+        k = kinds.get(kind)
+        if k is None:
+            continue  # written by a newer version
+        context = None
+        if project is not None:
+            context = contexts.get((project, branch))
+            if context is None:
+                context = contexts[(project, branch)] = Context(project, branch)
+        append(
+            Activity(
+                s / 1000, e / 1000, k, context, language, path, editor, source_id, added, removed
             )
+        )
     return out
 
 
 def iter_events(engine: Engine, batch: int = 5000) -> Iterator[dict[str, Any]]:
     """Every stored event as a dict of its columns, oldest first, streamed in batches."""
+    from sqlalchemy import select
+
+    from devfocus.store.tables import EVENTS
+
     with engine.connect() as conn:
         result = conn.execution_options(yield_per=batch).execute(
             select(EVENTS).order_by(EVENTS.c.start_ms, EVENTS.c.id)
@@ -115,16 +128,28 @@ def iter_events(engine: Engine, batch: int = 5000) -> Iterator[dict[str, Any]]:
 
 
 def count_events(engine: Engine) -> int:
+    from sqlalchemy import func, select
+
+    from devfocus.store.tables import EVENTS
+
     with engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(EVENTS)).scalar() or 0)
 
 
 def event_range(engine: Engine) -> tuple[float, float] | None:
+    from sqlalchemy import func, select
+
+    from devfocus.store.tables import EVENTS
+
     with engine.connect() as conn:
         lo, hi = conn.execute(select(func.min(EVENTS.c.start_ms), func.max(EVENTS.c.end_ms))).one()
     return None if lo is None else (lo / 1000, hi / 1000)
 
 
 def delete_events(engine: Engine) -> int:
+    from sqlalchemy import delete
+
+    from devfocus.store.tables import EVENTS
+
     with engine.begin() as conn:
         return int(conn.execute(delete(EVENTS)).rowcount or 0)

@@ -1,4 +1,9 @@
-"""Reading and writing git history: repositories, commits with their files, checkouts, tasks."""
+"""Reading and writing git history: repositories, commits with their files, checkouts, tasks.
+
+Reads are plain SQL (:mod:`devfocus.store.sqlrows`): they run through sqlite3 alone or an
+engine, so a report or an import with nothing new to write never loads SQLAlchemy. Writes go
+through SQLAlchemy Core, imported by the functions that write.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,21 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy import Connection, Engine, Table, and_, func, insert, select, update
+from typing import TYPE_CHECKING, Any
 
 from devfocus.activity.records import TaskMark
-from devfocus.config import camel_case
 from devfocus.git.model import Checkout, Commit, FileChange, RepoCheckout, RepoCommit
-from devfocus.store.tables import CHECKOUTS, COMMIT_FILES, COMMITS, REPOSITORIES, TASKS
+from devfocus.store.sqlrows import Source, reading
 from devfocus.timeutil import epoch_ms
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine, Table
+
+_COMMIT_COLUMNS = (
+    "c.repo_id, c.sha, c.parents, c.branch, c.author_name, c.author_email, c.authored_ms, "
+    "c.author_offset, c.committer_name, c.committer_email, c.committed_ms, c.committer_offset, "
+    "c.message, c.reachable, r.root"
+)
 
 
 @dataclass(frozen=True)
@@ -25,16 +36,15 @@ class RepositoryState:
     tips: dict[str, str]  # branch → sha at the last ingestion
 
 
-def repository_state(engine: Engine, root: str) -> RepositoryState | None:
-    with engine.connect() as conn:
-        row = conn.execute(
-            select(REPOSITORIES.c.id, REPOSITORIES.c.user_email, REPOSITORIES.c.tips).where(
-                REPOSITORIES.c.root == root
-            )
-        ).first()
-    if row is None:
+def repository_state(source: Source, root: str) -> RepositoryState | None:
+    with reading(source) as query:
+        rows = query(
+            "SELECT id, user_email, tips FROM repositories WHERE root = :root", {"root": root}
+        )
+    if not rows:
         return None
-    return RepositoryState(row.id, root, row.user_email, _tips(row.tips))
+    repo_id, user_email, tips = rows[0]
+    return RepositoryState(repo_id, root, user_email, _tips(tips))
 
 
 def _tips(raw: str) -> dict[str, str]:
@@ -49,6 +59,10 @@ def ensure_repository(
     engine: Engine, root: str, git_dir: str, user_email: str | None, now: float
 ) -> RepositoryState:
     """The repository's row, created (with no tips: nothing ingested) when new."""
+    from sqlalchemy import insert, update
+
+    from devfocus.store.tables import REPOSITORIES
+
     state = repository_state(engine, root)
     if state is not None:
         if user_email is not None and user_email != state.user_email:
@@ -72,6 +86,10 @@ def ensure_repository(
 
 
 def save_tips(engine: Engine, repo_id: int, tips: Mapping[str, str], now: float) -> None:
+    from sqlalchemy import update
+
+    from devfocus.store.tables import REPOSITORIES
+
     with engine.begin() as conn:
         conn.execute(
             update(REPOSITORIES)
@@ -86,6 +104,10 @@ def write_commits(
     """Store commits and their files in one transaction. A commit stored before (reachable again
     after a reset) is marked reachable; its files are not written twice. Returns how many were
     new."""
+    from sqlalchemy import update
+
+    from devfocus.store.tables import COMMIT_FILES, COMMITS
+
     if not commits:
         return 0
     with engine.begin() as conn:
@@ -100,28 +122,38 @@ def write_commits(
         fresh = [c for c in commits if c.sha not in existing]
         if not fresh:
             return 0
-        insert_rows(conn, COMMITS, [_commit_row(repo_id, c, branches.get(c.sha)) for c in fresh])
-        files = [_file_row(repo_id, c.sha, f) for c in fresh for f in c.files]
+        insert_rows(
+            conn,
+            COMMITS,
+            _COMMIT_ROW,
+            [_commit_row(repo_id, c, branches.get(c.sha)) for c in fresh],
+        )
+        files = [
+            (repo_id, c.sha, f.path, f.old_path, f.added, f.deleted) for c in fresh for f in c.files
+        ]
         if files:
-            insert_rows(conn, COMMIT_FILES, files)
+            insert_rows(conn, COMMIT_FILES, _FILE_ROW, files)
     return len(fresh)
 
 
-def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert many rows through the driver's own ``executemany``: for history's tens of
-    thousands of rows SQLAlchemy's per-row parameter processing costs more than the database.
-    Only plain values (str, int, bool, None) go this way."""
-    columns = list(rows[0])
+def insert_rows(
+    conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """Insert rows (tuples of ``columns``) through the driver's own ``executemany``: for
+    history's tens of thousands of rows SQLAlchemy's per-row parameter processing costs more than
+    the database. Only plain values (str, int, bool, None) go this way."""
     mark = _positional_mark(conn)
     if mark is None:
-        conn.execute(insert(table), list(rows))
+        from sqlalchemy import insert
+
+        conn.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
         return
     quote = conn.dialect.identifier_preparer.quote
     sql = (
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
         f"VALUES ({', '.join(mark for _ in columns)})"
     )
-    conn.exec_driver_sql(sql, [tuple(row[c] for c in columns) for row in rows])
+    conn.exec_driver_sql(sql, list(rows))
 
 
 def _positional_mark(conn: Connection) -> str | None:
@@ -133,6 +165,10 @@ def _positional_mark(conn: Connection) -> str | None:
 
 
 def _existing(conn: Connection, repo_id: int, shas: Sequence[str]) -> set[str]:
+    from sqlalchemy import select
+
+    from devfocus.store.tables import COMMITS
+
     found: set[str] = set()
     for i in range(0, len(shas), 500):  # below every database's bound-parameter limit
         chunk = shas[i : i + 500]
@@ -144,40 +180,56 @@ def _existing(conn: Connection, repo_id: int, shas: Sequence[str]) -> set[str]:
     return found
 
 
-def _commit_row(repo_id: int, c: Commit, branch: str | None) -> dict[str, Any]:
-    return {
-        "repo_id": repo_id,
-        "sha": c.sha,
-        "parents": " ".join(c.parents),
-        "branch": branch,
-        "author_name": c.author_name,
-        "author_email": c.author_email,
-        "authored_ms": epoch_ms(c.authored_at),
-        "author_offset": c.author_offset,
-        "committer_name": c.committer_name,
-        "committer_email": c.committer_email,
-        "committed_ms": epoch_ms(c.committed_at),
-        "committer_offset": c.committer_offset,
-        "message": c.message,
-        "files": len(c.files),
-        "additions": c.additions,
-        "deletions": c.deletions,
-        "reachable": True,
-    }
+# Rows are built as tuples in these column orders: no mapping per commit or file.
+_COMMIT_ROW = (
+    "repo_id",
+    "sha",
+    "parents",
+    "branch",
+    "author_name",
+    "author_email",
+    "authored_ms",
+    "author_offset",
+    "committer_name",
+    "committer_email",
+    "committed_ms",
+    "committer_offset",
+    "message",
+    "files",
+    "additions",
+    "deletions",
+    "reachable",
+)
+_FILE_ROW = ("repo_id", "sha", "path", "old_path", "added", "deleted")
 
 
-def _file_row(repo_id: int, sha: str, f: FileChange) -> dict[str, Any]:
-    return {
-        "repo_id": repo_id,
-        "sha": sha,
-        "path": f.path,
-        "old_path": f.old_path,
-        "added": f.added,
-        "deleted": f.deleted,
-    }
+def _commit_row(repo_id: int, c: Commit, branch: str | None) -> tuple[Any, ...]:
+    return (
+        repo_id,
+        c.sha,
+        " ".join(c.parents),
+        branch,
+        c.author_name,
+        c.author_email,
+        epoch_ms(c.authored_at),
+        c.author_offset,
+        c.committer_name,
+        c.committer_email,
+        epoch_ms(c.committed_at),
+        c.committer_offset,
+        c.message,
+        len(c.files),
+        c.additions,
+        c.deletions,
+        True,
+    )
 
 
 def mark_unreachable(engine: Engine, repo_id: int, shas: Iterable[str]) -> int:
+    from sqlalchemy import update
+
+    from devfocus.store.tables import COMMITS
+
     shas = list(shas)
     count = 0
     with engine.begin() as conn:
@@ -191,15 +243,12 @@ def mark_unreachable(engine: Engine, repo_id: int, shas: Iterable[str]) -> int:
     return count
 
 
-def known_shas(engine: Engine, repo_id: int) -> set[str]:
-    with engine.connect() as conn:
-        return set(
-            conn.execute(select(COMMITS.c.sha).where(COMMITS.c.repo_id == repo_id)).scalars()
-        )
-
-
 def write_checkouts(engine: Engine, repo_id: int, checkouts: Sequence[Checkout]) -> int:
     """Store checkouts not stored yet (the same reflog line read twice is one checkout)."""
+    from sqlalchemy import insert, select
+
+    from devfocus.store.tables import CHECKOUTS
+
     if not checkouts:
         return 0
     with engine.begin() as conn:
@@ -232,74 +281,104 @@ def write_checkouts(engine: Engine, repo_id: int, checkouts: Sequence[Checkout])
     return len(rows)
 
 
+def unseen_checkouts(source: Source, repo_id: int, checkouts: Sequence[Checkout]) -> list[Checkout]:
+    """The checkouts not stored yet, read only: an import that finds none writes nothing."""
+    if not checkouts:
+        return []
+    with reading(source) as query:
+        seen = set(
+            query(
+                "SELECT at_ms, to_ref FROM checkouts WHERE repo_id = :repo AND at_ms >= :lo",
+                {"repo": repo_id, "lo": epoch_ms(min(c.at for c in checkouts))},
+            )
+        )
+    return [c for c in checkouts if (epoch_ms(c.at), c.to_ref) not in seen]
+
+
 def load_commits(
-    engine: Engine, start: float, end: float, *, with_files: bool = True
+    source: Source, start: float, end: float, *, with_files: bool = True
 ) -> list[RepoCommit]:
     """Commits authored in [start, end) in every repository, oldest first."""
-    c, r = COMMITS.c, REPOSITORIES.c
-    stmt = (
-        select(COMMITS, r.root)
-        .join(REPOSITORIES, r.id == c.repo_id)
-        .where(c.authored_ms >= epoch_ms(start), c.authored_ms < epoch_ms(end))
-        .order_by(c.authored_ms, c.sha)
-    )
-    with engine.connect() as conn:
-        rows = conn.execute(stmt).mappings().all()
-        files: dict[tuple[int, str], list[FileChange]] = defaultdict(list)
+    params = {"lo": epoch_ms(start), "hi": epoch_ms(end)}
+    files: dict[tuple[int, str], list[FileChange]] = defaultdict(list)
+    with reading(source) as query:
+        rows = query(
+            f"SELECT {_COMMIT_COLUMNS} FROM commits c JOIN repositories r ON r.id = c.repo_id "
+            "WHERE c.authored_ms >= :lo AND c.authored_ms < :hi ORDER BY c.authored_ms, c.sha",
+            params,
+        )
         if with_files and rows:
-            f = COMMIT_FILES.c
-            lo, hi = epoch_ms(start), epoch_ms(end)
-            file_rows = conn.execute(
-                select(f.repo_id, f.sha, f.path, f.old_path, f.added, f.deleted)
-                .join(COMMITS, and_(c.repo_id == f.repo_id, c.sha == f.sha))
-                .where(c.authored_ms >= lo, c.authored_ms < hi)
-                .order_by(f.id)
-            ).all()
+            file_rows = query(
+                "SELECT f.repo_id, f.sha, f.path, f.old_path, f.added, f.deleted "
+                "FROM commit_files f JOIN commits c ON c.repo_id = f.repo_id AND c.sha = f.sha "
+                "WHERE c.authored_ms >= :lo AND c.authored_ms < :hi ORDER BY f.id",
+                params,
+            )
             for repo_id, sha, path, old_path, added, deleted in file_rows:
                 files[(repo_id, sha)].append(FileChange(path, added, deleted, old_path))
-    return [_stored(row, tuple(files.get((row["repo_id"], row["sha"]), ()))) for row in rows]
+    return [_stored(row, tuple(files.get((row[0], row[1]), ()))) for row in rows]
 
 
-def _stored(row: Mapping[str, Any], files: tuple[FileChange, ...]) -> RepoCommit:
+def _stored(row: Sequence[Any], files: tuple[FileChange, ...]) -> RepoCommit:
+    (
+        _,
+        sha,
+        parents,
+        branch,
+        author_name,
+        author_email,
+        authored_ms,
+        author_offset,
+        committer_name,
+        committer_email,
+        committed_ms,
+        committer_offset,
+        message,
+        reachable,
+        root,
+    ) = row
     commit = Commit(
-        sha=row["sha"],
-        parents=tuple(row["parents"].split()),
-        author_name=row["author_name"],
-        author_email=row["author_email"],
-        authored_at=row["authored_ms"] / 1000,
-        author_offset=row["author_offset"],
-        committer_name=row["committer_name"],
-        committer_email=row["committer_email"],
-        committed_at=row["committed_ms"] / 1000,
-        committer_offset=row["committer_offset"],
-        message=row["message"],
+        sha=sha,
+        parents=tuple(parents.split()),
+        author_name=author_name,
+        author_email=author_email,
+        authored_at=authored_ms / 1000,
+        author_offset=author_offset,
+        committer_name=committer_name,
+        committer_email=committer_email,
+        committed_at=committed_ms / 1000,
+        committer_offset=committer_offset,
+        message=message,
         files=files,
     )
-    return RepoCommit(row["root"], row["branch"], bool(row["reachable"]), commit)
+    return RepoCommit(root, branch, bool(reachable), commit)
 
 
-def load_checkouts(engine: Engine, start: float, end: float) -> list[RepoCheckout]:
-    c, r = CHECKOUTS.c, REPOSITORIES.c
-    stmt = (
-        select(r.root, c.at_ms, c.from_ref, c.to_ref, c.sha)
-        .join(REPOSITORIES, r.id == c.repo_id)
-        .where(c.at_ms >= epoch_ms(start), c.at_ms < epoch_ms(end))
-        .order_by(c.at_ms)
-    )
-    with engine.connect() as conn:
-        return [
-            RepoCheckout(root, Checkout(at / 1000, old, new, sha))
-            for root, at, old, new, sha in conn.execute(stmt).all()
-        ]
+def load_checkouts(source: Source, start: float, end: float) -> list[RepoCheckout]:
+    with reading(source) as query:
+        rows = query(
+            "SELECT r.root, c.at_ms, c.from_ref, c.to_ref, c.sha FROM checkouts c "
+            "JOIN repositories r ON r.id = c.repo_id "
+            "WHERE c.at_ms >= :lo AND c.at_ms < :hi ORDER BY c.at_ms",
+            {"lo": epoch_ms(start), "hi": epoch_ms(end)},
+        )
+    return [
+        RepoCheckout(root, Checkout(at / 1000, old, new, sha)) for root, at, old, new, sha in rows
+    ]
 
 
-def repository_emails(engine: Engine) -> dict[str, str | None]:
+def repository_emails(source: Source) -> dict[str, str | None]:
     """root → ``user.email`` of every ingested repository."""
-    with engine.connect() as conn:
-        return dict(conn.execute(select(REPOSITORIES.c.root, REPOSITORIES.c.user_email)).all())
+    with reading(source) as query:
+        rows = query("SELECT root, user_email FROM repositories", {})
+    return {row[0]: row[1] for row in rows}
 
 
 def write_task(engine: Engine, task: TaskMark) -> None:
+    from sqlalchemy import insert
+
+    from devfocus.store.tables import TASKS
+
     with engine.begin() as conn:
         conn.execute(
             insert(TASKS).values(
@@ -312,29 +391,15 @@ def write_task(engine: Engine, task: TaskMark) -> None:
         )
 
 
-def load_tasks(engine: Engine, end: float) -> list[TaskMark]:
+def load_tasks(source: Source, end: float) -> list[TaskMark]:
     """Tasks set by hand before ``end``, oldest first."""
-    t = TASKS.c
-    with engine.connect() as conn:
-        rows = conn.execute(
-            select(t.set_ms, t.project, t.branch, t.title, t.kind)
-            .where(t.set_ms < epoch_ms(end))
-            .order_by(t.set_ms)
-        ).all()
+    with reading(source) as query:
+        rows = query(
+            "SELECT set_ms, project, branch, title, kind FROM tasks WHERE set_ms < :end "
+            "ORDER BY set_ms",
+            {"end": epoch_ms(end)},
+        )
     return [TaskMark(s / 1000, p, b, title, kind) for s, p, b, title, kind in rows]
-
-
-def history_counts(engine: Engine) -> dict[str, int]:
-    with engine.connect() as conn:
-        return {
-            name: int(conn.execute(select(func.count()).select_from(table)).scalar() or 0)
-            for name, table in (
-                ("repositories", REPOSITORIES),
-                ("commits", COMMITS),
-                ("checkouts", CHECKOUTS),
-                ("tasks", TASKS),
-            )
-        }
 
 
 def write_branches(engine: Engine, repo_id: int, labels: Mapping[str, str]) -> None:
@@ -342,7 +407,9 @@ def write_branches(engine: Engine, repo_id: int, labels: Mapping[str, str]) -> N
     with engine.begin() as conn:
         mark = _positional_mark(conn)
         if mark is None:
-            from sqlalchemy import bindparam
+            from sqlalchemy import bindparam, update
+
+            from devfocus.store.tables import COMMITS
 
             conn.execute(
                 update(COMMITS)
@@ -359,6 +426,11 @@ def write_branches(engine: Engine, repo_id: int, labels: Mapping[str, str]) -> N
 
 def history_export(engine: Engine) -> list[tuple[str, list[dict[str, Any]]]]:
     """Every git-history table, row by row, for ``devfocus export`` (camelCase keys)."""
+    from sqlalchemy import select
+
+    from devfocus.config import camel_case
+    from devfocus.store.tables import CHECKOUTS, COMMIT_FILES, COMMITS, REPOSITORIES, TASKS
+
     out = []
     with engine.connect() as conn:
         for name, table in (

@@ -3,6 +3,9 @@
 Each migration describes its own tables (not the current models), so old steps keep meaning what
 they meant when they shipped. Several processes may start at once: SQLite takes the write lock
 up front (``BEGIN IMMEDIATE``), PostgreSQL an advisory lock, and the version is re-read under it.
+
+SQLAlchemy is imported by the steps that use it, not here: the newest version (:func:`head`) is
+all a command that reads an up-to-date SQLite file needs to know.
 """
 
 from __future__ import annotations
@@ -10,25 +13,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    Column,
-    Connection,
-    Engine,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-    inspect,
-    text,
-)
-
-from devfocus.store.tables import EventId
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
 
 VERSION_TABLE = "devfocus_schema"
 _PG_LOCK_KEY = 0x6465_7666_6F63  # "devfoc"
@@ -52,6 +40,10 @@ class Migration:
 
 
 def _v1_events(conn: Connection) -> None:
+    from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text
+
+    from devfocus.store.tables import EventId
+
     meta = MetaData()
     Table(
         VERSION_TABLE,
@@ -81,6 +73,21 @@ def _v1_events(conn: Connection) -> None:
 
 
 def _v2_git(conn: Connection) -> None:
+    from sqlalchemy import (
+        BigInteger,
+        Boolean,
+        Column,
+        Index,
+        Integer,
+        MetaData,
+        String,
+        Table,
+        Text,
+        UniqueConstraint,
+    )
+
+    from devfocus.store.tables import EventId
+
     meta = MetaData()
     Table(
         "repositories",
@@ -163,6 +170,8 @@ def head(migrations: Sequence[Migration] = MIGRATIONS) -> int:
 
 
 def current_version(conn: Connection) -> int:
+    from sqlalchemy import inspect, text
+
     if not inspect(conn).has_table(VERSION_TABLE):
         return 0
     found = conn.execute(text(f"SELECT MAX(version) FROM {VERSION_TABLE}")).scalar()
@@ -174,6 +183,8 @@ def upgrade(engine: Engine, migrations: Sequence[Migration] = MIGRATIONS) -> tup
 
     A database already at the newest version is only read, so a read-only one still works.
     """
+    from sqlalchemy import text
+
     known = head(migrations)
     with engine.connect() as conn:
         found = current_version(conn)

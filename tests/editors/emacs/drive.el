@@ -1,6 +1,7 @@
 ;;; drive.el --- drives Emacs (batch) through DevFocus  -*- lexical-binding: t -*-
-;; Loaded after the README's setup (DEVFOCUS_SETUP). Env: DEVFOCUS_FILE (a Python file of the
-;; project), DEVFOCUS_OUT (a folder for results.json), DEVFOCUS_TIMEOUT (seconds per step).
+;; Loaded after the setup from docs/editors.md (DEVFOCUS_SETUP). Env: DEVFOCUS_FILE (a Python
+;; file of the project), DEVFOCUS_OUT (a folder for results.json), DEVFOCUS_TIMEOUT (seconds per
+;; step).
 ;; Exit 0 when every step passed, 124 when one timed out, 1 on an error. results.json names the
 ;; step under way (written at each step); the Eglot event log, the server's stderr and *Messages*
 ;; are written next to it as *.log.

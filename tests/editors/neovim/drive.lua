@@ -1,4 +1,4 @@
--- Drives Neovim (headless) through DevFocus after the README's setup has been sourced.
+-- Drives Neovim (headless) through DevFocus after the setup from docs/editors.md was sourced.
 -- Env: DEVFOCUS_FILE (a Python file in the project, the current directory), DEVFOCUS_OUT (a folder
 -- for the results), DEVFOCUS_TIMEOUT_MS (bound of each step). Exit 0 when every step passed,
 -- 124 when a step timed out, 3 when the server answered with an error. results.json names the

@@ -16,7 +16,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from devfocus.app.history import FocusTimes, Found, header_name_at, read_head, render_hover
+from devfocus.app.focustimes import FocusTimes
+from devfocus.docs.facts import analyze
+from devfocus.git.head import head_commit
 from devfocus.git.linehistory import (
     Change,
     ChangeRef,
@@ -34,6 +36,7 @@ from devfocus.git.linehistory import (
     touches,
     track,
 )
+from devfocus.insights.historyhover import Found, header_name_at, render_hover
 from tests.repos import git, init_repo
 
 DAY = 86400.0
@@ -356,12 +359,12 @@ def test_definition_spans_by_qualified_name() -> None:
         "    def inner():\n"
         "        pass\n"
     )
-    spans = definition_spans(source)
+    spans = definition_spans(analyze(source))
     assert spans[("C", 0)] == LineSpan(1, 8, 1, "C", 0)
     assert spans[("C.x", 0)] == LineSpan(2, 4, 3, "x", 4)
     assert spans[("C.x", 1)] == LineSpan(6, 8, 7, "x", 4)
     assert spans[("f.<locals>.inner", 0)] == LineSpan(11, 12, 11, "inner", 4)
-    assert definition_spans("def broken(:\n") == {}
+    assert definition_spans(analyze("def broken(:\n")) == {}
 
 
 @pytest.mark.parametrize(
@@ -449,7 +452,7 @@ def test_a_real_log_with_a_rename_and_a_merge(tmp_path: Path) -> None:
     head = git(repo, "rev-parse", "HEAD").strip()
     history = read_file_history(repo, "new.py", head)
     assert history.blob is not None and history.data is not None
-    spans = definition_spans(history.data.decode())
+    spans = definition_spans(analyze(history.data.decode()))
     assert subjects(track(history.diffs, history.blob, spans[("a", 0)])) == ["Change a", "Start"]
     assert subjects(track(history.diffs, history.blob, spans[("b", 0)])) == ["Add b"]
     assert read_file_history(repo, "missing.py", head).blob is None
@@ -458,20 +461,20 @@ def test_a_real_log_with_a_rename_and_a_merge(tmp_path: Path) -> None:
 def test_head_is_read_from_loose_and_packed_refs_and_worktrees(tmp_path: Path) -> None:
     repo = init_repo(tmp_path / "r")
     sha = git(repo, "rev-parse", "HEAD").strip()
-    assert read_head(repo / ".git") == sha
+    assert head_commit(repo / ".git") == sha
     git(repo, "pack-refs", "--all")
     assert not (repo / ".git" / "refs" / "heads" / "main").exists()
-    assert read_head(repo / ".git") == sha
+    assert head_commit(repo / ".git") == sha
     git(repo, "worktree", "add", "-q", "-b", "other", str(tmp_path / "wt"))
     git(tmp_path / "wt", "commit", "-q", "--allow-empty", "-m", "Other")
     other = git(tmp_path / "wt", "rev-parse", "HEAD").strip()
     worktree_git_dir = Path(git(tmp_path / "wt", "rev-parse", "--git-dir").strip())
-    assert read_head(worktree_git_dir) == other
+    assert head_commit(worktree_git_dir) == other
     git(repo, "checkout", "-q", "--detach")
-    assert read_head(repo / ".git") == sha
+    assert head_commit(repo / ".git") == sha
     empty = tmp_path / "empty"
     subprocess.run(["git", "init", "-q", str(empty)], check=True)
-    assert read_head(empty / ".git") is None  # no commit yet
+    assert head_commit(empty / ".git") is None  # no commit yet
 
 
 # -- focus time, kept briefly ---------------------------------------------------------------------

@@ -26,6 +26,8 @@ from devfocus.git.trust import (
     repository_paths,
     workspace_verdict,
 )
+from devfocus.lsp.messages import GitAccess as WireGitAccess
+from devfocus.lsp.wire import to_json
 
 ME, OTHER, ROOT = 1000, 65534, 0
 NAMES = {ME: "me", OTHER: "nobody", ROOT: "root"}
@@ -245,7 +247,7 @@ def test_a_system_without_owners_checks_none() -> None:
 
 # -- what the status says ----------------------------------------------------------------------
 def test_the_status_says_git_waits_for_trust() -> None:
-    wire = access(enabled=True, workspace=UNTRUSTED).to_wire()
+    wire = to_json(WireGitAccess.of(access(enabled=True, workspace=UNTRUSTED)))
     assert wire["state"] == "untrusted"
     assert "wait for trust" in wire["reason"]
     assert wire["notRead"] == []
@@ -259,7 +261,7 @@ def test_the_status_says_why_git_is_off() -> None:
 
 def test_the_status_lists_the_repositories_not_read() -> None:
     refused = [("/w/b", "not read: owned by nobody"), ("/w/a", "not read: outside")]
-    wire = access(enabled=True, workspace=ALLOWED, refused=refused).to_wire()
+    wire = to_json(WireGitAccess.of(access(enabled=True, workspace=ALLOWED, refused=refused)))
     assert wire == {
         "state": "on",
         "reason": None,

@@ -85,7 +85,7 @@ class FieldStyle(Style):
         sections: dict[str, Section] = {}
         order: list[Section] = []
         types: list[tuple[SectionKind, str, str]] = []
-        for line, tag, argument, text in fields:
+        for number, tag, argument, text in fields:
             first, *raw_rest = text
             rest = dedent_lines(raw_rest)
             kind = FIELD_KINDS.get(tag)
@@ -93,23 +93,23 @@ class FieldStyle(Style):
                 types.append((TYPE_FIELDS[tag], argument, " ".join([first, *rest]).strip()))
                 key = TYPE_FIELDS[tag]
                 if key not in sections:
-                    sections[key] = Section(key, self.title(key), line=line)
+                    sections[key] = Section(key, self.title(key), line=number)
                     order.append(sections[key])
                 continue
             if kind is None:
-                raw = [lines[line], *strip_blank_edges(raw_rest)]
-                order.append(Section("text", tag, lines=raw, line=line))
+                raw = [lines[number], *strip_blank_edges(raw_rest)]
+                order.append(Section("text", tag, lines=raw, line=number))
                 continue
             if kind not in sections:
                 # The field name as written (``:return:`` stays ``:return:``).
-                sections[kind] = Section(kind, tag, line=line)
+                sections[kind] = Section(kind, tag, line=number)
                 order.append(sections[kind])
             name, type_ = argument, None
             if kind in ("params", "attributes") and " " in argument:
                 type_, name = argument.rsplit(" ", 1)
             if kind in ("returns", "yields"):
                 name = ""
-            sections[kind].entries.append(Entry(name, type_, [first, *rest], line))
+            sections[kind].entries.append(Entry(name, type_, [first, *rest], number))
         for kind, argument, type_text in types:
             section = sections[kind]
             target = next(
@@ -121,8 +121,8 @@ class FieldStyle(Style):
                 section.entries.append(target)
             target.type = type_text or None
         doc.sections = order
-        for line, block in prose:
-            doc.sections.append(Section("text", "", lines=strip_blank_edges(block), line=line))
+        for number, block in prose:
+            doc.sections.append(Section("text", "", lines=strip_blank_edges(block), line=number))
 
     def render_sections(self, sections: list[Section], unit: str, width: int) -> list[list[str]]:
         # Fields form one list; prose after them is its own paragraph.

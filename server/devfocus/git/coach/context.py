@@ -96,7 +96,7 @@ def _conventional_finding(subject: Subject, habits: Habits, files: Sequence[File
 def _case_finding(subject: Subject, habits: Habits, *, prefixed: bool) -> Finding | None:
     expected = habits.case
     learned = expected is not None
-    if not learned:
+    if expected is None:
         if habits.commits >= MIN_HISTORY:
             return None  # the history is mixed: either case is fine
         expected = "lower" if prefixed else "upper"  # Conventional Commits' and git's custom

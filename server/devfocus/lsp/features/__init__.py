@@ -1,10 +1,13 @@
-"""LSP features, one module each; each registers its handlers on the server."""
+"""LSP features, one module each, every one a :class:`~devfocus.lsp.feature.LanguageFeature`.
+
+A new feature is a module here and one line in ``FEATURES``. The server makes them in this order
+and calls their hooks in it: the settings come first (the others read them), the tracker sees a
+document before the status is told of it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
+from devfocus.lsp.feature import LanguageFeature
 from devfocus.lsp.features.activity import ActivityFeature
 from devfocus.lsp.features.commits import CommitCoachingFeature
 from devfocus.lsp.features.data import DataFeature
@@ -15,39 +18,14 @@ from devfocus.lsp.features.report import ReportFeature
 from devfocus.lsp.features.settings import SettingsFeature
 from devfocus.lsp.features.status import StatusFeature
 
-if TYPE_CHECKING:
-    from devfocus.lsp.server import DevFocusServer
-
-
-@dataclass(frozen=True)
-class Features:
-    settings: SettingsFeature
-    status: StatusFeature
-    activity: ActivityFeature
-    report: ReportFeature
-    docs: DocsFeature
-    commits: CommitCoachingFeature
-    git: GitFeature
-    history: HistoryFeature
-    data: DataFeature
-
-
-def register_all(server: DevFocusServer) -> Features:
-    status = StatusFeature(server)
-    docs = DocsFeature(server)
-    commits = CommitCoachingFeature(server)
-    docs.code_action_providers.append(commits)  # one codeAction handler serves both
-    history = HistoryFeature(server, docs)
-    return Features(
-        settings=SettingsFeature(
-            server, status, on_change=[docs.settings_changed, commits.settings_changed]
-        ),
-        status=status,
-        activity=ActivityFeature(server, status, documents=[docs, commits]),
-        report=ReportFeature(server),
-        docs=docs,
-        commits=commits,
-        git=GitFeature(server, status),
-        history=history,
-        data=DataFeature(server, status, on_erase=[history.data_erased]),
-    )
+FEATURES: tuple[type[LanguageFeature], ...] = (
+    SettingsFeature,
+    ActivityFeature,
+    StatusFeature,
+    ReportFeature,
+    DocsFeature,
+    CommitCoachingFeature,
+    GitFeature,
+    HistoryFeature,
+    DataFeature,
+)

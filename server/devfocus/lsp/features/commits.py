@@ -2,8 +2,7 @@
 git opened (COMMIT_EDITMSG), checked against the staged diff and the repository's habits.
 
 The work is done on a background thread 300 ms after typing stops; the staged diff and the habits
-are cached per git directory and read again when the index or HEAD changes. Code actions reach
-this feature through DocsFeature, which owns the one ``textDocument/codeAction`` handler.
+are cached per git directory and read again when the index or HEAD changes.
 """
 
 from __future__ import annotations
@@ -13,18 +12,18 @@ import os
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
-from devfocus.lsp.analysis import DebouncedAnalysis, Work
+from devfocus.lsp.analysis import SEVERITY, AnalysisFeature, Work
 from devfocus.lsp.documents import server_position
-from devfocus.lsp.handlers import capability
 
 if TYPE_CHECKING:
     from devfocus.git.coach import Coaching, Finding, Fix, Habits
     from devfocus.git.model import FileChange
+    from devfocus.lsp.documents import LineDocument
     from devfocus.lsp.server import DevFocusServer
 
 log = logging.getLogger(__name__)
@@ -37,12 +36,8 @@ LANGUAGES = ("git-commit", "gitcommit")
 # Files git opens for a commit's message. TAG_EDITMSG is a tag's: no commit rules apply to it.
 MESSAGE_FILES = ("COMMIT_EDITMSG", "MERGE_MSG", "SQUASH_MSG")
 NOT_COMMITS = ("TAG_EDITMSG",)
-SEVERITY = {
-    "error": types.DiagnosticSeverity.Error,
-    "warning": types.DiagnosticSeverity.Warning,
-    "information": types.DiagnosticSeverity.Information,
-    "hint": types.DiagnosticSeverity.Hint,
-}
+# Modification times of files in a git directory: a cached read is good while they stand.
+Stamps = tuple[int | None, ...]
 
 
 def is_commit_message(uri: str, language_id: str | None = None) -> bool:
@@ -70,77 +65,54 @@ class _Result:
     coaching: Coaching
 
 
-class CommitCoachingFeature:
+class CommitCoachingFeature(AnalysisFeature[_Result]):
+    code_action_kinds = (types.CodeActionKind.QuickFix.value,)
+
     def __init__(self, server: DevFocusServer) -> None:
-        self.server = server
-        self.results: dict[str, _Result] = {}
-        self._analysis: DebouncedAnalysis[_Result] = DebouncedAnalysis(
-            self._document,
-            self._work,
-            self._done,
+        super().__init__(
+            server,
             debounce=DEBOUNCE_SECONDS,
             thread_name="devfocus-commit",
             failure="could not coach the commit message %s",
             log=log,
         )
+        self.results: dict[str, _Result] = {}
         # Touched on the worker thread only.
         self._repos: dict[str, Path | None] = {}
-        self._staged: dict[str, tuple[Any, tuple[FileChange, ...]]] = {}
-        self._habits: dict[str, tuple[Any, Habits, str | None]] = {}
+        self._staged: dict[str, tuple[Stamps, tuple[FileChange, ...]]] = {}
+        self._habits: dict[str, tuple[Stamps, Habits, str | None]] = {}
         self._git_missing = False
-
-    @property
-    def languages(self) -> dict[str, str]:
-        """The open commit messages: uri → language id."""
-        return self._analysis.languages
-
-    def handles(self, uri: str) -> bool:
-        return uri in self.languages
 
     @property
     def enabled(self) -> bool:
         return bool(self.server.settings.git.coach)
 
     # -- documents ---------------------------------------------------------------------------
-    def opened(self, uri: str, language_id: str) -> None:
-        if is_commit_message(uri, language_id):
-            self._analysis.opened(uri, language_id)
+    def analyses(self, uri: str, language_id: str) -> bool:
+        return is_commit_message(uri, language_id)
 
-    def changed(self, uri: str) -> None:
-        self._analysis.changed(uri)
-
-    def closed(self, uri: str) -> None:
-        if not self._analysis.forget(uri):
-            return
+    def forget(self, uri: str) -> None:
         self.results.pop(uri, None)
-        self._publish(uri, None, [])
+        self.publish(uri, None, [])
 
-    def settings_changed(self) -> None:
-        self._analysis.reanalyse_all()
-
-    def _work(self, uri: str, document: Any) -> Work[_Result] | None:
+    def prepare(self, uri: str, document: LineDocument) -> Work[_Result] | None:
         if not self.enabled:
             self.results.pop(uri, None)
-            self._publish(uri, document.version, [])
+            self.publish(uri, document.version, [])
             return None
         version = document.version
         return version, partial(self._analyse, uri, version, document.source)
 
-    def _done(self, uri: str, result: _Result) -> None:
+    def accept(self, uri: str, result: _Result) -> None:
         """Keep and publish the coaching of the document's current version."""
         self.results[uri] = result
         if self.enabled:
-            self._publish(uri, result.version, self._diagnostics(result))
-
-    def _publish(self, uri: str, version: int | None, diagnostics: list[types.Diagnostic]) -> None:
-        self.server.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=diagnostics)
-        )
+            self.publish(uri, result.version, self._diagnostics(result))
 
     async def result_of(self, uri: str) -> _Result | None:
         """The coaching of the document's current version, computed now if typing has not
         settled."""
-        return await self._analysis.latest(uri, self.results.get(uri))
+        return await self.analysis.latest(uri, self.results.get(uri))
 
     # -- diagnostics -------------------------------------------------------------------------
     def _diagnostics(self, result: _Result) -> list[types.Diagnostic]:
@@ -177,17 +149,10 @@ class CommitCoachingFeature:
     def _range(
         self, lines: tuple[str, ...], line: int, start: int, end_line: int, end: int
     ) -> types.Range:
-        codec = self.server.workspace.position_codec
-        return codec.range_to_client_units(
-            list(lines),
-            types.Range(
-                start=types.Position(line=line, character=start),
-                end=types.Position(line=end_line, character=end),
-            ),
-        )
+        return self.client_range(list(lines), line, start, end_line, end)
 
     # -- code actions ------------------------------------------------------------------------
-    async def code_action(self, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+    async def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction] | None:
         uri = params.text_document.uri
         only = params.context.only
         if not self.enabled or (only and not any(_covers(k, "quickfix") for k in only)):
@@ -227,7 +192,7 @@ class CommitCoachingFeature:
             range=self._range(result.lines, fix.line, fix.start, fix.last_line, fix.end),
             new_text=fix.new_text,
         )
-        if capability(self.server.client_capabilities, "workspace.workspace_edit.document_changes"):
+        if self.server.client_supports("workspace.workspace_edit.document_changes"):
             workspace_edit = types.WorkspaceEdit(
                 document_changes=[
                     types.TextDocumentEdit(
@@ -250,6 +215,7 @@ class CommitCoachingFeature:
 
     # -- work on the coaching thread ---------------------------------------------------------
     def _analyse(self, uri: str, version: int | None, text: str) -> _Result:
+        # Deferred: the coaching engine loads on the coaching thread, with the first commit message.
         from devfocus.git.coach import coach, split_lines
 
         path = to_fs_path(uri) if uri.startswith("file:") else None
@@ -264,6 +230,7 @@ class CommitCoachingFeature:
         return _Result(uri, version, tuple(split_lines(text)), coaching)
 
     def _context(self, path: str | None, text: str) -> _Context:
+        # Deferred: as above: on the coaching thread.
         from devfocus.git.coach import Habits, comment_char_of
         from devfocus.git.commits import (
             branch_of_message_file,
@@ -313,17 +280,8 @@ class CommitCoachingFeature:
             branch_of_message_file(path),
         )
 
-    # -- documents and the worker ------------------------------------------------------------
-    def _document(self, uri: str) -> Any:
-        if not self.server.protocol.is_open(uri) or uri in self.server.protocol.ignored:
-            return None
-        return self.server.workspace.get_text_document(uri)
 
-    def close(self) -> None:
-        self._analysis.close()
-
-
-def _stamps(directory: str, *names: str) -> tuple[int | None, ...]:
+def _stamps(directory: str, *names: str) -> Stamps:
     """Modification times (ns) of files in ``directory``; None for a missing one."""
     out: list[int | None] = []
     for name in names:
@@ -334,7 +292,7 @@ def _stamps(directory: str, *names: str) -> tuple[int | None, ...]:
     return tuple(out)
 
 
-def _covers(kind: Any, wanted: str) -> bool:
+def _covers(entry: object, wanted: str) -> bool:
     """Whether a client's ``only`` entry asks for ``wanted`` (kinds are dot hierarchies)."""
-    kind = str(getattr(kind, "value", kind))
+    kind = str(getattr(entry, "value", entry))
     return wanted == kind or wanted.startswith(f"{kind}.")

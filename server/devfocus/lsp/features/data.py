@@ -6,71 +6,39 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams, JsonRpcRequestCancelled
-from pygls.uris import to_fs_path
 
-from devfocus.lsp.handlers import capability, handler, plain
+from devfocus.lsp.feature import LanguageFeature
+from devfocus.lsp.handlers import handler
+from devfocus.lsp.messages import DELETE, EXPORT, DeleteArguments, ExportArguments, ExportResult
 from devfocus.lsp.progress import WorkDoneProgress
+from devfocus.lsp.wire import JsonValue, to_json
 
 if TYPE_CHECKING:
-    from devfocus.lsp.features.status import StatusFeature
     from devfocus.lsp.server import DevFocusServer
 
 log = logging.getLogger(__name__)
-
-EXPORT = "devfocus.export"
-DELETE = "devfocus.data.delete"
 
 
 class _Cancelled(Exception):
     """The user cancelled the export's progress bar."""
 
 
-def _options(command: str, args: tuple[Any, ...]) -> dict[str, Any]:
-    first = plain(args[0]) if args else None
-    if len(args) != 1 or not isinstance(first, Mapping):
-        raise JsonRpcInvalidParams(f"{command}: expected one object argument")
-    return dict(first)
-
-
-def export_target(args: tuple[Any, ...]) -> tuple[str, str]:
-    """``[{format, path}]`` → (format, absolute path), or a message saying what is wrong."""
-    from devfocus.app.userdata import FORMATS
-
-    options = _options(EXPORT, args)
-    fmt, path = options.get("format"), options.get("path")
-    if fmt not in FORMATS:
-        raise JsonRpcInvalidParams(
-            f"{EXPORT}: format must be one of {', '.join(FORMATS)}; got {fmt!r}"
-        )
-    if isinstance(path, str) and path.startswith("file:"):
-        path = to_fs_path(path)
-    if not isinstance(path, str) or not path or not os.path.isabs(path):
-        raise JsonRpcInvalidParams(
-            f"{EXPORT}: path must be an absolute file path or a file URI; got {path!r}"
-        )
-    return fmt, path  # what is at the path is checked off the event loop, by check_target
-
-
-class DataFeature:
-    def __init__(
-        self,
-        server: DevFocusServer,
-        status: StatusFeature,
-        on_erase: Sequence[Callable[[], None]] = (),
-    ) -> None:
-        self.server = server
-        self.status = status
-        self.on_erase = list(on_erase)  # what else keeps something of the erased data
+class DataFeature(LanguageFeature):
+    def __init__(self, server: DevFocusServer) -> None:
+        super().__init__(server)
         server.command(EXPORT)(handler(self.export_command))
         server.command(DELETE)(handler(self.delete_command))
 
-    async def export_command(self, *args: Any) -> dict[str, Any]:
-        fmt, path = export_target(args)
+    async def export_command(self, *args: object) -> JsonValue:
+        try:
+            target = ExportArguments.parse(args)
+        except ValueError as exc:
+            raise JsonRpcInvalidParams(str(exc)) from exc
+        fmt, path = target.format, target.path
+        # Deferred: the store's modules load with the first export, never at start-up.
         from devfocus.app.userdata import ExportRefused
         from devfocus.store.errors import StoreError
 
@@ -79,7 +47,7 @@ class DataFeature:
         except ExportRefused as refused:
             raise JsonRpcInvalidParams(f"{EXPORT}: {refused}") from refused
 
-        supported = bool(capability(self.server.client_capabilities, "window.work_done_progress"))
+        supported = bool(self.server.client_supports("window.work_done_progress"))
         async with WorkDoneProgress(
             self.server, "Exporting DevFocus data", supported, "devfocus-export"
         ) as progress:
@@ -107,16 +75,14 @@ class DataFeature:
                     f"{EXPORT}: cannot write {path}: {reason}; nothing was written"
                 ) from error
         log.info("exported %d events (%s) to %s", exported.events, fmt, path)
-        result: dict[str, Any] = {"path": path, "format": fmt, "events": exported.events}
-        if exported.history:
-            result["history"] = exported.history
-        return result
+        return to_json(ExportResult.of(path, fmt, exported))
 
-    async def delete_command(self, *args: Any) -> dict[str, Any]:
-        if _options(DELETE, args).get("confirm") is not True:
-            raise JsonRpcInvalidParams(
-                f'{DELETE}: pass {{"confirm": true}} to erase all data; nothing was deleted'
-            )
+    async def delete_command(self, *args: object) -> JsonValue:
+        try:
+            DeleteArguments.parse(args)
+        except ValueError as exc:
+            raise JsonRpcInvalidParams(str(exc)) from exc
+        # Deferred: as above, with the first deletion.
         from devfocus.store.errors import StoreError
 
         try:
@@ -125,9 +91,7 @@ class DataFeature:
         except StoreError as error:
             raise JsonRpcInternalError(f"{DELETE}: {error.message}") from error
         finally:
-            for forget in self.on_erase:
-                forget()
-            self.status.refresh()
+            self.server.data_erased()  # whatever came of the data goes, whether all of it went
         counts = erased.counts
         log.info(
             "deleted all data: %d events, %d commits, %d checkouts, %d tasks, %d repositories; "
@@ -139,4 +103,4 @@ class DataFeature:
             counts.get("tasks", 0),
             counts.get("repositories", 0),
         )
-        return dict(counts)
+        return to_json(dict(counts))

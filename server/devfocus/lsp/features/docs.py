@@ -6,26 +6,35 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 from pygls.uris import from_fs_path, to_fs_path
 
-from devfocus.lsp.analysis import DebouncedAnalysis, Work
-from devfocus.lsp.documents import server_position
-from devfocus.lsp.handlers import capability, handler, plain
+from devfocus.lsp.analysis import SEVERITY, AnalysisFeature, Work
+from devfocus.lsp.documents import is_python, server_position
+from devfocus.lsp.handlers import handler
+from devfocus.lsp.messages import (
+    GENERATE_FILE,
+    GENERATE_WORKSPACE,
+    DocsResult,
+    GenerateFileArguments,
+)
 from devfocus.lsp.progress import WorkDoneProgress
+from devfocus.lsp.wire import JsonValue, to_json
 
 if TYPE_CHECKING:
     from devfocus.app.docindex import DocumentIndex, Target
     from devfocus.app.docstrings import DocsConfig
     from devfocus.docs.checks import Finding
     from devfocus.docs.edits import TextEdit
+    from devfocus.docs.facts import ModuleFacts, Span
+    from devfocus.lsp.documents import LineDocument
     from devfocus.lsp.server import DevFocusServer
 
 log = logging.getLogger(__name__)
@@ -33,14 +42,6 @@ log = logging.getLogger(__name__)
 SOURCE = "devfocus-docs"
 DEBOUNCE_SECONDS = 0.3
 GENERATE_KIND = "source.generateDocstrings.devfocus"
-GENERATE_FILE = "devfocus.docs.generateFile"
-GENERATE_WORKSPACE = "devfocus.docs.generateWorkspace"
-SEVERITY = {
-    "error": types.DiagnosticSeverity.Error,
-    "warning": types.DiagnosticSeverity.Warning,
-    "information": types.DiagnosticSeverity.Information,
-    "hint": types.DiagnosticSeverity.Hint,
-}
 WORKSPACE_BATCH = 50  # files per workspace/applyEdit
 # Past this a module is not analysed in the editor: the facts of every definition would live in
 # the server (a megabyte of one-line functions is 27,000 definitions, about 100 MB), and no
@@ -54,66 +55,43 @@ MAX_DIAGNOSTICS = 1000
 PREFETCH_INFERENCE = 200
 
 
-def is_python(uri: str, language_id: str | None = None) -> bool:
-    return language_id == "python" or uri.endswith((".py", ".pyi"))
+class DocsFeature(AnalysisFeature["DocumentIndex"]):
+    code_action_kinds = (types.CodeActionKind.QuickFix.value, GENERATE_KIND)
 
-
-class DocsFeature:
     def __init__(self, server: DevFocusServer) -> None:
-        self.server = server
-        self.indexes: dict[str, DocumentIndex] = {}
-        self._not_analysed_said: set[str] = set()  # documents the editor does not analyse
         # Edits and generated files are made on the analyses' thread too, so they never race.
-        self._analysis: DebouncedAnalysis[DocumentIndex] = DebouncedAnalysis(
-            self._document,
-            self._work,
-            self._built,
+        super().__init__(
+            server,
             debounce=DEBOUNCE_SECONDS,
             thread_name="devfocus-docs",
             failure="could not analyse %s for docstrings",
             log=log,
             warm_up=_warm_up,
         )
-        # pygls takes one handler per method: features with code actions of their own for the
-        # documents they handle (commit messages) are asked through this one.
-        self.code_action_providers: list[Any] = []
-        options = types.CodeActionOptions(
-            code_action_kinds=[types.CodeActionKind.QuickFix, GENERATE_KIND],
-            resolve_provider=True,
-        )
-        server.feature(types.TEXT_DOCUMENT_CODE_ACTION, options)(handler(self.code_action))
-        server.feature(types.CODE_ACTION_RESOLVE)(handler(self.resolve))
+        self.indexes: dict[str, DocumentIndex] = {}
+        self._not_analysed_said: set[str] = set()  # documents the editor does not analyse
         server.command(GENERATE_FILE)(handler(self.generate_file))
         server.command(GENERATE_WORKSPACE)(handler(self.generate_workspace))
 
-    @property
-    def languages(self) -> dict[str, str]:
-        """The open Python documents: uri → language id."""
-        return self._analysis.languages
-
     # -- documents ---------------------------------------------------------------------------
-    def opened(self, uri: str, language_id: str) -> None:
-        if is_python(uri, language_id):
-            self._analysis.opened(uri, language_id)
+    def analyses(self, uri: str, language_id: str) -> bool:
+        return is_python(uri, language_id)
 
-    def changed(self, uri: str) -> None:
-        self._analysis.changed(uri)
+    def document_closed(self, params: types.DidCloseTextDocumentParams) -> None:
+        self._not_analysed_said.discard(params.text_document.uri)
+        super().document_closed(params)
 
-    def closed(self, uri: str) -> None:
-        self._not_analysed_said.discard(uri)
-        if not self._analysis.forget(uri):
-            return
+    def forget(self, uri: str) -> None:
         index = self.indexes.pop(uri, None)
         if index is not None and index.inference is not None:
             index.inference.close()
-        self.server.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
-        )
+        self.publish(uri, None, [])
 
-    def settings_changed(self) -> None:
-        self._analysis.reanalyse_all()
+    def module_facts(self, uri: str, version: int | None) -> ModuleFacts | None:
+        index = self.indexes.get(uri)
+        return index.facts if index is not None and index.version == version else None
 
-    def _work(self, uri: str, document: Any) -> Work[DocumentIndex] | None:
+    def prepare(self, uri: str, document: LineDocument) -> Work[DocumentIndex] | None:
         if document.char_count > MAX_ANALYSED_CHARS:
             mib = MAX_ANALYSED_CHARS // (1024 * 1024)
             why = f"it is larger than {mib} MiB (`devfocus docs check` checks it)"
@@ -135,11 +113,9 @@ class DocsFeature:
         if index is not None:
             if index.inference is not None:
                 index.inference.close()
-            self.server.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
-            )
+            self.publish(uri, None, [])
 
-    def _built(self, uri: str, index: DocumentIndex) -> None:
+    def accept(self, uri: str, index: DocumentIndex) -> None:
         """Keep and publish the index of the document's current version."""
         from devfocus.docs.facts import ParseFailure, TooManyDefinitions  # loaded by the index
 
@@ -172,11 +148,7 @@ class DocsFeature:
             )
             findings = findings[:MAX_DIAGNOSTICS]
         diagnostics = [self._diagnostic(index, f, severity) for f in findings]
-        self.server.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(
-                uri=index.uri, version=index.version, diagnostics=diagnostics
-            )
-        )
+        self.publish(index.uri, index.version, diagnostics)
 
     def _diagnostic(
         self, index: DocumentIndex, finding: Finding, severity: types.DiagnosticSeverity | None
@@ -190,26 +162,17 @@ class DocsFeature:
             data={"qualname": finding.qualname, "fix": finding.fix},
         )
 
-    def _range(self, lines: list[str], span: Any) -> types.Range:
-        codec = self.server.workspace.position_codec
-        return codec.range_to_client_units(
-            lines,
-            types.Range(
-                start=types.Position(span.start.line, span.start.character),
-                end=types.Position(span.end.line, span.end.character),
-            ),
-        )
+    def _range(self, lines: list[str], span: Span) -> types.Range:
+        start, end = span.start, span.end
+        return self.client_range(lines, start.line, start.character, end.line, end.character)
 
     async def index_of(self, uri: str) -> DocumentIndex | None:
         """The index of the document's current version, built now if edits have not settled."""
-        return await self._analysis.latest(uri, self.indexes.get(uri))
+        return await self.analysis.latest(uri, self.indexes.get(uri))
 
     # -- code actions ------------------------------------------------------------------------
-    async def code_action(self, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+    async def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction] | None:
         uri = params.text_document.uri
-        for provider in self.code_action_providers:
-            if provider.handles(uri):
-                return await provider.code_action(params)
         if uri not in self.languages:
             return None
         only = params.context.only
@@ -247,7 +210,7 @@ class DocsFeature:
         return list(targets.values())
 
     def _quick_fix(
-        self, index: DocumentIndex, target: Target, diagnostics: list[types.Diagnostic]
+        self, index: DocumentIndex, target: Target, diagnostics: Sequence[types.Diagnostic]
     ) -> types.CodeAction:
         definition = target.definition
         name = f"`{definition.name}`" if definition.kind != "module" else "the module"
@@ -276,12 +239,10 @@ class DocsFeature:
             data={"uri": index.uri, "version": index.version, "file": True},
         )
 
-    async def resolve(self, action: types.CodeAction) -> types.CodeAction:
-        if action.edit is not None:
-            return action  # complete already (a provider's quick fix carries its edit)
+    async def resolve_code_action(self, action: types.CodeAction) -> types.CodeAction | None:
         data = action.data
         if not isinstance(data, Mapping) or not isinstance(data.get("uri"), str):
-            raise JsonRpcInvalidParams("codeAction/resolve: this action is not from DevFocus")
+            return None  # not one of this feature's
         uri = data["uri"]
         index = await self.index_of(uri)
         if index is None:
@@ -300,11 +261,11 @@ class DocsFeature:
         ready = []
         for action in actions:
             try:
-                resolved = await self.resolve(action)
+                resolved = await self.resolve_code_action(action)
             except (JsonRpcInternalError, JsonRpcInvalidParams) as exc:
                 log.info("not offering %r: %s", action.title, exc)
                 continue
-            if resolved.edit is not None:
+            if resolved is not None and resolved.edit is not None:
                 ready.append(resolved)
         return ready
 
@@ -313,14 +274,15 @@ class DocsFeature:
     ) -> tuple[list[TextEdit], list[str]]:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            self._analysis.pool(), _edits_for, index, self._config(), qualnames
+            self.analysis.pool(), _edits_for, index, self._config(), qualnames
         )
 
     # -- commands ------------------------------------------------------------------------------
-    async def generate_file(self, *args: Any) -> dict[str, Any]:
-        uri = _uri_argument(args)
-        if uri is None:
-            raise JsonRpcInvalidParams(f"{GENERATE_FILE}: expected {{uri}} of a Python file")
+    async def generate_file(self, *args: object) -> JsonValue:
+        try:
+            uri = GenerateFileArguments.parse(args).uri
+        except ValueError as exc:
+            raise JsonRpcInvalidParams(str(exc)) from exc
         refusal = None
         if uri in self.server.protocol.ignored:
             refusal = f"{uri} is too large or binary for DevFocus to edit"
@@ -330,20 +292,20 @@ class DocsFeature:
             refusal = f"{uri} is not a Python file"
         if refusal is not None:
             log.info("%s: %s", GENERATE_FILE, refusal)
-            return await self._apply([], cancelled=False, refused=[refusal])
+            return to_json(await self._apply([], cancelled=False, refused=[refusal]))
         async with self._progress("Generating docstrings") as progress:
             progress.report(Path(_path(uri) or uri).name, 0)
             files = await self._fix_files([uri], progress)
-        return await self._apply(files, progress.cancelled)
+        return to_json(await self._apply(files, progress.cancelled))
 
-    async def generate_workspace(self, *args: Any) -> dict[str, Any]:
-        roots = self.server.features.settings.roots
+    async def generate_workspace(self, *args: object) -> JsonValue:
+        roots = self.server.roots
         async with self._progress("Generating docstrings in the workspace") as progress:
             loop = asyncio.get_running_loop()
-            paths = await loop.run_in_executor(self._analysis.pool(), _python_files, roots)
+            paths = await loop.run_in_executor(self.analysis.pool(), _python_files, roots)
             uris = [from_fs_path(str(p)) or "" for p in paths]
             files = await self._fix_files([u for u in uris if u], progress)
-        return await self._apply(files, progress.cancelled)
+        return to_json(await self._apply(files, progress.cancelled))
 
     async def _fix_files(self, uris: list[str], progress: WorkDoneProgress) -> list[_FileFix]:
         loop = asyncio.get_running_loop()
@@ -354,11 +316,11 @@ class DocsFeature:
                 break
             if uri in self.server.protocol.ignored:
                 continue  # open, but too large or binary: its disk copy is not what the editor has
-            document = self._document(uri)
+            document = self.server.open_document(uri)
             source = document.source if document is not None else None
             version = document.version if document is not None else None
             fix = await loop.run_in_executor(
-                self._analysis.pool(), _fix_file, uri, source, version, config
+                self.analysis.pool(), _fix_file, uri, source, version, config
             )
             if fix is not None:
                 fixes.append(fix)
@@ -367,7 +329,7 @@ class DocsFeature:
 
     async def _apply(
         self, fixes: list[_FileFix], cancelled: bool, refused: list[str] | None = None
-    ) -> dict[str, Any]:
+    ) -> DocsResult:
         applied = files = 0
         failures: list[str] = []
         for start in range(0, len(fixes), WORKSPACE_BATCH):
@@ -386,16 +348,10 @@ class DocsFeature:
         refused = [*(refused or []), *(reason for f in fixes for reason in f.refused)]
         for reason in refused[:20]:
             log.info("docstring not written: %s", reason)
-        return {
-            "applied": applied,
-            "files": files,
-            "refused": refused,
-            "cancelled": cancelled,
-            "failures": failures,
-        }
+        return DocsResult(applied, files, tuple(refused), cancelled, tuple(failures))
 
     def _progress(self, title: str) -> WorkDoneProgress:
-        supported = bool(self._capability("window.work_done_progress"))
+        supported = bool(self.server.client_supports("window.work_done_progress"))
         return WorkDoneProgress(self.server, title, supported, "devfocus-docs")
 
     # -- helpers -------------------------------------------------------------------------------
@@ -407,7 +363,7 @@ class DocsFeature:
             ]
             for fix in fixes
         }
-        if self._capability("workspace.workspace_edit.document_changes"):
+        if self.server.client_supports("workspace.workspace_edit.document_changes"):
             return types.WorkspaceEdit(
                 document_changes=[
                     types.TextDocumentEdit(
@@ -422,27 +378,19 @@ class DocsFeature:
         return types.WorkspaceEdit(changes=changes)
 
     def _resolve_supported(self) -> bool:
-        properties = self._capability("text_document.code_action.resolve_support.properties")
-        return bool(properties) and "edit" in properties
-
-    def _capability(self, dotted: str) -> Any:
-        return capability(self.server.client_capabilities, dotted)
-
-    def _document(self, uri: str) -> Any:
-        if not self.server.protocol.is_open(uri) or uri in self.server.protocol.ignored:
-            return None
-        return self.server.workspace.get_text_document(uri)
+        properties = self.server.client_supports(
+            "text_document.code_action.resolve_support.properties"
+        )
+        return isinstance(properties, (list, tuple)) and "edit" in properties
 
     def _infer_types(self) -> bool:
         return self.server.settings.docs.infer_types
 
     def _config(self) -> DocsConfig:
+        # Deferred: the docstring engine loads when a Python document first needs it.
         from devfocus.app.docstrings import DocsConfig
 
         return DocsConfig(self.server.settings.docs)
-
-    def close(self) -> None:
-        self._analysis.close()
 
 
 @dataclass
@@ -456,7 +404,7 @@ class _FileFix:
     refused: list[str]
 
 
-def _wanted(kind: str, only: Any) -> bool:
+def _wanted(kind: str, only: Sequence[str] | None) -> bool:
     """Whether ``only`` (a client's filter) asks for ``kind``: kinds are dot-separated
     hierarchies, so ``source`` covers ``source.generateDocstrings.devfocus``."""
     if not only:
@@ -468,21 +416,11 @@ def _path(uri: str) -> str | None:
     return to_fs_path(uri) if uri.startswith("file:") else None
 
 
-def _uri_argument(args: tuple[Any, ...]) -> str | None:
-    if not args:
-        return None
-    first = plain(args[0])
-    if isinstance(first, Mapping):
-        first = first.get("uri")
-    if isinstance(first, str) and first:
-        return first if ":" in first.split("/", 1)[0] else from_fs_path(first)
-    return None
-
-
 # -- work done on the docs thread ------------------------------------------------------------
 def _warm_up() -> None:
     """Start the parser process (it loads libcst while idle) before the first analysis or edit
     needs it. libcst itself never loads here: see :mod:`devfocus.docs.worker`."""
+    # Deferred: on the docs thread: the parser process starts while the editor is idle.
     from devfocus.docs.worker import shared
 
     shared().start()
@@ -491,6 +429,7 @@ def _warm_up() -> None:
 def _build_index(
     uri: str, version: int | None, path: str | None, source: str, config: DocsConfig
 ) -> DocumentIndex:
+    # Deferred: on the docs thread, with the first Python document.
     from devfocus.app.docindex import DocumentIndex
     from devfocus.app.docstrings import EDITOR_MAX_DEFINITIONS, analyse_isolated
 
@@ -501,9 +440,10 @@ def _build_index(
 def _edits_for(
     index: DocumentIndex, config: DocsConfig, qualnames: set[str] | None
 ) -> tuple[list[TextEdit], list[str]]:
+    # Deferred: on the docs thread, with the first edit.
     from devfocus.docs.edits import module_edits
 
-    facts: Any = index.facts
+    facts = index.facts
     wanted = {t.definition.qualname for t in index.targets}
     if qualnames is not None:
         wanted &= qualnames
@@ -514,8 +454,9 @@ def _edits_for(
 def _fix_file(
     uri: str, source: str | None, version: int | None, config: DocsConfig
 ) -> _FileFix | None:
+    # Deferred: on the docs thread, with the first generated file.
     from devfocus.app.docstrings import fix_source, read_source
-    from devfocus.docs.facts import split_lines
+    from devfocus.text import split_lines
 
     path = _path(uri)
     if source is None:
@@ -531,6 +472,7 @@ def _fix_file(
 
 
 def _python_files(roots: list[str]) -> list[Path]:
+    # Deferred: on the docs thread, with the first workspace generation.
     from devfocus.app.docstrings import iter_python_files
 
     return list(iter_python_files(roots))

@@ -5,34 +5,42 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
-from devfocus.lsp.handlers import capability, handler, plain
+from devfocus.lsp.feature import LanguageFeature
+from devfocus.lsp.handlers import handler
+from devfocus.lsp.messages import (
+    GIT_IMPORT,
+    SET_TASK,
+    ImportResult,
+    NotRead,
+    RepositoryImport,
+    TaskArguments,
+    TaskResult,
+)
 from devfocus.lsp.progress import WorkDoneProgress
+from devfocus.lsp.wire import JsonValue, to_json
 
 if TYPE_CHECKING:
-    from devfocus.app.gitsync import ImportResult
-    from devfocus.lsp.features.status import StatusFeature
+    from devfocus.app.gitsync import ImportResult as Imported
     from devfocus.lsp.server import DevFocusServer
 
 log = logging.getLogger(__name__)
 
 
-class GitFeature:
-    def __init__(self, server: DevFocusServer, status: StatusFeature) -> None:
-        self.server = server
-        self.status = status
+class GitFeature(LanguageFeature):
+    def __init__(self, server: DevFocusServer) -> None:
+        super().__init__(server)
         server.git.on_change = self.history_changed
         server.git.on_problem = self.problem
-        server.command("devfocus.git.import")(handler(self.import_command))
-        server.command("devfocus.task.set")(handler(self.set_task_command))
+        server.command(GIT_IMPORT)(handler(self.import_command))
+        server.command(SET_TASK)(handler(self.set_task_command))
 
     # -- live ----------------------------------------------------------------------------------
-    def history_changed(self, results: list[ImportResult]) -> None:
+    def history_changed(self, results: list[Imported]) -> None:
         for result in results:
             if result.new_commits or result.checkouts or result.unreachable:
                 log.info(
@@ -42,7 +50,7 @@ class GitFeature:
                     result.checkouts,
                     result.unreachable,
                 )
-        self.status.poke()
+        self.server.state_changed()
 
     def problem(self, message: str) -> None:
         self.server.window_show_message(
@@ -50,8 +58,8 @@ class GitFeature:
         )
 
     # -- commands ------------------------------------------------------------------------------
-    async def import_command(self, *args: Any) -> dict[str, Any]:
-        supported = bool(capability(self.server.client_capabilities, "window.work_done_progress"))
+    async def import_command(self, *args: object) -> JsonValue:
+        supported = bool(self.server.client_supports("window.work_done_progress"))
         async with WorkDoneProgress(
             self.server, "Importing git history", supported, "devfocus-git"
         ) as progress:
@@ -63,51 +71,22 @@ class GitFeature:
                 loop.call_soon_threadsafe(progress.report, message, percentage)
 
             results = await self.server.git.import_all(report)
-        self.status.poke()
-        answer: dict[str, Any] = {"repositories": [_result_json(r) for r in results]}
+        self.server.state_changed()
+        repositories = tuple(RepositoryImport.of(r) for r in results)
         trust = self.server.trust
         workspace = trust.workspace()
         if not workspace.allowed:  # not trusted, or git.trust `never`: nothing was looked at
-            answer["reason"] = workspace.reason
-        elif not_read := trust.not_read():
-            answer["notRead"] = not_read
-        return answer
+            return to_json(ImportResult(repositories, reason=workspace.reason))
+        not_read = tuple(NotRead(root, why) for root, why in trust.not_read())
+        return to_json(ImportResult(repositories, not_read=not_read or None))
 
-    async def set_task_command(self, *args: Any) -> dict[str, Any]:
-        options = _options(args)
-        title = options.get("title")
-        kind = options.get("kind")
-        if title is not None and not isinstance(title, str):
-            raise JsonRpcInvalidParams("devfocus.task.set: title must be a string")
-        from devfocus.activity.tasks import KINDS
-
-        if kind is not None and kind not in KINDS:
-            raise JsonRpcInvalidParams(
-                f"devfocus.task.set: kind must be one of {', '.join(KINDS)}; got {kind!r}"
-            )
-        project = options.get("project")
-        task = await self.server.tracking.set_task((title or "").strip(), kind, project)
-        self.status.poke()
-        return task
-
-
-def _options(args: tuple[Any, ...]) -> dict[str, Any]:
-    if not args:
-        return {}
-    first = plain(args[0])
-    if isinstance(first, Mapping):
-        return dict(first)
-    if isinstance(first, str):
-        return {"title": first, "kind": args[1] if len(args) > 1 else None}
-    raise JsonRpcInvalidParams("expected one object {title, kind}")
-
-
-def _result_json(result: ImportResult) -> dict[str, Any]:
-    return {
-        "root": result.root,
-        "newCommits": result.new_commits,
-        "unreachable": result.unreachable,
-        "checkouts": result.checkouts,
-        "seconds": round(result.seconds, 3),
-        "problem": result.problem,
-    }
+    async def set_task_command(self, *args: object) -> JsonValue:
+        try:
+            options = TaskArguments.parse(args)
+        except ValueError as exc:
+            raise JsonRpcInvalidParams(str(exc)) from exc
+        task = await self.server.tracking.set_task(
+            (options.title or "").strip(), options.kind, options.project
+        )
+        self.server.state_changed()
+        return to_json(TaskResult(**task))

@@ -4,27 +4,26 @@ of other servers (pylsp, pyright) are left alone everywhere else."""
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
-from devfocus.lsp.documents import server_position
-from devfocus.lsp.features.docs import is_python
-from devfocus.lsp.handlers import capability, handler
+from devfocus.lsp.documents import is_python, server_position
+from devfocus.lsp.feature import LanguageFeature
+from devfocus.lsp.handlers import handler
 
 if TYPE_CHECKING:
-    from devfocus.app.history import FocusTimes, HistoryService
-    from devfocus.lsp.features.docs import DocsFeature
+    from devfocus.app.definitionhistory import HistoryService
+    from devfocus.app.focustimes import FocusTimes
     from devfocus.lsp.server import DevFocusServer
 
 FOCUS_WAIT = 2.0  # seconds a hover waits for the focus time before showing the rest
 
 
-class HistoryFeature:
-    def __init__(self, server: DevFocusServer, docs: DocsFeature | None = None) -> None:
-        self.server = server
-        self.docs = docs  # its analysis of a document's current version saves parsing it again
+class HistoryFeature(LanguageFeature):
+    def __init__(self, server: DevFocusServer) -> None:
+        super().__init__(server)
         self._service: HistoryService | None = None
         self._focus: FocusTimes | None = None
         server.feature(types.TEXT_DOCUMENT_HOVER)(handler(self.hover))
@@ -36,7 +35,7 @@ class HistoryFeature:
         if not self.server.trust.any_allowed:  # an untrusted workspace, or git.trust `never`
             return None
         uri = params.text_document.uri
-        document = self._document(uri)
+        document = self.server.open_document(uri)
         if document is None or not is_python(uri, document.language_id):
             return None
         path = to_fs_path(uri)
@@ -44,7 +43,8 @@ class HistoryFeature:
         line = params.position.line
         if not path or line >= len(lines):
             return None
-        from devfocus.app.history import header_name_at
+        # Deferred: hover's history code loads with the first hover on Python.
+        from devfocus.insights.historyhover import header_name_at
 
         codec = self.server.workspace.position_codec
         _, character = server_position(lines, params.position, codec.encoding)
@@ -56,14 +56,17 @@ class HistoryFeature:
             return None
         # The focus time comes from the store thread while git is read on the history one.
         seconds = asyncio.ensure_future(focus.get(path, FOCUS_WAIT))
+        # Another feature's analysis of the document's current version saves parsing it again.
+        facts = self.server.module_facts(uri)
         found = await service.lookup(
-            path, (uri, document.version), document.source, line, character, self._facts(uri)
+            path, (uri, document.version), document.source, line, character, facts
         )
         if found is None:
             seconds.cancel()  # the fetch itself carries on, for the next hover
             return None
         await seconds
-        from devfocus.app.history import render_hover
+        # Deferred: loaded by the lookup above already.
+        from devfocus.insights.historyhover import render_hover
 
         markdown = self._markdown()
         text = render_hover(found, seconds.result(), service.clock(), markdown=markdown)
@@ -84,27 +87,18 @@ class HistoryFeature:
 
     def _parts(self) -> tuple[HistoryService, FocusTimes]:
         if self._service is None or self._focus is None:
-            from devfocus.app.history import FocusTimes, HistoryService
+            # Deferred: the history service starts with the first hover.
+            from devfocus.app.definitionhistory import HistoryService
+            from devfocus.app.focustimes import FocusTimes
 
             self._service = HistoryService(may_read=self.server.trust.allows)
             self._focus = FocusTimes(self.server.tracking.file_focus)
         return self._service, self._focus
 
-    def _facts(self, uri: str) -> Any:
-        """The docs feature's analysis of the document's current version, if it has one."""
-        if self.docs is None:
-            return None
-        index = self.docs.indexes.get(uri)
-        document = self._document(uri)
-        if index is None or document is None or index.version != document.version:
-            return None
-        return index.facts
-
     def _markdown(self) -> bool:
-        formats = capability(self.server.client_capabilities, "text_document.hover.content_format")
-        return not formats or types.MarkupKind.Markdown in formats
-
-    def _document(self, uri: str) -> Any:
-        if not self.server.protocol.is_open(uri) or uri in self.server.protocol.ignored:
-            return None
-        return self.server.workspace.get_text_document(uri)
+        formats = self.server.client_supports("text_document.hover.content_format")
+        return (
+            not isinstance(formats, (list, tuple))
+            or not formats
+            or types.MarkupKind.Markdown in formats
+        )

@@ -1,5 +1,5 @@
 """Settings from initializationOptions, then workspace/configuration (re-read on change), and the
-workspace folders that make projects; plus start-up once the client is ready.
+workspace folders that make projects.
 
 Also the workspace's trust: ``trusted`` in initializationOptions, then the
 ``devfocus/workspaceTrust`` notification. It is never read from workspace/configuration, which a
@@ -8,103 +8,72 @@ workspace's own settings can answer.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from devfocus.config import SECTION, SettingProblem, layer, load_settings, section_of
-from devfocus.lsp.handlers import brief, capability, handler, plain
-from devfocus.lsp.log import attach_to_client
+from devfocus.lsp.feature import LanguageFeature
+from devfocus.lsp.handlers import brief, handler
+from devfocus.lsp.messages import WORKSPACE_TRUST, WorkspaceTrustParams
+from devfocus.lsp.wire import JsonValue, plain
 
 if TYPE_CHECKING:
-    from devfocus.lsp.features.status import StatusFeature
     from devfocus.lsp.server import DevFocusServer
 
 log = logging.getLogger(__name__)
 
-WORKSPACE_TRUST = "devfocus/workspaceTrust"
 
-
-def trusted_of(options: Any) -> bool:
+def trusted_of(options: JsonValue) -> bool:
     """``trusted`` of the initialization options (at their top or in their ``devfocus``
     section): only ``true`` or no value at all trusts the workspace."""
-    if not isinstance(options, Mapping):
+    if not isinstance(options, dict):
         return True
     value = options.get("trusted")
     section = options.get(SECTION)
-    if value is None and isinstance(section, Mapping):
+    if value is None and isinstance(section, dict):
         value = section.get("trusted")
     if value is not None and not isinstance(value, bool):
         log.warning("initializationOptions.trusted is %.60r, not a boolean: not trusted", value)
     return value is None or value is True
 
 
-class SettingsFeature:
-    def __init__(
-        self,
-        server: DevFocusServer,
-        status: StatusFeature,
-        on_change: list[Callable[[], None]] | None = None,
-    ) -> None:
-        self.server = server
-        self.status = status
-        self.on_change = on_change or []
-        self.roots: list[str] = []
-        self._initial: Any = None  # initializationOptions: the base the editor's settings layer on
+class SettingsFeature(LanguageFeature):
+    def __init__(self, server: DevFocusServer) -> None:
+        super().__init__(server)
+        self._initial: JsonValue = (
+            None  # initializationOptions: what the editor's settings layer on
+        )
         self._problems: tuple[SettingProblem, ...] = ()
         self._queued: list[SettingProblem] = []
-        server.feature(types.INITIALIZE)(handler(self.initialize))
-        server.feature(types.INITIALIZED)(handler(self.initialized))
         server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)(
             handler(self.did_change_configuration)
         )
         server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)(
             handler(self.did_change_folders)
         )
-        server.feature(types.SHUTDOWN)(handler(self.shutdown))
-        server.feature(types.EXIT)(handler(self.exit))
         server.feature(WORKSPACE_TRUST)(handler(self.workspace_trust))
 
-    # -- lifecycle ---------------------------------------------------------------------------
+    # -- life cycle ----------------------------------------------------------------------------
     def initialize(self, params: types.InitializeParams) -> None:
-        # Logging to the client is allowed from here on, and notifications may follow at once.
-        attach_to_client(self.server, self.server.log_level)
-        self.roots = self._workspace_roots()
-        if params.client_info is not None:
-            self.server.tracking.editor = params.client_info.name[:64]
+        self.server.roots = self._workspace_roots()
         options = plain(params.initialization_options)
         self.server.trust.configure(trusted=trusted_of(options))
         self._initial = section_of(options)
         self._take(self._initial, show=False)
-        self.server.tracking.prime(self.server.settings, self.roots)
 
-    async def initialized(self, params: types.InitializedParams) -> None:
+    async def initialized(self) -> None:
         for problem in self._queued:
             self._warn(problem)
         self._queued.clear()
-        loop = asyncio.get_running_loop()
-        # Refusals are found on worker threads; the status says them.
-        self.server.trust.on_change = lambda: loop.call_soon_threadsafe(self.status.poke)
-        if not self.server.trust.trusted:
-            log.info("the workspace is not trusted: git features wait for trust")
-        self.server.tracking.start()
-        self.server.git.start(self.server.settings, self.roots)
         if self._pull_supported():
             await self._pull()
-            if self._capability("workspace.did_change_configuration.dynamic_registration"):
+            if self.server.client_supports(
+                "workspace.did_change_configuration.dynamic_registration"
+            ):
                 await self._register_for_changes()
-        self.status.start()
-        log.info("DevFocus %s ready; %d workspace folder(s)", self.server.version, len(self.roots))
-
-    def shutdown(self, params: None) -> None:
-        self.status.stop()
-
-    def exit(self, params: None) -> None:
-        self.server.tracking.close()
 
     # -- settings ----------------------------------------------------------------------------
     async def did_change_configuration(self, params: types.DidChangeConfigurationParams) -> None:
@@ -123,18 +92,16 @@ class SettingsFeature:
             return
         await self._apply(plain(result[0]) if result else None)
 
-    async def _apply(self, raw: Any) -> None:
+    async def _apply(self, raw: JsonValue) -> None:
         before = self.server.settings
         self._take(layer(self._initial, raw), show=True)
         if self.server.settings != before:
-            await self.server.tracking.configure(self.server.settings, self.roots)
-            self.server.git.configure(self.server.settings, self.roots)
-            self.status.poke()
-            for listener in self.on_change:
-                listener()
+            await self.server.tracking.configure(self.server.settings, self.server.roots)
+            self.server.git.configure(self.server.settings, self.server.roots)
+            self.server.settings_changed()
             log.info("settings applied")
 
-    def _take(self, raw: Any, *, show: bool) -> None:
+    def _take(self, raw: JsonValue, *, show: bool) -> None:
         settings, problems = load_settings(raw)
         self.server.settings = settings
         self.server.trust.configure(policy=settings.git.trust)
@@ -164,27 +131,27 @@ class SettingsFeature:
             log.info("the editor did not take the configuration registration: %s", exc)
 
     # -- the workspace's trust ---------------------------------------------------------------
-    async def workspace_trust(self, params: Any) -> None:
+    async def workspace_trust(self, params: object) -> None:
         """``devfocus/workspaceTrust {trusted: boolean}``: the editor's trust in the workspace
         changed (VS Code: trust was granted). Git features follow at once, without a restart."""
-        trusted = getattr(params, "trusted", None)
-        if not isinstance(trusted, bool):
-            expected = "expected {trusted: boolean}"
-            log.warning("ignored %s with params %s: %s", WORKSPACE_TRUST, brief(params), expected)
+        try:
+            trusted = WorkspaceTrustParams.parse(params).trusted
+        except ValueError as expected:
+            log.warning(
+                "ignored %s with params %s: expected %s", WORKSPACE_TRUST, brief(params), expected
+            )
             return
         if not self.server.trust.configure(trusted=trusted):
             return
         log.info("the workspace is %s", "trusted: git features on" if trusted else "not trusted")
-        self.server.git.configure(self.server.settings, self.roots)
-        self.status.poke()
-        for listener in self.on_change:  # commit coaching reads the staged diff now
-            listener()
+        self.server.git.configure(self.server.settings, self.server.roots)
+        self.server.settings_changed()  # commit coaching reads the staged diff now
 
     # -- workspace folders -------------------------------------------------------------------
     async def did_change_folders(self, params: types.DidChangeWorkspaceFoldersParams) -> None:
-        self.roots = self._workspace_roots()
-        await self.server.tracking.configure(self.server.settings, self.roots)
-        self.server.git.configure(self.server.settings, self.roots)
+        self.server.roots = self._workspace_roots()
+        await self.server.tracking.configure(self.server.settings, self.server.roots)
+        self.server.git.configure(self.server.settings, self.server.roots)
 
     def _workspace_roots(self) -> list[str]:
         """Local paths of the workspace folders, else of the root (pygls's workspace holds both,
@@ -195,7 +162,4 @@ class SettingsFeature:
 
     # -- client capabilities ------------------------------------------------------------------
     def _pull_supported(self) -> bool:
-        return bool(self._capability("workspace.configuration"))
-
-    def _capability(self, dotted: str) -> Any:
-        return capability(self.server.client_capabilities, dotted)
+        return bool(self.server.client_supports("workspace.configuration"))

@@ -11,53 +11,77 @@ import asyncio
 import logging
 import time
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from devfocus.lsp.feature import LanguageFeature
 from devfocus.lsp.handlers import handler
+from devfocus.lsp.messages import PAUSE, RESUME, STATUS, STATUS_COMMAND, WireStatus
+from devfocus.lsp.wire import JsonObject, JsonValue, to_json
 
 if TYPE_CHECKING:
+    from lsprotocol import types
+
     from devfocus.activity.status import Status
     from devfocus.lsp.server import DevFocusServer
 
 log = logging.getLogger(__name__)
 
-STATUS = "devfocus/status"
 REFRESH_SECONDS = 15.0
 _STATE_FIELDS = ("state", "sessionStart", "context", "deepWork", "switchesLastHour", "task", "git")
 
 
-class StatusFeature:
+class StatusFeature(LanguageFeature):
     def __init__(self, server: DevFocusServer) -> None:
-        self.server = server
+        super().__init__(server)
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
         self._state = "idle"
         self._last_uri: str | None = None
-        self._sent: dict[str, Any] | None = None
+        self._sent: JsonObject | None = None
         self._sent_at = 0.0
-        server.command("devfocus.status")(handler(self.status_command))
-        server.command("devfocus.tracking.pause")(handler(self.pause_command))
-        server.command("devfocus.tracking.resume")(handler(self.resume_command))
+        server.command(STATUS_COMMAND)(handler(self.status_command))
+        server.command(PAUSE)(handler(self.pause_command))
+        server.command(RESUME)(handler(self.resume_command))
 
-    def start(self) -> None:
+    # -- hooks ---------------------------------------------------------------------------------
+    async def initialized(self) -> None:
         self._wake = asyncio.Event()
         self._wake.set()  # the first status goes out right away
         self._task = asyncio.get_running_loop().create_task(self._run())
 
-    def stop(self) -> None:
+    def shutdown(self) -> None:
         if self._task is not None:
             self._task.cancel()
             self._task = None
 
-    def poke(self) -> None:
-        if self._wake is not None:
-            self._wake.set()
+    def close(self) -> None:
+        self.shutdown()
 
-    def refresh(self) -> None:
+    def document_opened(self, params: types.DidOpenTextDocumentParams) -> None:
+        self.on_activity(params.text_document.uri)
+
+    def document_changed(self, params: types.DidChangeTextDocumentParams) -> None:
+        self.on_activity(params.text_document.uri)
+
+    def document_saved(self, params: types.DidSaveTextDocumentParams) -> None:
+        self.on_activity(params.text_document.uri)
+
+    def settings_changed(self) -> None:
+        self.poke()
+
+    def state_changed(self) -> None:
+        self.poke()
+
+    def data_erased(self) -> None:
         """Send the next status whatever changed (after the data behind it was erased, today's
         total may be the only change, and it would otherwise wait for the next refresh)."""
         self._sent = None
         self.poke()
+
+    # -- the loop ------------------------------------------------------------------------------
+    def poke(self) -> None:
+        if self._wake is not None:
+            self._wake.set()
 
     def on_activity(self, uri: str | None) -> None:
         """Cheap check on every notification: only a possible change of state or place wakes."""
@@ -84,7 +108,7 @@ class StatusFeature:
             timeout = self._next_check(status)
 
     def _send_if_due(self, status: Status) -> None:
-        wire = status.to_wire()
+        wire = _wire(status)
         now = time.monotonic()
         last = self._sent
         changed = last is None or any(wire.get(k) != last.get(k) for k in _STATE_FIELDS)
@@ -105,20 +129,26 @@ class StatusFeature:
         return replace(status, git=self.server.trust.access(self.server.settings.git.enabled))
 
     # -- commands ------------------------------------------------------------------------------
-    async def status_command(self, *args: Any) -> dict[str, Any]:
-        return self._with_git(await self.server.tracking.status()).to_wire()
+    async def status_command(self, *args: object) -> JsonValue:
+        return _wire(self._with_git(await self.server.tracking.status()))
 
-    async def pause_command(self, *args: Any) -> dict[str, Any]:
+    async def pause_command(self, *args: object) -> JsonValue:
         self.server.tracking.tracker.pause(time.time())
         log.info("tracking paused")
         self.poke()
         return await self.status_command()
 
-    async def resume_command(self, *args: Any) -> dict[str, Any]:
+    async def resume_command(self, *args: object) -> JsonValue:
         self.server.tracking.tracker.resume()
         log.info("tracking resumed")
         self.poke()
         return await self.status_command()
+
+
+def _wire(status: Status) -> JsonObject:
+    wire = to_json(WireStatus.of(status))
+    assert isinstance(wire, dict)  # a dataclass is always an object
+    return wire
 
 
 async def _woken(event: asyncio.Event, timeout: float | None) -> None:

@@ -1,5 +1,6 @@
 """Definition history for hovers: one git log per (file, HEAD), kept in an LRU cache, read on a
-worker thread of its own; and the week's focus time per file, kept briefly.
+worker thread of its own (the hover's text is :mod:`devfocus.insights.historyhover`; the week's
+focus time :mod:`devfocus.app.focustimes`).
 
 Nothing here raises into the server: a file outside git, a file that is not UTF-8, a broken
 repository or no git at all give no answer (logged once), and the hover says nothing.
@@ -12,32 +13,30 @@ import concurrent.futures
 import logging
 import os
 import queue
-import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from devfocus.git.head import find_git_dir
+from devfocus.git.head import find_git_dir, head_commit
 from devfocus.git.ignore import IgnoreRules
 from devfocus.git.linehistory import (
     WINDOW_DAYS,
-    DefinitionHistory,
     FileHistory,
     LineSpan,
     Walk,
     definition_spans,
     read_file_history,
-    relative_time,
     summarize,
     track,
     uncommitted,
 )
 from devfocus.git.repository import open_repository
 from devfocus.git.runner import GitError, GitMissing, run_git
+from devfocus.insights.historyhover import Found
 
 if TYPE_CHECKING:
     from devfocus.docs.facts import Definition, ModuleFacts
@@ -49,32 +48,6 @@ FILE_CACHE = 64  # files (at one HEAD each) whose log is kept
 BUFFER_CACHE = 8  # analysed editor buffers
 HEAD_RETRY = 5.0  # seconds before asking git again for a HEAD it could not name
 WARM_INTERVAL = 10.0  # seconds between background reads of one file's history
-FOCUS_TTL = 30.0  # seconds a file's focus time is reused
-FOCUS_STALE = 300.0  # seconds past that it is still shown while a fresh one is fetched
-_HEADER = re.compile(r"[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)")
-_COMMIT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
-
-
-def header_name_at(line: str, character: int) -> tuple[int, int] | None:
-    """(start, end) of the name in a ``def``/``class`` header line when ``character`` (a Python
-    string index) is on it; None anywhere else."""
-    match = _HEADER.match(line)
-    if match is None:
-        return None
-    start, end = match.span(1)
-    return (start, end) if start <= character < end else None
-
-
-@dataclass(frozen=True, slots=True)
-class Found:
-    """The definition under the cursor and its history."""
-
-    qualname: str
-    line: int  # 0-based, the name's line in the buffer
-    start: int  # the name's columns (Python characters)
-    end: int
-    file_name: str
-    history: DefinitionHistory
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,7 +273,7 @@ class HistoryService:
         (reftable, a damaged file)."""
         git_dir = find_git_dir(Path(root))
         if git_dir is not None:
-            sha = read_head(git_dir)
+            sha = head_commit(git_dir)
             if sha is not None:
                 return sha
         now = time.monotonic()
@@ -354,178 +327,3 @@ def _definition_at(
         if span.start.line == line and span.start.character <= character < span.end.character:
             return (definition.qualname, n), definition
     return None
-
-
-def read_head(git_dir: Path) -> str | None:
-    """HEAD's commit id from the files of ``git_dir`` (loose ref, then packed-refs; a linked
-    worktree's refs are in its common directory); None when they do not say."""
-    try:
-        text = (git_dir / "HEAD").read_text(encoding="utf-8", errors="replace").strip()
-    except OSError:
-        return None
-    for _ in range(5):  # symbolic refs pointing at symbolic refs, briefly
-        if _COMMIT_ID.fullmatch(text):
-            return text
-        if not text.startswith("ref:"):
-            return None
-        ref = text.removeprefix("ref:").strip()
-        if not ref.startswith("refs/") or ".." in ref:
-            return None
-        found = _read_ref(git_dir, ref)
-        if found is None:
-            return None
-        text = found
-    return None
-
-
-def _read_ref(git_dir: Path, ref: str) -> str | None:
-    common = git_dir
-    try:
-        pointer = (git_dir / "commondir").read_text(encoding="utf-8").strip()
-        common = (git_dir / pointer).resolve() if pointer else git_dir
-    except OSError:
-        pass
-    for directory in dict.fromkeys((git_dir, common)):
-        try:
-            return (directory / ref).read_text(encoding="utf-8", errors="replace").strip()
-        except (OSError, ValueError):
-            continue
-    try:
-        packed = (common / "packed-refs").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    for row in packed.splitlines():
-        sha, _, name = row.partition(" ")
-        if name.strip() == ref and _COMMIT_ID.fullmatch(sha):
-            return sha
-    return None
-
-
-# -- focus time -----------------------------------------------------------------------------------
-def week_start(now: float) -> float:
-    """The start of the report's "week": the last 7 local days, today included."""
-    from devfocus.insights.focusreport import resolve_period
-
-    return resolve_period("week", now).start
-
-
-class FocusTimes:
-    """Focus seconds per file this week, asked of ``fetch`` (path, since) at most once per
-    ``ttl`` seconds per file; used from the event loop."""
-
-    def __init__(
-        self,
-        fetch: Callable[[str, float], Awaitable[float]],
-        *,
-        ttl: float = FOCUS_TTL,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self.fetch = fetch
-        self.ttl = ttl
-        self.clock = clock
-        self._values: dict[str, tuple[float, float]] = {}  # path → (fresh until, seconds)
-        self._tasks: dict[str, asyncio.Task[float | None]] = {}
-        self._generation = 0  # one more each clear(): what was asked before is dropped
-
-    async def get(self, path: str, wait: float) -> float | None:
-        """The file's focus seconds; None when not known within ``wait`` seconds (the answer
-        still arrives for the next time). A value a little past its time is answered at once
-        while a fresh one is fetched: a hover never waits for the timeline it has just seen."""
-        now = self.clock()
-        cached = self._values.get(path)
-        if cached is not None and cached[0] > now:
-            return cached[1]
-        task = self._tasks.get(path)
-        if task is None:
-            task = self._tasks[path] = asyncio.ensure_future(self._refresh(path, now))
-        if cached is not None and cached[0] > now - FOCUS_STALE:
-            return cached[1]
-        try:
-            return await asyncio.wait_for(asyncio.shield(task), wait)
-        except asyncio.TimeoutError:
-            return cached[1] if cached is not None else None
-
-    def clear(self) -> None:
-        """Forget every value, and the answers still on their way (the activity behind them was
-        erased)."""
-        self._values.clear()
-        self._tasks.clear()
-        self._generation += 1
-
-    async def _refresh(self, path: str, now: float) -> float | None:
-        generation = self._generation
-        try:
-            seconds = await self.fetch(path, week_start(now))
-        except Exception as exc:
-            log.info("no focus time for %s: %s", path, exc)
-            return None
-        finally:
-            if generation == self._generation:
-                self._tasks.pop(path, None)
-        if generation != self._generation:
-            return None
-        if len(self._values) > 1024:
-            self._values.clear()
-        self._values[path] = (self.clock() + self.ttl, seconds)
-        return seconds
-
-
-# -- the hover's text -----------------------------------------------------------------------------
-# What could start emphasis, code, links or HTML in the middle of a line.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
-
-
-def _escape(text: str) -> str:
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def render_hover(
-    found: Found, focus_seconds: float | None, now: float, *, markdown: bool = True
-) -> str:
-    """The hover, e.g.::
-
-    **`parse_config`** · 4 commits in the last 30 days · 2 authors (Ada, Linus)
-    Last change: `1a2b3c4` by Ada, 3 days ago — "Read ports from the environment"
-    Your focus time in `config.py` this week: 1h 25m
-    """
-    from devfocus.insights.render import duration
-
-    def code(text: str) -> str:
-        return f"`{text}`" if markdown else text
-
-    def plain(text: str) -> str:
-        return _escape(text) if markdown else text
-
-    history = found.history
-    title = f"**{code(found.qualname)}**" if markdown else found.qualname
-    lines: list[str] = []
-    if history.uncommitted:
-        lines.append(f"{title} · not committed yet")
-    else:
-        recent = history.commits_in_window
-        window = f"in the last {history.window_days} days"
-        if recent:
-            head = f"{title} · {_plural(len(recent), 'commit')} {window}"
-            names = ", ".join(plain(a) for a in history.authors[:3])
-            more = ", …" if len(history.authors) > 3 else ""
-            head += f" · {_plural(len(history.authors), 'author')} ({names}{more})"
-        else:
-            head = f"{title} · no commits {window}"
-        lines.append(head)
-        last = history.last_change
-        if last is not None:
-            when = relative_time(last.authored_at, now)
-            subject = plain(last.subject)
-            lines.append(
-                f'Last change: {code(last.short)} by {plain(last.author)}, {when} — "{subject}"'
-            )
-        elif history.older_than is not None:
-            lines.append(f"Last change: more than {relative_time(history.older_than, now)}")
-    if focus_seconds is not None:
-        spent = duration(focus_seconds) if focus_seconds >= 1 else "none yet"
-        lines.append(f"Your focus time in {code(found.file_name)} this week: {spent}")
-    return ("\n\n" if markdown else "\n").join(lines)

@@ -4,34 +4,34 @@ CI and pre-commit."""
 from __future__ import annotations
 
 import argparse
-import difflib
-import json
-import os
 import sys
-import tempfile
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from devfocus.app.docstrings import (
-    DocsConfig,
-    check_source,
-    fix_source,
-    iter_python_files,
-    read_source,
-)
-from devfocus.config import DOC_STYLES, DocsSettings
-from devfocus.docs.facts import Position, Span
+from devfocus.cli import output
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from devfocus.app.docstrings import DocsConfig
+    from devfocus.cli.subcommands import Subcommands
+    from devfocus.docs.facts import Span
+
+MISSING_SCOPES = ("public", "all", "none")
+CHECK_FORMATS = ("text", "json")
 
 
-def add_parser(sub: Any) -> None:
-    docs = sub.add_parser("docs", help="check or fix Python docstrings")
+def add_parser(subparsers: Subcommands) -> None:
+    subparsers.add_parser("docs", help="check or fix Python docstrings", arguments=_arguments)
+
+
+def _arguments(docs: argparse.ArgumentParser) -> None:
     actions = docs.add_subparsers(dest="docs_command", metavar="ACTION", required=True)
 
     check = actions.add_parser(
         "check", help="report missing and stale docstrings (exit 1 on findings)"
     )
     check.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
-    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument("--format", choices=CHECK_FORMATS, default="text")
     _add_common(check)
 
     fix = actions.add_parser("fix", help="write missing docstrings and update stale ones")
@@ -43,6 +43,9 @@ def add_parser(sub: Any) -> None:
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
+    # Imported here, for start-up time: built only when `docs` runs.
+    from devfocus.config import DOC_STYLES, DocsSettings
+
     defaults = DocsSettings()
     parser.add_argument(
         "--style",
@@ -53,7 +56,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--missing",
-        choices=["public", "all", "none"],
+        choices=MISSING_SCOPES,
         default=defaults.missing,
         help="which definitions must have a docstring (default: public)",
     )
@@ -70,6 +73,10 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 
 
 def _config(args: argparse.Namespace) -> DocsConfig:
+    # Imported here, for start-up time: the docstring engine is for `docs` only.
+    from devfocus.app.docstrings import DocsConfig
+    from devfocus.config import DocsSettings
+
     return DocsConfig(
         DocsSettings(
             style=args.style,
@@ -81,23 +88,28 @@ def _config(args: argparse.Namespace) -> DocsConfig:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        if args.docs_command == "check":
-            return check(args)
-        return fix(args)
-    except BrokenPipeError:
-        return 0
+    if args.docs_command == "check":
+        return check(args)
+    return fix(args)
 
 
 def _files(args: argparse.Namespace) -> list[Path]:
+    from devfocus.app.docstrings import iter_python_files  # for start-up time, as above
+
     files = list(iter_python_files(args.paths))
     missing = [str(p) for p in files if not p.exists()]
     for path in missing:
-        print(f"devfocus: {path}: no such file or directory", file=sys.stderr)
+        output.error(f"{path}: no such file or directory")
     return [p for p in files if p.exists()]
 
 
 def check(args: argparse.Namespace) -> int:
+    # Imported here, for start-up time, as in fix(): the docstring engine is the heaviest part.
+    import json
+
+    from devfocus.app.docstrings import check_source, read_source
+    from devfocus.docs.facts import Position, Span
+
     config = _config(args)
     rows: list[dict[str, Any]] = []
     problems = 0
@@ -105,14 +117,14 @@ def check(args: argparse.Namespace) -> int:
         try:
             source, _ = read_source(path)
         except (OSError, ValueError) as exc:
-            print(f"devfocus: {path}: skipped: {exc}", file=sys.stderr)
+            output.error(f"{path}: skipped: {exc}")
             problems += 1
             continue
         try:
             facts, findings = check_source(config, source, str(path))
         except (RecursionError, MemoryError) as exc:
             # One file beyond what this process can analyse must not stop the run.
-            print(f"devfocus: {path}: skipped: {_too_much(exc)}", file=sys.stderr)
+            output.error(f"{path}: skipped: {_too_much(exc)}")
             problems += 1
             continue
         if facts.syntax_error is not None:
@@ -131,7 +143,7 @@ def check(args: argparse.Namespace) -> int:
                 f"{row['path']}:{row['line']}:{row['column']}: {row['code']} {row['message']}\n"
             )
         if rows:
-            print(f"{len(rows)} finding(s).", file=sys.stderr)
+            output.summary(output.found(len(rows), "finding"))
     return 1 if rows or problems else 0
 
 
@@ -156,30 +168,35 @@ def _too_much(exc: BaseException) -> str:
 
 
 def fix(args: argparse.Namespace) -> int:
+    # Imported here, for start-up time, as in check().
+    import difflib
+
+    from devfocus.app.docstrings import fix_source, read_source
+
     config = _config(args)
     changed_files = written = refused = unread = 0
     for path in _files(args):
         try:
             source, encoding = read_source(path)
         except (OSError, ValueError) as exc:
-            print(f"devfocus: {path}: skipped: {exc}", file=sys.stderr)
+            output.error(f"{path}: skipped: {exc}")
             unread += 1
             continue
         try:
             result = fix_source(config, source, str(path))
         except (RecursionError, MemoryError) as exc:
             # One file beyond what this process can analyse must not stop the run.
-            print(f"devfocus: {path}: skipped: {_too_much(exc)}", file=sys.stderr)
+            output.error(f"{path}: skipped: {_too_much(exc)}")
             unread += 1
             continue
         if result.problem is not None:
-            print(f"devfocus: {path}: not fixed: {result.problem}", file=sys.stderr)
+            output.error(f"{path}: not fixed: {result.problem}")
             unread += 1
             continue
         for qualname, reason in result.refused:
             refused += 1
             where = f" `{qualname}`" if qualname else ""
-            print(f"devfocus: {path}:{where} not fixed: {reason}", file=sys.stderr)
+            output.error(f"{path}:{where} not fixed: {reason}")
         if result.source == source:
             continue
         changed_files += 1
@@ -196,18 +213,23 @@ def fix(args: argparse.Namespace) -> int:
         else:
             _write(path, result.source, encoding)
     verb = "would change" if args.diff else "changed"
-    print(
-        f"{written} docstring(s) {verb} in {changed_files} file(s)"
+    plural = output.plural
+    output.summary(
+        f"{plural(written, 'docstring')} {verb} in {plural(changed_files, 'file')}"
         + (f"; {refused} left alone (see above)" if refused else "")
-        + (f"; {unread} file(s) could not be fixed (see above)" if unread else "")
-        + ".",
-        file=sys.stderr,
+        + (f"; {plural(unread, 'file')} could not be fixed (see above)" if unread else "")
+        + "."
     )
     return 1 if unread or (args.diff and changed_files) else 0
 
 
 def _write(path: Path, text: str, encoding: str) -> None:
     """Write in the file's own encoding, atomically, keeping its permissions."""
+    # Imported here, for start-up time: only a fix that writes needs them.
+    import os
+    import tempfile
+    from pathlib import Path
+
     mode = path.stat().st_mode
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

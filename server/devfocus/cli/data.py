@@ -1,0 +1,178 @@
+"""``devfocus export``, ``devfocus import`` and ``devfocus delete``: the user's data, out of the
+store, into it from git history, and erased."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import IO, TYPE_CHECKING, Any
+
+from devfocus.cli import output
+from devfocus.cli.options import add_database_option, settings_from
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from devfocus.cli.subcommands import Subcommands
+
+EXPORT_FORMATS = ("csv", "json")
+
+
+def add_parser(subparsers: Subcommands) -> None:
+    subparsers.add_parser("export", help="export every stored event", arguments=_export_arguments)
+    subparsers.add_parser(
+        "import",
+        help="import the git history of the repositories at PATH",
+        arguments=_import_arguments,
+    )
+    subparsers.add_parser("delete", help="erase all stored activity", arguments=_delete_arguments)
+
+
+def _export_arguments(export: argparse.ArgumentParser) -> None:
+    export.add_argument("--format", choices=EXPORT_FORMATS, required=True)
+    export.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
+    add_database_option(export)
+
+
+def _import_arguments(ingest: argparse.ArgumentParser) -> None:
+    ingest.add_argument("path", nargs="*", default=["."], help="repositories (default: .)")
+    add_database_option(ingest)
+
+
+def _delete_arguments(delete: argparse.ArgumentParser) -> None:
+    delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    add_database_option(delete)
+
+
+def run(args: argparse.Namespace) -> int:
+    commands: dict[str, Callable[[argparse.Namespace], int]] = {
+        "export": export,
+        "import": import_history,
+        "delete": delete,
+    }
+    return commands[args.command](args)
+
+
+# -- export ------------------------------------------------------------------------------------
+def export(args: argparse.Namespace) -> int:
+    # Imported here, for start-up time, as in every command below.
+    from devfocus.app.datastore import open_database
+    from devfocus.app.userdata import ExportRefused, check_target, count_events, write_export
+
+    database = open_database(settings_from(args))
+    try:
+        target = check_target(database, args.output) if args.output else None
+        total = count_events(database)
+        progress = output.progress_bar(" events", total=total)
+        recheck = (lambda: check_target(database, args.output)) if args.output else None
+        with _output(target, recheck) as out, progress:
+            write_export(database, args.format, out, progress.update)
+    except ExportRefused as refused:
+        output.error(str(refused))
+        return 1
+    except OSError as error:
+        if args.output is None:
+            raise  # stdout: a closed pipe is handled where every command's is
+        reason = error.strerror or str(error)
+        output.error(f"cannot write {args.output}: {reason}; nothing was written")
+        return 1
+    if args.output:
+        output.summary(f"exported {output.plural(total, 'event')} to {args.output}")
+    return 0
+
+
+@contextmanager
+def _output(
+    path: Path | None, before_replacing: Callable[[], Any] | None = None
+) -> Iterator[IO[str]]:
+    """stdout, or a file readable by its owner only (see ``private_file``)."""
+    if path is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    from devfocus.app.userdata import private_file  # for start-up time, as above
+
+    with private_file(path, before_replacing) as out:
+        yield out
+
+
+# -- import ------------------------------------------------------------------------------------
+def import_history(args: argparse.Namespace) -> int:
+    # Imported here, for start-up time: git and the store are for this command only.
+    from pathlib import Path
+
+    from devfocus.app.datastore import open_database
+    from devfocus.app.gitsync import Ingester
+    from devfocus.git.repository import find_repositories
+    from devfocus.git.runner import git_executable
+
+    if git_executable() is None:
+        output.error("git is not installed (no `git` on PATH)")
+        return 1
+    settings = settings_from(args)
+    repos = find_repositories([Path(p) for p in args.path])
+    if not repos:
+        output.error(f"no git repository at {', '.join(args.path)}")
+        return 1
+    database = open_database(settings)
+    ingester = Ingester(database)
+    failed = 0
+    for repo in repos:
+        bar = output.progress_bar(" commits", label=repo.root.name)
+
+        def progress(done: int, total: int | None, bar: output.ProgressBar = bar) -> None:
+            if total is not None and bar.total != total:
+                bar.total = total
+            bar.update(done - bar.n)
+
+        with bar:
+            result = ingester.ingest(repo, progress if not bar.disable else None)
+        if result.problem is not None:
+            failed += 1
+            print(f"{repo.key}: {result.problem}", file=sys.stderr)
+            continue
+        extra = f", {result.unreachable} no longer on a branch" if result.unreachable else ""
+        print(
+            f"{repo.key}: {output.plural(result.new_commits, 'new commit')}, "
+            f"{output.plural(result.checkouts, 'checkout')}{extra} ({result.seconds:.2f} s)"
+        )
+    database.close()
+    return 1 if failed else 0
+
+
+# -- delete ------------------------------------------------------------------------------------
+def delete(args: argparse.Namespace) -> int:
+    # Imported here, for start-up time: the store is for the commands that use it.
+    from devfocus.app.datastore import database_file, open_database, remove_database_file
+    from devfocus.app.userdata import count_events, delete_all
+
+    settings = settings_from(args)
+    path = database_file(settings)
+    if path is not None and not path.exists():
+        print(f"nothing to delete: {path} does not exist")
+        return 0
+    database = open_database(settings)
+    count = count_events(database)
+    events = output.plural(count, "event")
+    if not args.yes:
+        if not sys.stdin.isatty():
+            output.error("refusing to delete without --yes (no terminal to ask)")
+            return 2
+        answer = input(f"Erase all {events} in {database.display}? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("nothing deleted")
+            return 1
+    if path is not None and not settings.database.url:
+        database.close()  # the default file is ours alone: remove it with its journal files
+        remove_database_file(path)
+        print(f"deleted {path} ({events})")
+    else:
+        erased = delete_all(database)
+        database.close()
+        print(
+            f"deleted {output.plural(erased.events, 'event')} and "
+            f"{output.plural(erased.commits, 'commit')} from {database.display}"
+        )
+    return 0

@@ -1,0 +1,76 @@
+"""``devfocus report [PATH]``: the focus report the editor shows, on the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from devfocus.cli import output
+from devfocus.cli.options import add_history_options, add_session_options, settings_from
+
+if TYPE_CHECKING:
+    from devfocus.app.datastore import Database
+    from devfocus.cli.subcommands import Subcommands
+
+FORMATS = ("text", "markdown", "json")
+
+
+def add_parser(subparsers: Subcommands) -> None:
+    subparsers.add_parser("report", help="print a focus report", arguments=_arguments)
+
+
+def _arguments(report: argparse.ArgumentParser) -> None:
+    # Imported here, for start-up time: built only when `report` runs (and needs it then).
+    from devfocus.insights.periods import PERIODS
+
+    report.add_argument("path", nargs="?", help="restrict to the project containing PATH")
+    report.add_argument("--period", choices=PERIODS, default="today")
+    report.add_argument("--format", choices=FORMATS, default="text")
+    add_session_options(report)
+    add_history_options(report)
+
+
+def run(args: argparse.Namespace) -> int:
+    # Imported here, for start-up time: only this command reads the store to build a report.
+    import json
+    import time
+
+    from devfocus.app.datastore import open_database
+    from devfocus.app.locate import Locator
+    from devfocus.app.reporting import make_report
+    from devfocus.insights.render import RENDERERS
+
+    settings = settings_from(args)
+    project = Locator().project_root(args.path) if args.path else None
+    database = open_database(settings)
+    if args.path and settings.git.enabled and not args.no_import:
+        _import_quietly(database, args.path)
+    with output.working(f"Reading activity from {database.display}"):
+        result = make_report(database, args.period, settings, now=time.time(), project=project)
+    rendered = RENDERERS[args.format](result, None)
+    if args.format == "json":
+        rendered = json.dumps(rendered, indent=2, ensure_ascii=False) + "\n"
+    sys.stdout.write(rendered)
+    return 0
+
+
+def _import_quietly(database: Database, path: str) -> None:
+    """Bring the history of the repository at ``path`` up to date before a report of it."""
+    # Imported here, for start-up time: only a report of a PATH reads git.
+    from pathlib import Path
+
+    from devfocus.app.gitsync import Ingester
+    from devfocus.git.repository import open_repository
+    from devfocus.git.runner import git_executable
+
+    repo = open_repository(Path(path))
+    if repo is None:
+        return
+    if git_executable() is None:
+        output.error("git is not installed: the report has no git history")
+        return
+    with output.working(f"Reading the git history of {repo.root.name}"):
+        result = Ingester(database).ingest(repo)
+    if result.problem is not None:
+        output.error(f"git history of {repo.key} not read: {result.problem}")

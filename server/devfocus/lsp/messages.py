@@ -1,0 +1,437 @@
+"""DevFocus's own part of the protocol: the names of its notifications and commands, their
+arguments and their results, as typed classes.
+
+Arguments are read from what editors send: the object form (``[{"period": "week"}]``) and the
+positional forms some editors' command lines produce (``["week", "json"]``). A wrong argument is
+a ``ValueError`` that says what is expected; the features turn it into ``InvalidParams``.
+
+``scripts/sync_protocol.py`` writes ``client-vscode/src/protocol.ts`` from this module.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal, TypeAlias
+
+from pygls.uris import from_fs_path, to_fs_path
+
+from devfocus.lsp.wire import OMITTED, JsonObject, JsonValue, choices, plain
+
+if TYPE_CHECKING:
+    from devfocus.activity.status import Status
+    from devfocus.app.gitsync import ImportResult as Imported
+    from devfocus.app.userdata import Exported
+    from devfocus.git.trust import GitAccess as Access
+
+# -- notifications ---------------------------------------------------------------------------------
+STATUS = "devfocus/status"  # server → client: WireStatus
+WINDOW_STATE = "devfocus/windowState"  # client → server: WindowStateParams
+ACTIVE_EDITOR = "devfocus/activeEditor"  # client → server: ActiveEditorParams
+WORKSPACE_TRUST = "devfocus/workspaceTrust"  # client → server: WorkspaceTrustParams
+
+# -- commands (workspace/executeCommand) -----------------------------------------------------------
+STATUS_COMMAND = "devfocus.status"
+PAUSE = "devfocus.tracking.pause"
+RESUME = "devfocus.tracking.resume"
+REPORT = "devfocus.report"
+GIT_IMPORT = "devfocus.git.import"
+SET_TASK = "devfocus.task.set"
+EXPORT = "devfocus.export"
+DELETE = "devfocus.data.delete"
+GENERATE_FILE = "devfocus.docs.generateFile"
+GENERATE_WORKSPACE = "devfocus.docs.generateWorkspace"
+
+
+# -- lists kept elsewhere, imported when first needed (not while the server starts) ---------------
+def report_periods() -> tuple[str, ...]:
+    # Deferred: the report engine is not imported while the server starts.
+    from devfocus.insights.periods import PERIODS
+
+    return PERIODS
+
+
+def report_formats() -> tuple[str, ...]:
+    return ("markdown", "json")
+
+
+def export_formats() -> tuple[str, ...]:
+    # Deferred: the store's modules are not imported while the server starts.
+    from devfocus.app.userdata import FORMATS
+
+    return tuple(FORMATS)
+
+
+def task_kinds() -> tuple[str, ...]:
+    # Deferred: loaded with the first task set.
+    from devfocus.activity.tasks import KINDS
+
+    return tuple(KINDS)
+
+
+def _first_object(command: str, args: Sequence[object]) -> JsonObject:
+    """The one object argument of a command that takes nothing else."""
+    first = plain(args[0]) if args else None
+    if len(args) != 1 or not isinstance(first, dict):
+        raise ValueError(f"{command}: expected one object argument")
+    return first
+
+
+def _choice(name: str, value: JsonValue, choices: tuple[str, ...]) -> str:
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
+    return value
+
+
+# -- arguments -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ReportArguments:
+    """``devfocus.report``: ``[{period, format, project}]`` or ``["week", "json"]``."""
+
+    period: str = field(default="today", metadata=choices(report_periods))
+    format: str = field(default="markdown", metadata=choices(report_formats))
+    project: str | None = None  # a path or a file URI: only this project's activity
+
+    @classmethod
+    def parse(cls, args: Sequence[object]) -> ReportArguments:
+        first = plain(args[0]) if args else None
+        if isinstance(first, dict):
+            options = first
+        else:
+            positional = [plain(a) for a in args if a is not None]
+            if not all(isinstance(a, str) for a in positional) or len(positional) > 2:
+                raise ValueError("expected one object {period, format, project}")
+            options = dict(zip(("period", "format"), positional, strict=False))
+        period = _choice("period", options.get("period") or "today", report_periods())
+        fmt = _choice("format", options.get("format") or "markdown", report_formats())
+        project = options.get("project")
+        if project is not None and not isinstance(project, str):
+            raise ValueError("project must be a path or a file URI")
+        if isinstance(project, str) and project.startswith("file:"):
+            project = to_fs_path(project)
+        return cls(period, fmt, project)
+
+
+@dataclass(frozen=True)
+class TaskArguments:
+    """``devfocus.task.set``: ``[{title, kind, project}]`` or ``["title", "kind"]``; an empty
+    title clears the hand-set task."""
+
+    title: str | None = None
+    kind: str | None = field(default=None, metadata=choices(task_kinds))
+    project: str | None = None  # a path; the first workspace folder when absent
+
+    @classmethod
+    def parse(cls, args: Sequence[object]) -> TaskArguments:
+        first = plain(args[0]) if args else None
+        if first is None and not args:
+            options: JsonObject = {}
+        elif isinstance(first, dict):
+            options = first
+        elif isinstance(first, str):
+            options = {"title": first, "kind": plain(args[1]) if len(args) > 1 else None}
+        else:
+            raise ValueError("expected one object {title, kind}")
+        title, kind, project = options.get("title"), options.get("kind"), options.get("project")
+        if title is not None and not isinstance(title, str):
+            raise ValueError(f"{SET_TASK}: title must be a string")
+        kinds = task_kinds()
+        if kind is not None and (not isinstance(kind, str) or kind not in kinds):
+            raise ValueError(f"{SET_TASK}: kind must be one of {', '.join(kinds)}; got {kind!r}")
+        if project is not None and not isinstance(project, str):
+            raise ValueError(f"{SET_TASK}: project must be a path")
+        return cls(title, kind, project)
+
+
+@dataclass(frozen=True)
+class ExportArguments:
+    """``devfocus.export``: ``[{format, path}]``, ``path`` absolute or a file URI."""
+
+    format: str = field(metadata=choices(export_formats))
+    path: str
+
+    @classmethod
+    def parse(cls, args: Sequence[object]) -> ExportArguments:
+        options = _first_object(EXPORT, args)
+        fmt, path = options.get("format"), options.get("path")
+        formats = export_formats()
+        if not isinstance(fmt, str) or fmt not in formats:
+            raise ValueError(f"{EXPORT}: format must be one of {', '.join(formats)}; got {fmt!r}")
+        if isinstance(path, str) and path.startswith("file:"):
+            path = to_fs_path(path)
+        if not isinstance(path, str) or not path or not os.path.isabs(path):
+            raise ValueError(
+                f"{EXPORT}: path must be an absolute file path or a file URI; got {path!r}"
+            )
+        return cls(fmt, path)  # what is at the path is checked off the event loop
+
+
+@dataclass(frozen=True)
+class DeleteArguments:
+    """``devfocus.data.delete``: ``[{confirm: true}]``; anything else deletes nothing."""
+
+    confirm: bool
+
+    @classmethod
+    def parse(cls, args: Sequence[object]) -> DeleteArguments:
+        if _first_object(DELETE, args).get("confirm") is not True:
+            raise ValueError(
+                f'{DELETE}: pass {{"confirm": true}} to erase all data; nothing was deleted'
+            )
+        return cls(confirm=True)
+
+
+@dataclass(frozen=True)
+class GenerateFileArguments:
+    """``devfocus.docs.generateFile``: ``[{uri}]``, or ``[uri]``, or ``[path]``."""
+
+    uri: str
+
+    @classmethod
+    def parse(cls, args: Sequence[object]) -> GenerateFileArguments:
+        first = plain(args[0]) if args else None
+        if isinstance(first, dict):
+            first = first.get("uri")
+        if isinstance(first, str) and first:
+            is_uri = ":" in first.split("/", 1)[0]
+            uri = first if is_uri else from_fs_path(first)
+            if uri:
+                return cls(uri)
+        raise ValueError(f"{GENERATE_FILE}: expected {{uri}} of a Python file")
+
+
+# -- notification params from the client ---------------------------------------------------------
+@dataclass(frozen=True)
+class WindowStateParams:
+    """``devfocus/windowState``: the editor's window gained or lost focus."""
+
+    focused: bool
+
+    @classmethod
+    def parse(cls, params: object) -> WindowStateParams:
+        focused = getattr(params, "focused", None)
+        if not isinstance(focused, bool):
+            raise ValueError("{focused: boolean}")
+        return cls(focused)
+
+
+@dataclass(frozen=True)
+class ActiveEditorParams:
+    """``devfocus/activeEditor``: the file in front of the user (null: none, or not a file)."""
+
+    uri: str | None
+
+    @classmethod
+    def parse(cls, params: object) -> ActiveEditorParams:
+        uri = getattr(params, "uri", ...)
+        if uri is not None and not isinstance(uri, str):
+            raise ValueError("{uri: string | null}")
+        return cls(uri)
+
+
+@dataclass(frozen=True)
+class WorkspaceTrustParams:
+    """``devfocus/workspaceTrust``: the editor's trust in the workspace changed."""
+
+    trusted: bool
+
+    @classmethod
+    def parse(cls, params: object) -> WorkspaceTrustParams:
+        trusted = getattr(params, "trusted", None)
+        if not isinstance(trusted, bool):
+            raise ValueError("{trusted: boolean}")
+        return cls(trusted)
+
+
+# -- results -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StatusContext:
+    """Where attention is: a project and the branch checked out there."""
+
+    project: str  # the project's name
+    root: str  # its root, a POSIX path
+    branch: str | None
+
+
+@dataclass(frozen=True)
+class StatusTask:
+    """What the current stretch of work is for: set by hand, else the branch's."""
+
+    title: str
+    kind: str | None
+    ref: str | None
+    label: str
+    source: str  # "manual" | "branch" | "commit"
+
+
+@dataclass(frozen=True)
+class NotRead:
+    """A repository that is not read (another user's, outside ``devfocus.git.trust``), and why."""
+
+    root: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class GitAccess:
+    """The status's ``git`` part: on, off (and why), or waiting for the workspace's trust."""
+
+    state: Literal["on", "off", "untrusted"]
+    reason: str | None
+    not_read: tuple[NotRead, ...]
+
+    @classmethod
+    def of(cls, access: Access) -> GitAccess:
+        refused = tuple(NotRead(root, why) for root, why in access.not_read)
+        return cls(access.state, access.reason, refused)
+
+
+@dataclass(frozen=True)
+class WireStatus:
+    """The ``devfocus/status`` notification, and the result of ``devfocus.status``,
+    ``devfocus.tracking.pause`` and ``devfocus.tracking.resume``."""
+
+    state: Literal["active", "idle", "paused"]
+    session_start: str | None  # ISO 8601, UTC
+    session_seconds: int
+    today_seconds: int
+    context: StatusContext | None
+    switches_last_hour: int
+    deep_work: bool
+    deep_work_seconds: int
+    task: StatusTask | None
+    git: GitAccess | None = field(default=None, metadata=OMITTED)  # whether git features are on
+
+    @classmethod
+    def of(cls, status: Status) -> WireStatus:
+        # Deferred: loaded with the first status.
+        from devfocus.timeutil import iso_utc
+
+        context = status.context
+        task = status.task
+        return cls(
+            state=status.state,
+            session_start=iso_utc(status.session_start)
+            if status.session_start is not None
+            else None,
+            session_seconds=int(status.session_seconds),
+            today_seconds=int(status.today_seconds),
+            context=None
+            if context is None
+            else StatusContext(context.name, context.project, context.branch),
+            switches_last_hour=status.switches_last_hour,
+            deep_work=status.deep_work,
+            deep_work_seconds=int(status.deep_work_today_seconds),
+            task=None
+            if task is None
+            else StatusTask(task.title, task.kind, task.ref, task.label, task.source),
+            git=None if status.git is None else GitAccess.of(status.git),
+        )
+
+
+@dataclass(frozen=True)
+class RepositoryImport:
+    """One repository's part of ``devfocus.git.import``."""
+
+    root: str
+    new_commits: int
+    unreachable: int  # commits no longer on any branch
+    checkouts: int
+    seconds: float
+    problem: str | None
+
+    @classmethod
+    def of(cls, result: Imported) -> RepositoryImport:
+        return cls(
+            result.root,
+            result.new_commits,
+            result.unreachable,
+            result.checkouts,
+            round(result.seconds, 3),
+            result.problem,
+        )
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """``devfocus.git.import``."""
+
+    repositories: tuple[RepositoryImport, ...]
+    # Why nothing was looked at (an untrusted workspace, `devfocus.git.trust` never).
+    reason: str | None = field(default=None, metadata=OMITTED)
+    # Repositories that are not read, and why.
+    not_read: tuple[NotRead, ...] | None = field(default=None, metadata=OMITTED)
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    """``devfocus.task.set``: the task as stored (title and kind null once cleared)."""
+
+    title: str | None
+    kind: str | None
+    project: str | None
+    branch: str | None
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """``devfocus.export``."""
+
+    path: str
+    format: str
+    events: int
+    # As JSON: the rows written of each git-history table.
+    history: dict[str, int] | None = field(default=None, metadata=OMITTED)
+
+    @classmethod
+    def of(cls, path: str, fmt: str, exported: Exported) -> ExportResult:
+        return cls(path, fmt, exported.events, dict(exported.history) or None)
+
+
+# ``devfocus.data.delete``: rows erased, by what they were (events, commits, checkouts, ...).
+ErasedCounts: TypeAlias = "dict[str, int]"
+
+# ``devfocus.report``: Markdown, or the report as JSON data (its fields: the protocol's docs).
+ReportResult: TypeAlias = "str | JsonObject"
+
+
+@dataclass(frozen=True)
+class DocsResult:
+    """``devfocus.docs.generateFile`` and ``devfocus.docs.generateWorkspace``."""
+
+    applied: int  # docstrings written
+    files: int
+    refused: tuple[str, ...]  # places left alone, and why
+    cancelled: bool
+    failures: tuple[str, ...]  # why the editor did not apply an edit
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command: its name, what it takes (None: nothing) and the name of what it answers (a
+    result class or type alias of this module)."""
+
+    name: str
+    arguments: type | None
+    result: str
+
+
+COMMANDS = (
+    Command(STATUS_COMMAND, None, "WireStatus"),
+    Command(PAUSE, None, "WireStatus"),
+    Command(RESUME, None, "WireStatus"),
+    Command(REPORT, ReportArguments, "ReportResult"),
+    Command(GIT_IMPORT, None, "ImportResult"),
+    Command(SET_TASK, TaskArguments, "TaskResult"),
+    Command(EXPORT, ExportArguments, "ExportResult"),
+    Command(DELETE, DeleteArguments, "ErasedCounts"),
+    Command(GENERATE_FILE, GenerateFileArguments, "DocsResult"),
+    Command(GENERATE_WORKSPACE, None, "DocsResult"),
+)
+NOTIFICATIONS = (
+    (STATUS, WireStatus),
+    (WINDOW_STATE, WindowStateParams),
+    (ACTIVE_EDITOR, ActiveEditorParams),
+    (WORKSPACE_TRUST, WorkspaceTrustParams),
+)
