@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import Column, Integer, MetaData, Table, Text, inspect, text
 
 from devfocus.activity.records import Activity, Context, Kind
 from devfocus.store import engine as engine_module
@@ -193,6 +193,11 @@ def test_migrated_schema_equals_the_models(tmp_path: Path) -> None:
         engine.dispose()
 
 
+def _declare_note_column_and_tags(meta: MetaData) -> None:
+    meta.tables["events"].append_column(Column("note", Text))
+    Table("tags", meta, Column("event_id", Integer, nullable=False), Column("tag", Text))
+
+
 def _add_note_column_and_tags(conn) -> None:
     conn.execute(text("ALTER TABLE events ADD COLUMN note TEXT"))
     conn.execute(text("CREATE TABLE tags (event_id INTEGER NOT NULL, tag TEXT NOT NULL)"))
@@ -210,7 +215,10 @@ def test_a_new_migration_keeps_existing_rows(tmp_path: Path) -> None:
     engine = create(sqlite_url(path))
     known = head()
     nxt = known + 1
-    migrations = [*MIGRATIONS, Migration(nxt, "notes and tags", _add_note_column_and_tags)]
+    migrations = [
+        *MIGRATIONS,
+        Migration(nxt, "notes and tags", _declare_note_column_and_tags, _add_note_column_and_tags),
+    ]
     try:
         assert upgrade(engine, migrations) == (known, nxt)
         assert upgrade(engine, migrations) == (nxt, nxt)

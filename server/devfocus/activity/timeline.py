@@ -139,7 +139,12 @@ class _Sweep:
         elif act.start > cursor:
             self._pause_until(act.start)
 
-        if act.context is not None and act.context != self.context:
+        # Contexts loaded together are shared objects: `is` settles most comparisons cheaply.
+        if (
+            act.context is not None
+            and act.context is not self.context
+            and act.context != self.context
+        ):
             if self.context is not None:
                 index = len(self.timeline.sessions)
                 self.timeline.switches.append(Switch(act.start, self.context, act.context, index))
@@ -195,7 +200,9 @@ class _Sweep:
         run = self.run
         long_pause = bridged and end - start > self.deep_gap
         if run is not None and (
-            run.context != context or start - run.end > self.deep_gap or long_pause
+            (run.context is not context and run.context != context)
+            or start - run.end > self.deep_gap
+            or long_pause
         ):
             self._close_run()
             run = None
@@ -279,7 +286,7 @@ def _order(act: Activity) -> tuple[float, float, bool, str, str, str, str]:
         act.source or "",
         context.project if context else "",
         (context.branch or "") if context else "",
-        act.kind.value,
+        act.kind,  # a str: compared as its value, without the enum lookup of `.value`
     )
 
 

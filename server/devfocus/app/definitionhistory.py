@@ -18,8 +18,9 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from devfocus.git.head import find_git_dir, head_commit
 from devfocus.git.ignore import IgnoreRules
@@ -29,6 +30,7 @@ from devfocus.git.linehistory import (
     LineSpan,
     Walk,
     definition_spans,
+    keyed_definitions,
     read_file_history,
     summarize,
     track,
@@ -83,12 +85,21 @@ class _Worker:
 
     def __init__(self, name: str) -> None:
         self._name = name
-        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
 
-    def submit(self, fn: Callable[..., T], *args: Any) -> concurrent.futures.Future[T]:
+    def submit(self, call: Callable[[], T]) -> concurrent.futures.Future[T]:
         future: concurrent.futures.Future[T] = concurrent.futures.Future()
-        self._queue.put((future, fn, args))
+
+        def job() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                future.set_result(call())
+            except BaseException as exc:
+                future.set_exception(exc)
+
+        self._queue.put(job)
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
             self._thread.start()
@@ -96,13 +107,7 @@ class _Worker:
 
     def _run(self) -> None:
         while True:
-            future, fn, args = self._queue.get()
-            if not future.set_running_or_notify_cancel():
-                continue
-            try:
-                future.set_result(fn(*args))
-            except BaseException as exc:
-                future.set_exception(exc)
+            self._queue.get()()
 
 
 class HistoryService:
@@ -144,7 +149,9 @@ class HistoryService:
         ``source`` (identified by ``key``, e.g. (uri, version)) of the file at ``path``.
         ``facts``: an analysis of that same source, if one is at hand."""
         question = _Question(path, key, source, line, character, facts)
-        return await asyncio.wrap_future(self._worker.submit(_logged, path, self._find, question))
+        return await asyncio.wrap_future(
+            self._worker.submit(partial(_logged, path, partial(self._find, question)))
+        )
 
     def warm(self, path: str) -> None:
         """Read the file's history in the background (the mouse is over it: a hover on a name
@@ -155,7 +162,7 @@ class HistoryService:
         if len(self._warmed) > 1024:
             self._warmed.clear()
         self._warmed[path] = now
-        self._worker.submit(_logged, path, self._warm, path)
+        self._worker.submit(partial(_logged, path, partial(self._warm, path)))
 
     # -- worker thread -----------------------------------------------------------------------
     def _warm(self, path: str) -> None:
@@ -248,8 +255,7 @@ class HistoryService:
             if history.data is None and self._ignores.ignored(root, relative):
                 return None  # an ignored file (generated, vendored): nothing to say
         except GitMissing as exc:
-            self._git_missing = True
-            log.warning("%s", exc.message)
+            self._without_git(exc)
             return None
         except GitError as exc:
             log.info("no history for %s: %s", relative, exc.message)
@@ -282,8 +288,7 @@ class HistoryService:
         try:
             out = run_git(root, "rev-parse", "--verify", "-q", "HEAD", ok_codes=(0, 1))
         except GitMissing as exc:
-            self._git_missing = True
-            log.warning("%s", exc.message)
+            self._without_git(exc)
             return None
         except GitError as exc:
             out, problem = b"", exc.message
@@ -296,17 +301,22 @@ class HistoryService:
             return None
         return sha
 
-    def _log_once(self, key: Hashable, level: int, message: str, *args: Any) -> None:
+    def _without_git(self, missing: GitMissing) -> None:
+        """Git is not installed: say so once, and read no file's history from then on."""
+        self._git_missing = True
+        log.warning("%s", missing.message)
+
+    def _log_once(self, key: Hashable, level: int, message: str, *args: object) -> None:
         if key not in self._logged:
             self._logged.add(key)
             log.log(level, message, *args)
 
 
-def _logged(path: str, fn: Callable[..., T], *args: Any) -> T | None:
-    """``fn(*args)`` for the file at ``path``; None when it fails, logged: nothing here raises
+def _logged(path: str, call: Callable[[], T]) -> T | None:
+    """``call()`` for the file at ``path``; None when it fails, logged: nothing here raises
     into the server."""
     try:
-        return fn(*args)
+        return call()
     except Exception:
         log.exception("could not read the history of %s", path)
         return None
@@ -315,15 +325,10 @@ def _logged(path: str, fn: Callable[..., T], *args: Any) -> T | None:
 def _definition_at(
     facts: ModuleFacts, line: int, character: int
 ) -> tuple[tuple[str, int], Definition] | None:
-    """((qualname, n), definition) of the definition named at (line, character); n counts the
-    earlier definitions of the same qualname, as :func:`definition_spans` does."""
-    seen: dict[str, int] = {}
-    for definition in facts.definitions:
-        if definition.kind == "module":
-            continue
-        n = seen.get(definition.qualname, 0)
-        seen[definition.qualname] = n + 1
+    """(key, definition) of the definition named at (line, character), keyed as
+    :func:`keyed_definitions` keys it."""
+    for key, definition in keyed_definitions(facts.definitions):
         span = definition.name_span
         if span.start.line == line and span.start.character <= character < span.end.character:
-            return (definition.qualname, n), definition
+            return key, definition
     return None

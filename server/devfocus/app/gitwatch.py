@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import functools
 import logging
-import os
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
@@ -27,6 +26,7 @@ from devfocus.git.head import head_ref
 if TYPE_CHECKING:
     from devfocus.app.gitsync import ImportResult, Ingester, Progress
     from devfocus.app.trustgate import TrustGate
+    from devfocus.git.filestamp import Stamp
     from devfocus.git.repository import Repository
 
 log = logging.getLogger(__name__)
@@ -35,24 +35,18 @@ P = ParamSpec("P")
 
 POLL_INTERVAL = 2.0  # seconds between looks at the repositories' files
 
-Stamp = tuple[tuple[int, int], ...]
-
 
 def stamp(repo: Repository) -> Stamp:
     """(mtime, size) of the files any commit, checkout, reset or fetch into a branch changes."""
+    # Here, not at the top: the watch thread needs it, answering `initialize` does not.
+    from devfocus.git.filestamp import stamp as stamp_files
+
     paths = [repo.git_dir / "HEAD", repo.git_dir / "logs" / "HEAD", repo.common_dir / "packed-refs"]
     paths.append(repo.common_dir / "refs" / "heads")
     ref = head_ref(repo.git_dir)
     if ref is not None:
         paths.append(repo.common_dir / ref)
-    out = []
-    for path in paths:
-        try:
-            st = os.stat(path)
-            out.append((st.st_mtime_ns, st.st_size))
-        except OSError:
-            out.append((0, -1))
-    return tuple(out)
+    return stamp_files(paths)
 
 
 class GitService:

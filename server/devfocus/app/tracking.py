@@ -28,6 +28,7 @@ from devfocus.config import Settings, database_url
 if TYPE_CHECKING:
     from devfocus.activity.records import Activity, TaskMark
     from devfocus.activity.status import Status
+    from devfocus.activity.timeline import Timeline
     from devfocus.app.recorder import Recorder
     from devfocus.app.trustgate import TrustGate
     from devfocus.app.userdata import Erased, Exported
@@ -235,31 +236,13 @@ class TrackingService:
 
     def _status(self, records: list[Record], now: float, paused: bool) -> Status:
         from devfocus.activity.status import compute_status
-        from devfocus.activity.timeline import build_timeline
         from devfocus.insights.commitfacts import current_task
-        from devfocus.store.errors import StoreError
-        from devfocus.store.events import load_activities
         from devfocus.timeutil import local_date, midnight
 
-        self._write(records)
         day_start = midnight(local_date(now))
         since = min(day_start, now - STATUS_LOOKBACK)
-        stored: list[Activity] = []
-        # A database that cannot be written can often still be read; one out of reach would
-        # only add its connect timeout to every status.
-        if self.problem is None or self.problem.kind != "unreachable":
-            try:
-                stored = self._ensure_database().run(
-                    lambda engine: load_activities(engine, since, now + 1)
-                )
-            except StoreError as error:
-                log.debug("status without stored activity: %s", error.message)
+        timeline = self._timeline(records, since, now, "status")
         sessions = self.settings.sessions
-        timeline = build_timeline(
-            [*stored, *self._unwritten()],
-            idle_timeout=sessions.idle_timeout_minutes * 60,
-            deep_work=sessions.deep_work_minutes * 60,
-        )
         status = compute_status(
             timeline,
             now=now,
@@ -270,11 +253,40 @@ class TrackingService:
         )
         return replace(status, task=current_task(status.context, self._task_marks(now)))
 
+    def _timeline(self, records: list[Record], since: float, now: float, what: str) -> Timeline:
+        """All activity from ``since`` to ``now`` after ``records`` are written: what is stored
+        and what is not written yet. Without the stored part (logged, for ``what``) when the
+        database cannot be read."""
+        from devfocus.activity.timeline import build_timeline
+        from devfocus.store.errors import StoreError
+        from devfocus.store.events import load_activities
+
+        self._write(records)
+        stored: list[Activity] = []
+        if self._readable():
+            try:
+                stored = self._ensure_database().run(
+                    lambda engine: load_activities(engine, since, now + 1)
+                )
+            except StoreError as error:
+                log.debug("%s without stored activity: %s", what, error.message)
+        sessions = self.settings.sessions
+        return build_timeline(
+            [*stored, *self._unwritten()],
+            idle_timeout=sessions.idle_timeout_minutes * 60,
+            deep_work=sessions.deep_work_minutes * 60,
+        )
+
+    def _readable(self) -> bool:
+        """Whether to try reading the database: one that cannot be written can often still be
+        read; one out of reach would only add its connect timeout to every status."""
+        return self.problem is None or self.problem.kind != "unreachable"
+
     def _task_marks(self, now: float) -> list[TaskMark]:
         from devfocus.store.errors import StoreError
         from devfocus.store.gitstore import load_tasks
 
-        if self.problem is not None and self.problem.kind == "unreachable":
+        if not self._readable():
             return []
         try:
             return self._ensure_database().run(lambda engine: load_tasks(engine, now + 1))
@@ -382,27 +394,10 @@ class TrackingService:
         target = Path(os.path.abspath(path)).as_posix()
 
         def on_store(records: list[Record]) -> float:
-            from devfocus.activity.timeline import build_timeline
             from devfocus.insights.focusreport import LOOKBACK_SECONDS
-            from devfocus.store.errors import StoreError
-            from devfocus.store.events import load_activities
             from devfocus.timeutil import overlap
 
-            self._write(records)
-            stored: list[Activity] = []
-            if self.problem is None or self.problem.kind != "unreachable":
-                try:
-                    stored = self._ensure_database().run(
-                        lambda engine: load_activities(engine, since - LOOKBACK_SECONDS, now + 1)
-                    )
-                except StoreError as error:
-                    log.debug("file focus without stored activity: %s", error.message)
-            sessions = self.settings.sessions
-            timeline = build_timeline(
-                [*stored, *self._unwritten()],
-                idle_timeout=sessions.idle_timeout_minutes * 60,
-                deep_work=sessions.deep_work_minutes * 60,
-            )
+            timeline = self._timeline(records, since - LOOKBACK_SECONDS, now, "file focus")
             total = 0.0
             for segment in timeline.segments:
                 if segment.path is None or segment.end <= since:

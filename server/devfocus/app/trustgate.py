@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from devfocus.git.filestamp import Stamp
     from devfocus.git.trust import GitAccess, Policy, Verdict
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ class TrustGate:
         self._policy: Policy = "owned"
         self._verdicts: dict[str, Verdict] = {}
         self._refused: dict[str, Verdict] = {}  # work tree → why it is not read
-        self._safe: tuple[tuple[tuple[int, int], ...], list[str | None]] | None = None
+        self._safe: tuple[Stamp, list[str | None]] | None = None
         self.generation = 0  # one more each time what is allowed may have changed
 
     # -- what the editor and the settings say ----------------------------------------------
@@ -164,8 +165,9 @@ class TrustGate:
     def _safe_values(self) -> Sequence[str | None]:
         """The user's ``safe.directory`` values, read again when their files change."""
         from devfocus.git import userconfig
+        from devfocus.git.filestamp import stamp as stamp_files
 
-        stamp = userconfig.stamp(userconfig.config_files())
+        stamp = stamp_files(userconfig.config_files())
         cached = self._safe
         if cached is not None and cached[0] == stamp:
             return cached[1]

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from devfocus.cli import output
 
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
 
 MISSING_SCOPES = ("public", "all", "none")
 CHECK_FORMATS = ("text", "json")
+A = TypeVar("A")  # what a command's analysis of one file gives
 
 
 def add_parser(subparsers: Subcommands) -> None:
@@ -103,30 +106,48 @@ def _files(args: argparse.Namespace) -> list[Path]:
     return [p for p in files if p.exists()]
 
 
+class _EachFile(Generic[A]):
+    """The Python files the command line names, each read and analysed by ``analyse(source,
+    path)``: (path, source, its encoding, the analysis). A file that cannot be read or analysed
+    is said on stderr, counted in :attr:`skipped` and passed over."""
+
+    def __init__(self, args: argparse.Namespace, analyse: Callable[[str, str], A]) -> None:
+        self._paths = _files(args)
+        self._analyse = analyse
+        self.skipped = 0
+
+    def __iter__(self) -> Iterator[tuple[Path, str, str, A]]:
+        from devfocus.app.docstrings import read_source  # for start-up time, as above
+
+        for path in self._paths:
+            try:
+                source, encoding = read_source(path)
+            except (OSError, ValueError) as exc:
+                self._skip(path, str(exc))
+                continue
+            try:
+                analysis = self._analyse(source, str(path))
+            except (RecursionError, MemoryError) as exc:
+                # One file beyond what this process can analyse must not stop the run.
+                self._skip(path, _too_much(exc))
+                continue
+            yield path, source, encoding, analysis
+
+    def _skip(self, path: Path, why: str) -> None:
+        output.error(f"{path}: skipped: {why}")
+        self.skipped += 1
+
+
 def check(args: argparse.Namespace) -> int:
     # Imported here, for start-up time, as in fix(): the docstring engine is the heaviest part.
     import json
 
-    from devfocus.app.docstrings import check_source, read_source
+    from devfocus.app.docstrings import check_source
     from devfocus.docs.facts import Position, Span
 
-    config = _config(args)
+    files = _EachFile(args, partial(check_source, _config(args)))
     rows: list[dict[str, Any]] = []
-    problems = 0
-    for path in _files(args):
-        try:
-            source, _ = read_source(path)
-        except (OSError, ValueError) as exc:
-            output.error(f"{path}: skipped: {exc}")
-            problems += 1
-            continue
-        try:
-            facts, findings = check_source(config, source, str(path))
-        except (RecursionError, MemoryError) as exc:
-            # One file beyond what this process can analyse must not stop the run.
-            output.error(f"{path}: skipped: {_too_much(exc)}")
-            problems += 1
-            continue
+    for path, _, _, (facts, findings) in files:
         if facts.syntax_error is not None:
             error = facts.syntax_error
             at = Position((error.lineno or 1) - 1, max((error.offset or 1) - 1, 0))
@@ -144,7 +165,7 @@ def check(args: argparse.Namespace) -> int:
             )
         if rows:
             output.summary(output.found(len(rows), "finding"))
-    return 1 if rows or problems else 0
+    return 1 if rows or files.skipped else 0
 
 
 def _row(path: Path, span: Span, code: str, message: str, definition: str) -> dict[str, Any]:
@@ -171,24 +192,11 @@ def fix(args: argparse.Namespace) -> int:
     # Imported here, for start-up time, as in check().
     import difflib
 
-    from devfocus.app.docstrings import fix_source, read_source
+    from devfocus.app.docstrings import fix_source
 
-    config = _config(args)
+    files = _EachFile(args, partial(fix_source, _config(args)))
     changed_files = written = refused = unread = 0
-    for path in _files(args):
-        try:
-            source, encoding = read_source(path)
-        except (OSError, ValueError) as exc:
-            output.error(f"{path}: skipped: {exc}")
-            unread += 1
-            continue
-        try:
-            result = fix_source(config, source, str(path))
-        except (RecursionError, MemoryError) as exc:
-            # One file beyond what this process can analyse must not stop the run.
-            output.error(f"{path}: skipped: {_too_much(exc)}")
-            unread += 1
-            continue
+    for path, source, encoding, result in files:
         if result.problem is not None:
             output.error(f"{path}: not fixed: {result.problem}")
             unread += 1
@@ -212,6 +220,7 @@ def fix(args: argparse.Namespace) -> int:
             )
         else:
             _write(path, result.source, encoding)
+    unread += files.skipped
     verb = "would change" if args.diff else "changed"
     plural = output.plural
     output.summary(

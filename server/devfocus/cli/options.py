@@ -12,6 +12,13 @@ if TYPE_CHECKING:
     from devfocus.config import Settings
 
 GIT_HOURS_MINUTES = 120.0  # git-hours' max-commit-diff and first-commit-add defaults
+# Options that set a setting in minutes for one run: flag → (section, key) of the setting.
+MINUTES_OPTIONS = {
+    "--idle-timeout-minutes": ("sessions", "idleTimeoutMinutes"),
+    "--deep-work-minutes": ("sessions", "deepWorkMinutes"),
+    "--session-gap-minutes": ("git", "sessionGapMinutes"),
+    "--first-commit-minutes": ("git", "firstCommitMinutes"),
+}
 
 
 def add_database_option(parser: argparse.ArgumentParser) -> None:
@@ -28,19 +35,16 @@ def add_session_options(parser: argparse.ArgumentParser) -> None:
     from devfocus.config import SessionSettings
 
     defaults = SessionSettings()
-    parser.add_argument(
-        "--idle-timeout-minutes",
-        type=float,
-        metavar="N",
-        help=f"devfocus.sessions.idleTimeoutMinutes (default {defaults.idle_timeout_minutes:g})",
-    )
-    parser.add_argument(
-        "--deep-work-minutes",
-        type=float,
-        metavar="N",
-        help=f"devfocus.sessions.deepWorkMinutes (default {defaults.deep_work_minutes:g})",
-    )
+    _add_minutes(parser, "--idle-timeout-minutes", defaults.idle_timeout_minutes)
+    _add_minutes(parser, "--deep-work-minutes", defaults.deep_work_minutes)
     add_database_option(parser)
+
+
+def _add_minutes(parser: argparse.ArgumentParser, flag: str, default: float) -> None:
+    section, key = MINUTES_OPTIONS[flag]
+    parser.add_argument(
+        flag, type=float, metavar="N", help=f"devfocus.{section}.{key} (default {default:g})"
+    )
 
 
 def add_history_options(parser: argparse.ArgumentParser) -> None:
@@ -55,18 +59,8 @@ def add_history_options(parser: argparse.ArgumentParser) -> None:
         help="whose commits are your work (repeatable; default: devfocus.git.authors, else each "
         "repository's user.email)",
     )
-    parser.add_argument(
-        "--session-gap-minutes",
-        type=float,
-        metavar="N",
-        help=f"devfocus.git.sessionGapMinutes (default {defaults.session_gap_minutes:g})",
-    )
-    parser.add_argument(
-        "--first-commit-minutes",
-        type=float,
-        metavar="N",
-        help=f"devfocus.git.firstCommitMinutes (default {defaults.first_commit_minutes:g})",
-    )
+    _add_minutes(parser, "--session-gap-minutes", defaults.session_gap_minutes)
+    _add_minutes(parser, "--first-commit-minutes", defaults.first_commit_minutes)
     parser.add_argument(
         "--git-hours",
         action="store_true",
@@ -84,22 +78,17 @@ def settings_from(args: argparse.Namespace) -> Settings:
     # Imported here, for start-up time: `--version` and `coach` need no settings.
     from devfocus.config import load_settings
 
-    raw: dict[str, Any] = {}
-    if getattr(args, "idle_timeout_minutes", None) is not None:
-        raw.setdefault("sessions", {})["idleTimeoutMinutes"] = args.idle_timeout_minutes
-    if getattr(args, "deep_work_minutes", None) is not None:
-        raw.setdefault("sessions", {})["deepWorkMinutes"] = args.deep_work_minutes
-    git: dict[str, Any] = {}
-    if getattr(args, "git_hours", False):
-        git["sessionGapMinutes"] = git["firstCommitMinutes"] = GIT_HOURS_MINUTES
-    if getattr(args, "session_gap_minutes", None) is not None:
-        git["sessionGapMinutes"] = args.session_gap_minutes
-    if getattr(args, "first_commit_minutes", None) is not None:
-        git["firstCommitMinutes"] = args.first_commit_minutes
+    raw: dict[str, dict[str, Any]] = {}
+    for flag, (section, key) in MINUTES_OPTIONS.items():
+        value = getattr(args, flag[2:].replace("-", "_"), None)
+        if value is not None:
+            raw.setdefault(section, {})[key] = value
+    if getattr(args, "git_hours", False):  # a minutes option given beside it wins
+        git = raw.setdefault("git", {})
+        git.setdefault("sessionGapMinutes", GIT_HOURS_MINUTES)
+        git.setdefault("firstCommitMinutes", GIT_HOURS_MINUTES)
     if getattr(args, "author", None):
-        git["authors"] = list(args.author)
-    if git:
-        raw["git"] = git
+        raw.setdefault("git", {})["authors"] = list(args.author)
     if getattr(args, "database_url", None):
         raw.setdefault("database", {})["url"] = args.database_url
     settings, problems = load_settings(raw)

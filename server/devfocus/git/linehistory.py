@@ -16,10 +16,10 @@ Lines are 1-based here, as in git's hunk headers.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from devfocus.git.runner import run_git
 
@@ -553,6 +553,9 @@ class AnalysedDefinition(Protocol):
     def indent(self) -> str: ...
 
 
+D = TypeVar("D", bound=AnalysedDefinition)
+
+
 class AnalysedModule(Protocol):
     """A module's definitions as an analysis found them (:class:`devfocus.docs.facts.ModuleFacts`
     has this shape); none when the source does not parse."""
@@ -561,17 +564,24 @@ class AnalysedModule(Protocol):
     def definitions(self) -> Sequence[AnalysedDefinition]: ...
 
 
-def definition_spans(analysis: AnalysedModule) -> dict[tuple[str, int], LineSpan]:
-    """(qualname, n) → span of every class and function of the analysed module; n counts the
+def keyed_definitions(definitions: Iterable[D]) -> Iterator[tuple[tuple[str, int], D]]:
+    """Every class and function of ``definitions`` with its key, (qualname, n): n counts the
     earlier definitions of the same qualname (a property's setter, overloads)."""
-    spans: dict[tuple[str, int], LineSpan] = {}
     seen: dict[str, int] = {}
-    for definition in analysis.definitions:
+    for definition in definitions:
         if definition.kind == "module":
             continue
         n = seen.get(definition.qualname, 0)
         seen[definition.qualname] = n + 1
-        spans[(definition.qualname, n)] = LineSpan(
+        yield (definition.qualname, n), definition
+
+
+def definition_spans(analysis: AnalysedModule) -> dict[tuple[str, int], LineSpan]:
+    """The span of every class and function of the analysed module, by its key (see
+    :func:`keyed_definitions`)."""
+    spans: dict[tuple[str, int], LineSpan] = {}
+    for key, definition in keyed_definitions(analysis.definitions):
+        spans[key] = LineSpan(
             definition.start_line + 1,
             definition.end_line + 1,
             definition.name_span.start.line + 1,

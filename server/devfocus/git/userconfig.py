@@ -48,18 +48,6 @@ def _system_files() -> list[Path]:
     return found
 
 
-def stamp(files: list[Path]) -> tuple[tuple[int, int], ...]:
-    """(mtime, size) of each file: whether the configuration may have changed since."""
-    out = []
-    for path in files:
-        try:
-            st = os.stat(path)
-            out.append((st.st_mtime_ns, st.st_size))
-        except OSError:
-            out.append((0, -1))
-    return tuple(out)
-
-
 def values(key: str, env: Mapping[str, str] | None = None) -> list[str | None]:
     """Every value of ``key`` (``section.name``, no subsection) in the protected configuration, in
     git's order; None for a key written without ``=`` (git's "true")."""

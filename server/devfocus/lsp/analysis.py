@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from devfocus.lsp.documents import LineDocument
     from devfocus.lsp.server import DevFocusServer
 
+# Seconds after the last edit before a document is analysed again: typing has paused.
+DEBOUNCE_SECONDS = 0.3
 # A finding's severity as the settings and the core name it → the LSP's.
 SEVERITY = {
     "error": types.DiagnosticSeverity.Error,
@@ -182,6 +184,7 @@ class AnalysisFeature(LanguageFeature, Generic[T]):
     Subclasses say which documents they analyse (:meth:`analyses`), what to run for one
     (:meth:`prepare`, on the event loop), what to do with a result of the current version
     (:meth:`accept`), and what to drop when a document they analysed closes (:meth:`forget`).
+    A failed analysis is logged to the logger of the subclass's module.
     """
 
     def __init__(
@@ -190,8 +193,7 @@ class AnalysisFeature(LanguageFeature, Generic[T]):
         *,
         thread_name: str,
         failure: str,
-        log: logging.Logger,
-        debounce: float = 0.3,
+        debounce: float = DEBOUNCE_SECONDS,
         warm_up: Callable[[], object] | None = None,
     ) -> None:
         super().__init__(server)
@@ -202,7 +204,7 @@ class AnalysisFeature(LanguageFeature, Generic[T]):
             debounce=debounce,
             thread_name=thread_name,
             failure=failure,
-            log=log,
+            log=logging.getLogger(type(self).__module__),  # the feature module's own logger
             warm_up=warm_up,
         )
 

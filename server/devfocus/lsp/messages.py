@@ -210,10 +210,7 @@ class WindowStateParams:
 
     @classmethod
     def parse(cls, params: object) -> WindowStateParams:
-        focused = getattr(params, "focused", None)
-        if not isinstance(focused, bool):
-            raise ValueError("{focused: boolean}")
-        return cls(focused)
+        return cls(_boolean_field(params, "focused"))
 
 
 @dataclass(frozen=True)
@@ -238,10 +235,15 @@ class WorkspaceTrustParams:
 
     @classmethod
     def parse(cls, params: object) -> WorkspaceTrustParams:
-        trusted = getattr(params, "trusted", None)
-        if not isinstance(trusted, bool):
-            raise ValueError("{trusted: boolean}")
-        return cls(trusted)
+        return cls(_boolean_field(params, "trusted"))
+
+
+def _boolean_field(params: object, name: str) -> bool:
+    """``params.name``, which must be true or false (ValueError saying what was expected)."""
+    value = getattr(params, name, None)
+    if not isinstance(value, bool):
+        raise ValueError(f"{{{name}: boolean}}")
+    return value
 
 
 # -- results -------------------------------------------------------------------------------------

@@ -1,7 +1,10 @@
 """Versioned schema migrations, applied in order in one transaction.
 
-Each migration describes its own tables (not the current models), so old steps keep meaning what
-they meant when they shipped. Several processes may start at once: SQLite takes the write lock
+Each migration declares what it adds to the schema, and a shipped step is never edited, so it
+keeps meaning what it meant; the current schema (store/tables.py) is what the steps add up to.
+A step that changes a table will declare the change on the metadata as well as in the database,
+and the test that migrates an empty database and compares it with the current schema keeps the
+two in step. Several processes may start at once: SQLite takes the write lock
 up front (``BEGIN IMMEDIATE``), PostgreSQL an advisory lock, and the version is re-read under it.
 
 SQLAlchemy is imported by the steps that use it, not here: the newest version (:func:`head`) is
@@ -16,7 +19,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection, Engine
+    from sqlalchemy import Connection, Engine, MetaData
+    from sqlalchemy.types import TypeEngine
 
 VERSION_TABLE = "devfocus_schema"
 _PG_LOCK_KEY = 0x6465_7666_6F63  # "devfoc"
@@ -36,15 +40,27 @@ class SchemaTooNew(Exception):
 class Migration:
     version: int
     description: str
-    apply: Callable[[Connection], None]
+    # What the step adds to or changes in the schema, declared on the MetaData of the steps
+    # before it: summed over every step, the current schema (store/tables.py).
+    schema: Callable[[MetaData], None]
+    # How the database gets there, where creating the tables the step declares is not enough
+    # (a column added to an existing table).
+    ddl: Callable[[Connection], None] | None = None
+
+    def apply(self, conn: Connection) -> None:
+        if self.ddl is not None:
+            self.ddl(conn)
+            return
+        from sqlalchemy import MetaData
+
+        meta = MetaData()
+        self.schema(meta)
+        meta.create_all(conn)
 
 
-def _v1_events(conn: Connection) -> None:
-    from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text
+def _v1_events(meta: MetaData) -> None:
+    from sqlalchemy import BigInteger, Column, Index, Integer, String, Table, Text
 
-    from devfocus.store.tables import EventId
-
-    meta = MetaData()
     Table(
         VERSION_TABLE,
         meta,
@@ -52,64 +68,65 @@ def _v1_events(conn: Connection) -> None:
         Column("description", Text, nullable=False),
         Column("applied_ms", BigInteger, nullable=False),
     )
-    events = Table(
+    # One activity event: an instant, or a span of coalesced edits (``start_ms < end_ms``). Ids
+    # are random 63-bit integers chosen by the writing process, so several processes write
+    # without coordination and a growing span is rewritten under the same id.
+    Table(
         "events",
         meta,
-        Column("id", EventId, primary_key=True, autoincrement=False),
-        Column("start_ms", BigInteger, nullable=False),
+        Column("id", _event_id(), primary_key=True, autoincrement=False),
+        Column("start_ms", BigInteger, nullable=False),  # UTC epoch milliseconds
         Column("end_ms", BigInteger, nullable=False),
         Column("kind", String(16), nullable=False),
-        Column("project", Text),
-        Column("path", Text),
+        Column("project", Text),  # project root, POSIX path
+        Column("path", Text),  # relative to the project
         Column("language", String(64)),
         Column("branch", Text),
         Column("editor", String(64)),
-        Column("source", String(32)),
-        Column("lines_added", Integer, nullable=False),
-        Column("lines_removed", Integer, nullable=False),
+        Column("source", String(32)),  # the writing server process
+        Column("lines_added", Integer, nullable=False, default=0),
+        Column("lines_removed", Integer, nullable=False, default=0),
+        Index("ix_events_start_ms", "start_ms"),
     )
-    Index("ix_events_start_ms", events.c.start_ms)
-    meta.create_all(conn)
 
 
-def _v2_git(conn: Connection) -> None:
+def _v2_git(meta: MetaData) -> None:
     from sqlalchemy import (
         BigInteger,
         Boolean,
         Column,
         Index,
         Integer,
-        MetaData,
         String,
         Table,
         Text,
         UniqueConstraint,
     )
 
-    from devfocus.store.tables import EventId
-
-    meta = MetaData()
+    # A git working tree whose history is ingested, and how far the ingestion got.
     Table(
         "repositories",
         meta,
         Column("id", Integer, primary_key=True, autoincrement=True),
-        Column("root", Text, nullable=False, unique=True),
+        Column("root", Text, nullable=False, unique=True),  # POSIX path
         Column("git_dir", Text, nullable=False),
-        Column("user_email", Text),
-        Column("tips", Text, nullable=False),
+        Column("user_email", Text),  # `git config user.email` there
+        Column("tips", Text, nullable=False),  # JSON {branch: sha} last ingested
         Column("imported_ms", BigInteger, nullable=False),
     )
-    commits = Table(
+    # One commit. Commits no longer reachable from a branch (rebased, force-pushed) are kept
+    # with ``reachable`` false.
+    Table(
         "commits",
         meta,
         Column("repo_id", Integer, primary_key=True, autoincrement=False),
         Column("sha", String(64), primary_key=True),
-        Column("parents", Text, nullable=False),
-        Column("branch", Text),
+        Column("parents", Text, nullable=False),  # space-separated
+        Column("branch", Text),  # the branch it was made on, when known
         Column("author_name", Text, nullable=False),
         Column("author_email", Text, nullable=False),
         Column("authored_ms", BigInteger, nullable=False),
-        Column("author_offset", Integer, nullable=False),
+        Column("author_offset", Integer, nullable=False),  # minutes east of UTC
         Column("committer_name", Text, nullable=False),
         Column("committer_email", Text, nullable=False),
         Column("committed_ms", BigInteger, nullable=False),
@@ -119,44 +136,54 @@ def _v2_git(conn: Connection) -> None:
         Column("additions", Integer, nullable=False),
         Column("deletions", Integer, nullable=False),
         Column("reachable", Boolean, nullable=False),
+        Index("ix_commits_authored_ms", "authored_ms"),
     )
-    Index("ix_commits_authored_ms", commits.c.authored_ms)
-    files = Table(
+    # One file of a commit; ``added``/``deleted`` are NULL for a binary file.
+    Table(
         "commit_files",
         meta,
-        Column("id", EventId, primary_key=True, autoincrement=True),
+        Column("id", _event_id(), primary_key=True, autoincrement=True),
         Column("repo_id", Integer, nullable=False),
         Column("sha", String(64), nullable=False),
         Column("path", Text, nullable=False),
-        Column("old_path", Text),
+        Column("old_path", Text),  # before a rename
         Column("added", Integer),
         Column("deleted", Integer),
+        Index("ix_commit_files_commit", "repo_id", "sha"),
     )
-    Index("ix_commit_files_commit", files.c.repo_id, files.c.sha)
-    checkouts = Table(
+    # A branch switch, from the reflog or seen live.
+    Table(
         "checkouts",
         meta,
-        Column("id", EventId, primary_key=True, autoincrement=True),
+        Column("id", _event_id(), primary_key=True, autoincrement=True),
         Column("repo_id", Integer, nullable=False),
         Column("at_ms", BigInteger, nullable=False),
         Column("from_ref", Text, nullable=False),
         Column("to_ref", Text, nullable=False),
         Column("sha", String(64)),
         UniqueConstraint("repo_id", "at_ms", "to_ref", name="uq_checkouts_moment"),
+        Index("ix_checkouts_at_ms", "at_ms"),
     )
-    Index("ix_checkouts_at_ms", checkouts.c.at_ms)
-    tasks = Table(
+    # A task set by hand (``devfocus.task.set``): it holds in its project until the branch
+    # changes.
+    Table(
         "tasks",
         meta,
-        Column("id", EventId, primary_key=True, autoincrement=True),
+        Column("id", _event_id(), primary_key=True, autoincrement=True),
         Column("set_ms", BigInteger, nullable=False),
         Column("project", Text),
         Column("branch", Text),
         Column("title", Text, nullable=False),
         Column("kind", String(16)),
+        Index("ix_tasks_set_ms", "set_ms"),
     )
-    Index("ix_tasks_set_ms", tasks.c.set_ms)
-    meta.create_all(conn)
+
+
+def _event_id() -> TypeEngine[int]:
+    """SQLite's 64-bit rowid is the id itself; elsewhere a BIGINT."""
+    from sqlalchemy import BigInteger, Integer
+
+    return BigInteger().with_variant(Integer, "sqlite")
 
 
 MIGRATIONS: tuple[Migration, ...] = (

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from devfocus.git import userconfig
+from devfocus.git.filestamp import stamp
 
 TRICKY = r"""# a comment
 [safe]
@@ -143,6 +144,6 @@ def test_includes_stop_at_a_depth_and_missing_files_are_skipped(home: Path) -> N
 
 def test_a_stamp_changes_when_a_file_appears_or_changes(home: Path) -> None:
     files = userconfig.config_files(user_env(home))
-    before = userconfig.stamp(files)
+    before = stamp(files)
     (home / ".gitconfig").write_text("[safe]\n\tdirectory = /x\n")
-    assert userconfig.stamp(files) != before
+    assert stamp(files) != before

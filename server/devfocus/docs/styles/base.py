@@ -5,7 +5,14 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import ClassVar
 
-from devfocus.docs.docstring import Docstring, Entry, Section, SectionKind, split_summary
+from devfocus.docs.docstring import (
+    Docstring,
+    Entry,
+    Section,
+    SectionKind,
+    split_summary,
+    strip_blank_edges,
+)
 
 # The order sections are written in when a docstring is generated or a section is added.
 SECTION_ORDER: tuple[SectionKind, ...] = ("params", "attributes", "returns", "yields", "raises")
@@ -75,3 +82,42 @@ class Style(ABC):
     @staticmethod
     def entry_description(entry: Entry) -> list[str]:
         return entry.description or [""]
+
+
+class HeadedStyle(Style):
+    """A style whose sections open with a heading (Google's ``Args:``, numpy's underlined
+    ``Parameters``): free text before the first heading is the description, free text between
+    sections a "text" section, and each block under a heading is read by :meth:`parse_section`."""
+
+    titles: ClassVar[dict[SectionKind, str]]
+
+    def title(self, kind: SectionKind) -> str:
+        return self.titles[kind]
+
+    def parse_rest(self, doc: Docstring, lines: list[str], index: int) -> None:
+        for offset, block in self.blocks(lines[index:]):
+            start = index + offset
+            if self.starts_section(block, 0):
+                doc.sections.append(self.parse_section(block, start))
+                continue
+            text = strip_blank_edges(block)
+            if not doc.sections:
+                doc.description = text
+            elif text:
+                doc.sections.append(Section("text", "", lines=text, line=start))
+
+    @abstractmethod
+    def blocks(self, lines: list[str]) -> list[tuple[int, list[str]]]:
+        """``lines`` cut where sections (and free text after one) start: (offset, lines) each."""
+
+    @abstractmethod
+    def parse_section(self, block: list[str], start: int) -> Section:
+        """The section of ``block`` (its heading first), which starts at line ``start``."""
+
+    @staticmethod
+    def as_written(header: str, block: list[str], start: int, kind: SectionKind) -> Section:
+        """``block`` kept as written: a section of prose (``kind`` "text"), or one of ``kind``
+        whose entries cannot be read; ``unread`` then stops an update from adding a second
+        section of that kind beside it."""
+        unread = None if kind == "text" else kind
+        return Section("text", header, lines=strip_blank_edges(block), line=start, unread=unread)

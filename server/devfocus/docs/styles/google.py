@@ -6,7 +6,6 @@ import re
 from collections.abc import Callable
 
 from devfocus.docs.docstring import (
-    Docstring,
     Entry,
     Section,
     SectionKind,
@@ -17,7 +16,7 @@ from devfocus.docs.docstring import (
     strip_blank_edges,
     wrap,
 )
-from devfocus.docs.styles.base import Style
+from devfocus.docs.styles.base import HeadedStyle
 
 STRUCTURED: dict[str, SectionKind] = {
     "args": "params",
@@ -145,39 +144,23 @@ def split_name_type(head: str) -> tuple[str, str | None, str] | None:
     return name, type_, rest[1:].strip()
 
 
-class Google(Style):
+class Google(HeadedStyle):
     name = "google"
     optional_marker = True
-
-    def title(self, kind: SectionKind) -> str:
-        return TITLES[kind]
+    titles = TITLES
 
     def starts_section(self, lines: list[str], index: int) -> bool:
         return heading(lines[index]) is not None
 
-    def parse_rest(self, doc: Docstring, lines: list[str], index: int) -> None:
-        blocks = split_blocks(lines[index:], lambda ls, i: heading(ls[i]) is not None)
-        for offset, block in blocks:
-            start = index + offset
-            title = heading(block[0])
-            if title is None:
-                text = strip_blank_edges(block)
-                if not doc.sections:
-                    doc.description = text
-                elif text:
-                    doc.sections.append(Section("text", "", lines=text, line=start))
-                continue
-            section = self._parse_section(title, block, start)
-            doc.sections.append(section)
+    def blocks(self, lines: list[str]) -> list[tuple[int, list[str]]]:
+        return split_blocks(lines, self.starts_section)
 
-    def _parse_section(self, title: str, block: list[str], start: int) -> Section:
-        kind = STRUCTURED.get(title, "text")
+    def parse_section(self, block: list[str], start: int) -> Section:
         header = block[0].rstrip()[:-1].strip()
+        kind = STRUCTURED.get(header.lower(), "text")
+        verbatim = self.as_written(header, block, start, kind)
         if kind == "text":
-            return Section("text", header, lines=strip_blank_edges(block), line=start)
-        # Kept as written when its entries cannot be read; ``unread`` stops an update from
-        # adding a second section of the same kind beside it.
-        verbatim = Section("text", header, lines=strip_blank_edges(block), line=start, unread=kind)
+            return verbatim
         body = block[1:]
         if kind in ("returns", "yields"):
             content = strip_blank_edges(body)

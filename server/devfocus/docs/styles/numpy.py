@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from devfocus.docs.docstring import (
-    Docstring,
     Entry,
     Section,
     SectionKind,
-    strip_blank_edges,
     wrap,
 )
-from devfocus.docs.styles.base import Style
+from devfocus.docs.styles.base import HeadedStyle
 from devfocus.docs.styles.google import entries_of
 
 STRUCTURED: dict[str, SectionKind] = {
@@ -45,38 +43,31 @@ def is_heading(lines: list[str], index: int) -> bool:
     )
 
 
-class Numpy(Style):
+class Numpy(HeadedStyle):
     name = "numpy"
     init_params_in_class = True
-
-    def title(self, kind: SectionKind) -> str:
-        return TITLES[kind]
+    titles = TITLES
 
     def starts_section(self, lines: list[str], index: int) -> bool:
         return is_heading(lines, index)
 
-    def parse_rest(self, doc: Docstring, lines: list[str], index: int) -> None:
-        rest = lines[index:]
-        blocks = _blocks(rest)
-        for offset, block in blocks:
-            start = index + offset
-            if not is_heading(block, 0):
-                text = strip_blank_edges(block)
-                if not doc.sections:
-                    doc.description = text
-                elif text:
-                    doc.sections.append(Section("text", "", lines=text, line=start))
-                continue
-            doc.sections.append(self._parse_section(block, start))
+    def blocks(self, lines: list[str]) -> list[tuple[int, list[str]]]:
+        """Sections start at an underlined heading; free text before the first is the
+        description."""
+        blocks: list[tuple[int, list[str]]] = []
+        for offset, line in enumerate(lines):
+            if is_heading(lines, offset) or not blocks:
+                blocks.append((offset, [line]))
+            else:
+                blocks[-1][1].append(line)
+        return blocks
 
-    def _parse_section(self, block: list[str], start: int) -> Section:
+    def parse_section(self, block: list[str], start: int) -> Section:
         header = block[0].strip()
         kind = STRUCTURED.get(header.lower(), "text")
+        verbatim = self.as_written(header, block, start, kind)
         if kind == "text":
-            return Section("text", header, lines=strip_blank_edges(block), line=start)
-        # Kept as written when its entries cannot be read; ``unread`` stops an update from
-        # adding a second section of the same kind beside it.
-        verbatim = Section("text", header, lines=strip_blank_edges(block), line=start, unread=kind)
+            return verbatim
         body = block[2:]
         items = entries_of([" " + line if line else "" for line in body], start + 2)
         if items is None:
@@ -115,14 +106,3 @@ class Numpy(Style):
             else:
                 lines += [unit + line if line else "" for line in description]
         return lines
-
-
-def _blocks(lines: list[str]) -> list[tuple[int, list[str]]]:
-    """Sections start at an underlined heading; free text before the first is the description."""
-    blocks: list[tuple[int, list[str]]] = []
-    for offset, line in enumerate(lines):
-        if is_heading(lines, offset) or not blocks:
-            blocks.append((offset, [line]))
-        else:
-            blocks[-1][1].append(line)
-    return blocks

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from lsprotocol import types
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from devfocus.lsp.server import DevFocusServer
 
 log = logging.getLogger(__name__)
+P = TypeVar("P")  # parsed notification params
 
 
 class ActivityFeature(LanguageFeature):
@@ -56,24 +58,26 @@ class ActivityFeature(LanguageFeature):
 
     # -- custom notifications from clients that know focus (the VS Code extension) -----------
     def window_state(self, params: object) -> None:
-        try:
-            focused = WindowStateParams.parse(params).focused
-        except ValueError as expected:
-            self._malformed(WINDOW_STATE, params, str(expected))
-            return
-        self.tracker.window_state(focused, self.clock())
-        self.server.state_changed()
+        parsed = self._parse(WINDOW_STATE, WindowStateParams.parse, params)
+        if parsed is not None:
+            self.tracker.window_state(parsed.focused, self.clock())
+            self.server.state_changed()
 
     def active_editor(self, params: object) -> None:
-        try:
-            uri = ActiveEditorParams.parse(params).uri
-        except ValueError as expected:
-            self._malformed(ACTIVE_EDITOR, params, str(expected))
-            return
-        self.tracker.active_editor(uri, self.clock())
-        self.server.state_changed()
+        parsed = self._parse(ACTIVE_EDITOR, ActiveEditorParams.parse, params)
+        if parsed is not None:
+            self.tracker.active_editor(parsed.uri, self.clock())
+            self.server.state_changed()
 
-    def _malformed(self, method: str, params: object, expected: str) -> None:
-        level = logging.DEBUG if method in self._malformed_logged else logging.WARNING
-        self._malformed_logged.add(method)
-        log.log(level, "ignored %s with params %s: expected %s", method, brief(params), expected)
+    def _parse(self, method: str, parse: Callable[[object], P], params: object) -> P | None:
+        """``parse(params)``; None for malformed params, logged (a warning the first time for
+        each method, then at debug level: a client may send them on every focus change)."""
+        try:
+            return parse(params)
+        except ValueError as expected:
+            level = logging.DEBUG if method in self._malformed_logged else logging.WARNING
+            self._malformed_logged.add(method)
+            log.log(
+                level, "ignored %s with params %s: expected %s", method, brief(params), expected
+            )
+            return None

@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 
 SOURCE = "devfocus-commit"
 SCORE_CODE = "commit-score"
-DEBOUNCE_SECONDS = 0.3
 # VS Code and Helix say git-commit; Neovim sends its filetype, gitcommit.
 LANGUAGES = ("git-commit", "gitcommit")
 # Files git opens for a commit's message. TAG_EDITMSG is a tag's: no commit rules apply to it.
@@ -71,10 +70,8 @@ class CommitCoachingFeature(AnalysisFeature[_Result]):
     def __init__(self, server: DevFocusServer) -> None:
         super().__init__(
             server,
-            debounce=DEBOUNCE_SECONDS,
             thread_name="devfocus-commit",
             failure="could not coach the commit message %s",
-            log=log,
         )
         self.results: dict[str, _Result] = {}
         # Touched on the worker thread only.

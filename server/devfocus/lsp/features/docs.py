@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SOURCE = "devfocus-docs"
-DEBOUNCE_SECONDS = 0.3
 GENERATE_KIND = "source.generateDocstrings.devfocus"
 WORKSPACE_BATCH = 50  # files per workspace/applyEdit
 # Past this a module is not analysed in the editor: the facts of every definition would live in
@@ -62,10 +61,8 @@ class DocsFeature(AnalysisFeature["DocumentIndex"]):
         # Edits and generated files are made on the analyses' thread too, so they never race.
         super().__init__(
             server,
-            debounce=DEBOUNCE_SECONDS,
             thread_name="devfocus-docs",
             failure="could not analyse %s for docstrings",
-            log=log,
             warm_up=_warm_up,
         )
         self.indexes: dict[str, DocumentIndex] = {}
