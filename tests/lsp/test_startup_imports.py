@@ -40,6 +40,7 @@ DEVFOCUS_AT_START = {
     "devfocus.cli.doctor",
     "devfocus.cli.options",
     "devfocus.cli.output",
+    "devfocus.cli.process",
     "devfocus.cli.report",
     "devfocus.cli.serve",
     "devfocus.cli.subcommands",

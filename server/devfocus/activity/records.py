@@ -40,11 +40,14 @@ class Context:
         return f"{self.name} @ {self.branch}" if self.branch else self.name
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a report builds tens of thousands of these, and a frozen dataclass's __init__
+# (object.__setattr__ per field) costs five times a plain one. Nothing changes one once made;
+# dataclasses.replace() makes the changed copy.
+@dataclass(slots=True)
 class Activity:
     """One stored event: an instant (``start == end``) or a span of coalesced edits.
 
-    Times are seconds since the epoch, UTC.
+    Times are seconds since the epoch, UTC. Treated as immutable.
     """
 
     start: float

@@ -27,9 +27,9 @@ from devfocus.activity.records import IDLE_MARKERS, Activity, Context, Kind
 DEEP_WORK_MAX_GAP = 300.0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen, as Activity: a report makes one per stretch of focus
 class Segment:
-    """A stretch of focus time attributed to one place."""
+    """A stretch of focus time attributed to one place. Treated as immutable."""
 
     start: float
     end: float

@@ -11,6 +11,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from devfocus.cli import output
 from devfocus.cli.options import add_database_option, settings_from
+from devfocus.cli.process import collector_paused
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -127,7 +128,7 @@ def import_history(args: argparse.Namespace) -> int:
                 bar.total = total
             bar.update(done - bar.n)
 
-        with bar:
+        with bar, collector_paused():
             result = ingester.ingest(repo, progress if not bar.disable else None)
         if result.problem is not None:
             failed += 1

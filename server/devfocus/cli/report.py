@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from devfocus.cli import output
 from devfocus.cli.options import add_history_options, add_session_options, settings_from
+from devfocus.cli.process import collector_paused
 
 if TYPE_CHECKING:
     from devfocus.app.datastore import Database
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     database = open_database(settings)
     if args.path and settings.git.enabled and not args.no_import:
         _import_quietly(database, args.path)
-    with output.working(f"Reading activity from {database.display}"):
+    with output.working(f"Reading activity from {database.display}"), collector_paused():
         result = make_report(database, args.period, settings, now=time.time(), project=project)
     rendered = RENDERERS[args.format](result, None)
     if args.format == "json":
