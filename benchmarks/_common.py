@@ -26,6 +26,9 @@ WORK_DIR = BENCH_DIR / ".work"  # git-ignored; generated data lives here
 PYTHON = sys.executable
 DEVFOCUS_CMD = [PYTHON, "-m", "devfocus", "serve"]
 BARE_CMD = [PYTHON, str(BENCH_DIR / "bare_server.py")]
+# A clone of a real public repository with its full history, for the benchmarks that take --repo
+# (run_all passes it on through the environment).
+REAL_REPO_ENV = "DEVFOCUS_BENCH_REPO"
 RESULTS_ENV = "DEVFOCUS_BENCH_RESULTS"  # run_all.py collects result lines through this file
 
 

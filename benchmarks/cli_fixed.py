@@ -26,7 +26,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import PYTHON, REPO, Result, emit, header, median, pairwise_ratio, python_env
+from _common import (
+    PYTHON,
+    REAL_REPO_ENV,
+    REPO,
+    Result,
+    emit,
+    header,
+    median,
+    pairwise_ratio,
+    python_env,
+)
 from git_repo import cached_history_repo
 
 TARGET_RATIO = 1.3
@@ -59,7 +69,12 @@ def own_imports(argv: list[str], env: dict[str, str], top: int = 8) -> list[tupl
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repo", type=Path, help="a repository to import (default: synthetic)")
+    parser.add_argument(
+        "--repo",
+        type=Path,
+        default=os.environ.get(REAL_REPO_ENV) or None,
+        help=f"a repository to import (default: synthetic (default: ${REAL_REPO_ENV})",
+    )
     parser.add_argument("--runs", type=int, default=11)
     args = parser.parse_args()
 
