@@ -514,7 +514,7 @@ async def profile_in_process(context: dict[str, Any], work: Path) -> None:
     )
     uri, text = context["uri"], context["text"]
     handle(server, did_open_message(uri, text))
-    feature = server.features.docs
+    feature = next(f for f in server.features if isinstance(f, docs_module.DocsFeature))
     started = time.perf_counter()
     index = await feature.index_of(uri)
     print(

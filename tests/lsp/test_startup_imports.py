@@ -64,7 +64,7 @@ DEVFOCUS_AT_START = {
     "devfocus.lsp.handlers",
     "devfocus.lsp.json_slices",
     "devfocus.lsp.log",
-    "devfocus.lsp.messages",
+    "devfocus.lsp.names",
     "devfocus.lsp.progress",
     "devfocus.lsp.protocol",
     "devfocus.lsp.server",

@@ -17,6 +17,22 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from pygls.uris import from_fs_path, to_fs_path
 
+from devfocus.lsp.names import (  # re-exported: the protocol is read from this module
+    ACTIVE_EDITOR,
+    DELETE,
+    EXPORT,
+    GENERATE_FILE,
+    GENERATE_WORKSPACE,
+    GIT_IMPORT,
+    PAUSE,
+    REPORT,
+    RESUME,
+    SET_TASK,
+    STATUS,
+    STATUS_COMMAND,
+    WINDOW_STATE,
+    WORKSPACE_TRUST,
+)
 from devfocus.lsp.wire import OMITTED, JsonObject, JsonValue, choices, plain
 
 if TYPE_CHECKING:
@@ -24,24 +40,6 @@ if TYPE_CHECKING:
     from devfocus.app.gitsync import ImportResult as Imported
     from devfocus.app.userdata import Exported
     from devfocus.git.trust import GitAccess as Access
-
-# -- notifications ---------------------------------------------------------------------------------
-STATUS = "devfocus/status"  # server → client: WireStatus
-WINDOW_STATE = "devfocus/windowState"  # client → server: WindowStateParams
-ACTIVE_EDITOR = "devfocus/activeEditor"  # client → server: ActiveEditorParams
-WORKSPACE_TRUST = "devfocus/workspaceTrust"  # client → server: WorkspaceTrustParams
-
-# -- commands (workspace/executeCommand) -----------------------------------------------------------
-STATUS_COMMAND = "devfocus.status"
-PAUSE = "devfocus.tracking.pause"
-RESUME = "devfocus.tracking.resume"
-REPORT = "devfocus.report"
-GIT_IMPORT = "devfocus.git.import"
-SET_TASK = "devfocus.task.set"
-EXPORT = "devfocus.export"
-DELETE = "devfocus.data.delete"
-GENERATE_FILE = "devfocus.docs.generateFile"
-GENERATE_WORKSPACE = "devfocus.docs.generateWorkspace"
 
 
 # -- lists kept elsewhere, imported when first needed (not while the server starts) ---------------

@@ -11,12 +11,7 @@ from lsprotocol import types
 
 from devfocus.lsp.feature import LanguageFeature
 from devfocus.lsp.handlers import brief, handler
-from devfocus.lsp.messages import (
-    ACTIVE_EDITOR,
-    WINDOW_STATE,
-    ActiveEditorParams,
-    WindowStateParams,
-)
+from devfocus.lsp.names import ACTIVE_EDITOR, WINDOW_STATE
 
 if TYPE_CHECKING:
     from devfocus.lsp.server import DevFocusServer
@@ -58,12 +53,18 @@ class ActivityFeature(LanguageFeature):
 
     # -- custom notifications from clients that know focus (the VS Code extension) -----------
     def window_state(self, params: object) -> None:
+        # Deferred, for start-up time: the typed messages load with the first command.
+        from devfocus.lsp.messages import WindowStateParams
+
         parsed = self._parse(WINDOW_STATE, WindowStateParams.parse, params)
         if parsed is not None:
             self.tracker.window_state(parsed.focused, self.clock())
             self.server.state_changed()
 
     def active_editor(self, params: object) -> None:
+        # Deferred, for start-up time: the typed messages load with the first command.
+        from devfocus.lsp.messages import ActiveEditorParams
+
         parsed = self._parse(ACTIVE_EDITOR, ActiveEditorParams.parse, params)
         if parsed is not None:
             self.tracker.active_editor(parsed.uri, self.clock())

@@ -12,7 +12,7 @@ from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams, JsonRpc
 
 from devfocus.lsp.feature import LanguageFeature
 from devfocus.lsp.handlers import handler
-from devfocus.lsp.messages import DELETE, EXPORT, DeleteArguments, ExportArguments, ExportResult
+from devfocus.lsp.names import DELETE, EXPORT
 from devfocus.lsp.progress import WorkDoneProgress
 from devfocus.lsp.wire import JsonValue, to_json
 
@@ -33,6 +33,9 @@ class DataFeature(LanguageFeature):
         server.command(DELETE)(handler(self.delete_command))
 
     async def export_command(self, *args: object) -> JsonValue:
+        # Deferred, for start-up time: the typed messages load with the first command.
+        from devfocus.lsp.messages import ExportArguments, ExportResult
+
         try:
             target = ExportArguments.parse(args)
         except ValueError as exc:
@@ -78,6 +81,9 @@ class DataFeature(LanguageFeature):
         return to_json(ExportResult.of(path, fmt, exported))
 
     async def delete_command(self, *args: object) -> JsonValue:
+        # Deferred, for start-up time: the typed messages load with the first command.
+        from devfocus.lsp.messages import DeleteArguments
+
         try:
             DeleteArguments.parse(args)
         except ValueError as exc:

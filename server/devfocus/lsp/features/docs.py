@@ -19,12 +19,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from devfocus.lsp.analysis import SEVERITY, AnalysisFeature, Work
 from devfocus.lsp.documents import is_python, server_position
 from devfocus.lsp.handlers import handler
-from devfocus.lsp.messages import (
-    GENERATE_FILE,
-    GENERATE_WORKSPACE,
-    DocsResult,
-    GenerateFileArguments,
-)
+from devfocus.lsp.names import GENERATE_FILE, GENERATE_WORKSPACE
 from devfocus.lsp.progress import WorkDoneProgress
 from devfocus.lsp.wire import JsonValue, to_json
 
@@ -35,6 +30,7 @@ if TYPE_CHECKING:
     from devfocus.docs.edits import TextEdit
     from devfocus.docs.facts import ModuleFacts, Span
     from devfocus.lsp.documents import LineDocument
+    from devfocus.lsp.messages import DocsResult
     from devfocus.lsp.server import DevFocusServer
 
 log = logging.getLogger(__name__)
@@ -276,6 +272,9 @@ class DocsFeature(AnalysisFeature["DocumentIndex"]):
 
     # -- commands ------------------------------------------------------------------------------
     async def generate_file(self, *args: object) -> JsonValue:
+        # Deferred, for start-up time: the typed messages load with the first command.
+        from devfocus.lsp.messages import GenerateFileArguments
+
         try:
             uri = GenerateFileArguments.parse(args).uri
         except ValueError as exc:
@@ -327,6 +326,9 @@ class DocsFeature(AnalysisFeature["DocumentIndex"]):
     async def _apply(
         self, fixes: list[_FileFix], cancelled: bool, refused: list[str] | None = None
     ) -> DocsResult:
+        # Deferred, for start-up time: the typed messages load with the first command.
+        from devfocus.lsp.messages import DocsResult
+
         applied = files = 0
         failures: list[str] = []
         for start in range(0, len(fixes), WORKSPACE_BATCH):

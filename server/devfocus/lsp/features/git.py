@@ -12,15 +12,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 
 from devfocus.lsp.feature import LanguageFeature
 from devfocus.lsp.handlers import handler
-from devfocus.lsp.messages import (
-    GIT_IMPORT,
-    SET_TASK,
-    ImportResult,
-    NotRead,
-    RepositoryImport,
-    TaskArguments,
-    TaskResult,
-)
+from devfocus.lsp.names import GIT_IMPORT, SET_TASK
 from devfocus.lsp.progress import WorkDoneProgress
 from devfocus.lsp.wire import JsonValue, to_json
 
@@ -59,6 +51,9 @@ class GitFeature(LanguageFeature):
 
     # -- commands ------------------------------------------------------------------------------
     async def import_command(self, *args: object) -> JsonValue:
+        # Deferred, for start-up time: the typed messages load with the first command.
+        from devfocus.lsp.messages import ImportResult, NotRead, RepositoryImport
+
         supported = bool(self.server.client_supports("window.work_done_progress"))
         async with WorkDoneProgress(
             self.server, "Importing git history", supported, "devfocus-git"
@@ -81,6 +76,9 @@ class GitFeature(LanguageFeature):
         return to_json(ImportResult(repositories, not_read=not_read or None))
 
     async def set_task_command(self, *args: object) -> JsonValue:
+        # Deferred, for start-up time: the typed messages load with the first command.
+        from devfocus.lsp.messages import TaskArguments, TaskResult
+
         try:
             options = TaskArguments.parse(args)
         except ValueError as exc:

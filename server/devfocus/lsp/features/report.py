@@ -8,7 +8,7 @@ from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 
 from devfocus.lsp.feature import LanguageFeature
 from devfocus.lsp.handlers import handler
-from devfocus.lsp.messages import REPORT, ReportArguments
+from devfocus.lsp.names import REPORT
 from devfocus.lsp.wire import JsonValue
 
 if TYPE_CHECKING:
@@ -21,6 +21,9 @@ class ReportFeature(LanguageFeature):
         server.command(REPORT)(handler(self.report_command))
 
     async def report_command(self, *args: object) -> JsonValue:
+        # Deferred, for start-up time: the typed messages load with the first command.
+        from devfocus.lsp.messages import ReportArguments
+
         try:
             options = ReportArguments.parse(args)
         except ValueError as exc:

@@ -17,7 +17,7 @@ from pygls.uris import to_fs_path
 from devfocus.config import SECTION, SettingProblem, layer, load_settings, section_of
 from devfocus.lsp.feature import LanguageFeature
 from devfocus.lsp.handlers import brief, handler
-from devfocus.lsp.messages import WORKSPACE_TRUST, WorkspaceTrustParams
+from devfocus.lsp.names import WORKSPACE_TRUST
 from devfocus.lsp.wire import JsonValue, plain
 
 if TYPE_CHECKING:
@@ -134,6 +134,9 @@ class SettingsFeature(LanguageFeature):
     async def workspace_trust(self, params: object) -> None:
         """``devfocus/workspaceTrust {trusted: boolean}``: the editor's trust in the workspace
         changed (VS Code: trust was granted). Git features follow at once, without a restart."""
+        # Deferred, for start-up time: the typed messages load with the first command.
+        from devfocus.lsp.messages import WorkspaceTrustParams
+
         try:
             trusted = WorkspaceTrustParams.parse(params).trusted
         except ValueError as expected:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from devfocus.lsp.feature import LanguageFeature
 from devfocus.lsp.handlers import handler
-from devfocus.lsp.messages import PAUSE, RESUME, STATUS, STATUS_COMMAND, WireStatus
+from devfocus.lsp.names import PAUSE, RESUME, STATUS, STATUS_COMMAND
 from devfocus.lsp.wire import JsonObject, JsonValue, to_json
 
 if TYPE_CHECKING:
@@ -146,6 +146,9 @@ class StatusFeature(LanguageFeature):
 
 
 def _wire(status: Status) -> JsonObject:
+    # Deferred, for start-up time: the typed messages load with the first command.
+    from devfocus.lsp.messages import WireStatus
+
     wire = to_json(WireStatus.of(status))
     assert isinstance(wire, dict)  # a dataclass is always an object
     return wire
