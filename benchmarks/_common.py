@@ -6,6 +6,7 @@ nothing else (no client library in the loop).
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import json
 import os
@@ -29,6 +30,19 @@ BARE_CMD = [PYTHON, str(BENCH_DIR / "bare_server.py")]
 # A clone of a real public repository with its full history, for the benchmarks that take --repo
 # (run_all passes it on through the environment).
 REAL_REPO_ENV = "DEVFOCUS_BENCH_REPO"
+
+
+def add_repo_option(parser: argparse.ArgumentParser, default_text: str) -> None:
+    """``--repo DIR``: a real repository's clone, default ``$DEVFOCUS_BENCH_REPO``, else what
+    ``default_text`` says."""
+    parser.add_argument(
+        "--repo",
+        type=Path,
+        default=os.environ.get(REAL_REPO_ENV) or None,
+        help=f"a clone with its full history (default: ${REAL_REPO_ENV}, else {default_text})",
+    )
+
+
 RESULTS_ENV = "DEVFOCUS_BENCH_RESULTS"  # run_all.py collects result lines through this file
 
 

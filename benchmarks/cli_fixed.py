@@ -28,9 +28,9 @@ from pathlib import Path
 
 from _common import (
     PYTHON,
-    REAL_REPO_ENV,
     REPO,
     Result,
+    add_repo_option,
     emit,
     header,
     median,
@@ -69,12 +69,7 @@ def own_imports(argv: list[str], env: dict[str, str], top: int = 8) -> list[tupl
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--repo",
-        type=Path,
-        default=os.environ.get(REAL_REPO_ENV) or None,
-        help=f"a repository to import (default: synthetic (default: ${REAL_REPO_ENV})",
-    )
+    add_repo_option(parser, "the synthetic 200-commit repository")
     parser.add_argument("--runs", type=int, default=11)
     args = parser.parse_args()
 

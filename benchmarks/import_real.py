@@ -30,7 +30,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import PYTHON, REAL_REPO_ENV, Result, emit, header, median, pairwise_ratio, python_env
+from _common import (
+    PYTHON,
+    Result,
+    add_repo_option,
+    emit,
+    header,
+    median,
+    pairwise_ratio,
+    python_env,
+)
 from git_ingest import ingest_cli
 from git_reference import LOG_ARGS, time_git_log_cpu
 from git_repo import cached_history_repo
@@ -79,12 +88,7 @@ def walks_of_one_import(repo: Path, work: Path, env: dict[str, str]) -> list[str
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--repo",
-        type=Path,
-        default=os.environ.get(REAL_REPO_ENV) or None,
-        help=f"a repository with its full history (default: ${REAL_REPO_ENV})",
-    )
+    add_repo_option(parser, "the synthetic 10,000-commit repository")
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
 

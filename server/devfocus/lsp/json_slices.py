@@ -122,6 +122,7 @@ def loads(
 
 def _skip(text: str, pos: int, slice_chars: int) -> int:
     while True:
+        # The pattern matches the empty string too: never None.
         end = _WHITESPACE.match(text, pos, pos + slice_chars).end()  # type: ignore[union-attr]
         if end < pos + slice_chars:
             return end
@@ -177,6 +178,7 @@ def _long_string(text: str, pos: int, slice_chars: int) -> tuple[str, int]:
     start = pos + 1
     slice_chars = max(slice_chars, 12)  # room for a surrogate pair's two escapes
     while True:
+        # The pattern matches the empty string too: never None.
         end = _STRING_PART.match(text, start, start + slice_chars).end()  # type: ignore[union-attr]
         if end > start:
             # The C decoder checks what the pattern lets through (control characters).

@@ -166,6 +166,7 @@ class DevFocusProtocol(LanguageServerProtocol):
                     self._queued_bytes -= waiting.size
                     if self._queued_bytes <= QUEUED_BYTES:
                         self._room.set()
+                    # None: the message (maybe megabytes) is let go before the collector resumes.
                     big, waiting = waiting.big, None  # type: ignore[assignment]
                     if big:
                         _resume_gc()

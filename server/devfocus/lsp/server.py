@@ -188,10 +188,14 @@ class DevFocusServer(LanguageServer):
         if self._closed:
             return
         self._closed = True
-        self.tracking.close()  # first: the activity is written whatever else goes wrong
-        self._each_feature("close")
-        self.git.close()
-        self.protocol.close()
+        try:
+            self.tracking.close()  # first: the activity is written whatever else goes wrong
+        finally:
+            self._each_feature("close")  # each feature's failure is logged, not raised
+            try:
+                self.git.close()
+            finally:
+                self.protocol.close()
 
     # -- requests every feature answers ----------------------------------------------------------
     async def _code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction] | None:
