@@ -24,12 +24,20 @@ export const DELETE = 'devfocus.data.delete';
 export const GENERATE_FILE = 'devfocus.docs.generateFile';
 export const GENERATE_WORKSPACE = 'devfocus.docs.generateWorkspace';
 
-/** `devfocus.report`: `[{period, format, project}]` or `["week", "json"]`. */
+/**
+ * `devfocus.report`: `[{period, format, project, fromDate, toDate, compare}]` or `["week",
+ * "json"]`.
+ */
 export interface ReportArguments {
-  period?: 'today' | 'week' | '30d' | '90d' | 'year';
+  period?: 'today' | 'yesterday' | 'thisweek' | 'lastweek' | 'week' | '30d' | '90d' | 'year';
   format?: 'markdown' | 'json';
   /** A path or a file URI: only this project's activity */
   project?: string | null;
+  /** A range of days instead of the period (YYYY-MM-DD, both included; toDate: today). */
+  fromDate?: string;
+  toDate?: string;
+  /** The period of as many days before it beside it, with the changes */
+  compare?: boolean;
 }
 
 /**

@@ -10,6 +10,7 @@ import stat
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +98,39 @@ def test_markdown_week_report_and_session_options(history) -> None:
     assert out.stdout.startswith("# DevFocus — Last 7 days")
     assert "## By day" in out.stdout
     assert "## Deep work" in out.stdout  # the 20-minute api run is deep work at 15 minutes
+
+
+def test_report_compared_with_the_period_before_and_ranges_of_days(history) -> None:
+    data_dir, *_ = history
+    out = devfocus(data_dir, "report", "--compare", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["previous"]["period"]["name"] == "previous"
+    assert report["change"]["focusSeconds"] == (
+        report["focusSeconds"] - report["previous"]["focusSeconds"]
+    )
+    text = devfocus(data_dir, "report", "--compare").stdout
+    assert "Compared with " in text and "  Focus  " in text
+
+    today = datetime.now(timezone.utc).date()  # the command runs with TZ=UTC
+    ranged = devfocus(
+        data_dir, "report", "--from", str(today - timedelta(days=2)), "--format", "json"
+    )
+    assert ranged.returncode == 0, ranged.stderr
+    assert len(json.loads(ranged.stdout)["byDay"]) == 3
+    assert devfocus(data_dir, "report", "--period", "lastweek").returncode == 0
+
+    lonely = devfocus(data_dir, "report", "--to", str(today))
+    assert lonely.returncode == 2
+    assert "devfocus: --to needs --from" in lonely.stderr
+    both = devfocus(data_dir, "report", "--period", "week", "--from", str(today))
+    assert both.returncode == 2 and "not both" in both.stderr
+    backwards = devfocus(
+        data_dir, "report", "--from", str(today), "--to", str(today - timedelta(days=1))
+    )
+    assert backwards.returncode == 2 and "before it starts" in backwards.stderr
+    bad = devfocus(data_dir, "report", "--from", "monday")
+    assert bad.returncode == 2 and "expected a date as YYYY-MM-DD" in bad.stderr
 
 
 def test_bad_option_value_is_named_and_the_default_used(history) -> None:

@@ -55,6 +55,46 @@ async def test_week_report_as_json_and_markdown(request, make_repo, data_dir, pr
         await end_session(s)
 
 
+async def test_yesterday_compared_with_the_day_before_and_a_range_of_days(
+    request, make_repo, data_dir, preset
+) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    api = make_repo("api")
+    today = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    yesterday, before = today - timedelta(days=1), today - timedelta(days=2)
+    seed_edits(
+        data_dir, api, "main", start=(yesterday + timedelta(hours=10)).timestamp(), minutes=20
+    )
+    seed_edits(data_dir, api, "main", start=(before + timedelta(hours=10)).timestamp(), minutes=10)
+    s = await start_session(api, data_dir, preset)
+    expose_client(request, s.client)
+    try:
+        report = await s.command(
+            "devfocus.report", {"period": "yesterday", "compare": True, "format": "json"}
+        )
+        assert report["period"]["name"] == "yesterday"
+        assert report["focusSeconds"] == pytest.approx(20 * 60 - 10, abs=2)
+        assert report["previous"]["focusSeconds"] == pytest.approx(10 * 60 - 10, abs=2)
+        assert report["change"]["focusSeconds"] == pytest.approx(10 * 60, abs=2)
+
+        markdown = await s.command("devfocus.report", {"period": "yesterday", "compare": True})
+        assert f"## Compared with {before:%a %d %b}" in markdown
+
+        both = await s.command(
+            "devfocus.report",
+            {"fromDate": f"{before:%Y-%m-%d}", "toDate": f"{yesterday:%Y-%m-%d}", "format": "json"},
+        )
+        assert both["period"]["name"] == "custom"
+        assert both["focusSeconds"] == pytest.approx(30 * 60 - 20, abs=4)
+        assert [day["date"] for day in both["byDay"]] == [
+            f"{before:%Y-%m-%d}",
+            f"{yesterday:%Y-%m-%d}",
+        ]
+    finally:
+        await end_session(s)
+
+
 async def test_today_report_includes_activity_not_yet_written(session: Session) -> None:
     session.type_lines(session.open("app.py"), line=0, count=3)
     report = await session.command("devfocus.report", {"period": "today", "format": "json"})
@@ -65,7 +105,12 @@ async def test_today_report_includes_activity_not_yet_written(session: Session) 
 @pytest.mark.parametrize(
     "arguments, complaint",
     [
-        ({"period": "decade"}, "period must be one of today, week, 30d, 90d, year"),
+        (
+            {"period": "decade"},
+            "period must be one of today, yesterday, thisweek, lastweek, week, 30d, 90d, year",
+        ),
+        ({"toDate": "2026-01-02"}, "toDate needs fromDate"),
+        ({"fromDate": "2999-01-01"}, "the range starts after today"),
         ({"format": "pdf"}, "format must be one of markdown, json"),
         ({"project": 42}, "project must be a path"),
     ],

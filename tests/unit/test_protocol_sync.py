@@ -104,8 +104,19 @@ def test_report_periods_come_from_the_report() -> None:
 
     for period in PERIODS:
         assert ReportArguments.parse([period]).period == period
-    with pytest.raises(ValueError, match="period must be one of today, week"):
+    with pytest.raises(ValueError, match="period must be one of today, yesterday, thisweek"):
         ReportArguments.parse([{"period": "decade"}])
+
+
+def test_report_arguments_take_a_range_of_days_and_compare() -> None:
+    parsed = ReportArguments.parse([{"fromDate": "2026-11-02", "compare": True}])
+    assert (parsed.from_date, parsed.to_date, parsed.compare) == ("2026-11-02", None, True)
+    with pytest.raises(ValueError, match="toDate needs fromDate"):
+        ReportArguments.parse([{"toDate": "2026-11-08"}])
+    with pytest.raises(ValueError, match="fromDate must be a date as YYYY-MM-DD"):
+        ReportArguments.parse([{"fromDate": "last monday"}])
+    with pytest.raises(ValueError, match="compare must be true or false"):
+        ReportArguments.parse([{"compare": "yes"}])
 
 
 def test_task_and_export_arguments() -> None:

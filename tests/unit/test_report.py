@@ -395,12 +395,12 @@ def test_text_report_shows_the_key_numbers() -> None:
     assert "By day" not in lines
 
 
-def test_text_report_of_a_week_has_a_line_per_day() -> None:
+def test_text_report_of_a_week_has_a_line_per_day_of_work() -> None:
     text = render_text(report(day_of_work(), "week"), UTC)
     lines = text.splitlines()
     assert lines[0] == "DevFocus — Last 7 days (Thu 01 Jan – Wed 07 Jan 2026, to 18:00 UTC)"
     start = lines.index("By day")
-    assert len([line for line in lines[start + 1 : start + 8] if line.startswith("  ")]) == 7
+    assert lines[start + 1] == "  Thu 01 Jan – Mon 05 Jan  no activity (5 days)"
     assert f"  Tue 06 Jan  {'10m':>7}  deep {'0s':>7}  1 session, 0 switches" in lines
     assert f"  Wed 07 Jan  {'55m':>7}  deep {'30m':>7}  1 session, 2 switches" in lines
     assert f"  Tue 06 Jan 23:50–00:10  {'20m':>7}  alpha @ main" in lines
@@ -537,3 +537,51 @@ def test_every_format_has_a_renderer() -> None:
     assert set(RENDERERS) == {"text", "markdown", "json"}
     assert RENDERERS["text"](r, UTC) == render_text(r, UTC)
     assert RENDERERS["json"](r, UTC) == report_json(r, UTC)
+
+
+# -- idle days and comparisons ------------------------------------------------------------------
+
+
+def test_days_with_nothing_collapse_into_one_line() -> None:
+    from devfocus.insights.render import render_markdown, render_text
+
+    monday = datetime(2026, 1, 5, tzinfo=UTC)
+    first = Activity(monday.timestamp() + 9 * 3600, monday.timestamp() + 10 * 3600, Kind.EDIT)
+    last_day = monday.timestamp() + 6 * 86400
+    second = Activity(last_day + 9 * 3600, last_day + 9.5 * 3600, Kind.EDIT)
+    now = last_day + 12 * 3600
+    period = resolve_period("week", now, UTC)
+    report = build_report(
+        [first, second], period, idle_timeout=900, deep_work=1500, now=now, tz=UTC
+    )
+    text = render_text(report, UTC)
+    assert "  Tue 06 Jan – Sat 10 Jan  no activity (5 days)" in text
+    assert "Wed 07 Jan" not in text
+    assert "  Mon 05 Jan   1h 00m  deep      0s  1 session, 0 switches" in text
+    markdown = render_markdown(report, UTC)
+    assert "| Tue 06 Jan – Sat 10 Jan | no activity (5 days) | | | |" in markdown
+
+
+def test_compare_sets_the_period_before_beside_it() -> None:
+    from devfocus.insights.periods import previous_period
+    from devfocus.insights.render import render_markdown, render_text, report_json
+
+    day = datetime(2026, 1, 6, tzinfo=UTC).timestamp()
+    acts = [
+        Activity(day - 86400 + 9 * 3600, day - 86400 + 10 * 3600, Kind.EDIT),  # yesterday: 1 h
+        Activity(day + 9 * 3600, day + 10.5 * 3600, Kind.EDIT),  # today: 1 h 30 m
+    ]
+    now = day + 12 * 3600
+    period = resolve_period("today", now, UTC)
+    report = build_report(acts, period, idle_timeout=900, deep_work=1500, now=now, tz=UTC)
+    before = previous_period(period, UTC)
+    previous = build_report(acts, before, idle_timeout=900, deep_work=1500, now=now, tz=UTC)
+    assert (report.focus_seconds, previous.focus_seconds) == (5400, 3600)
+    text = render_text(report, UTC, previous)
+    assert "Compared with Mon 05 Jan, to 12:00" in text
+    assert "  Focus         1h 30m   1h 00m  +30m (+50%)" in text
+    assert "| Focus | 1h 30m | 1h 00m | +30m (+50%) |" in render_markdown(report, UTC, previous)
+    data = report_json(report, UTC, previous)
+    assert data["previous"]["focusSeconds"] == 3600
+    assert data["change"]["focusSeconds"] == 1800
+    assert "previous" not in report_json(report, UTC)

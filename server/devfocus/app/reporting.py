@@ -23,7 +23,7 @@ from devfocus.insights.commitfacts import (
     with_history,
 )
 from devfocus.insights.focusreport import LOOKBACK_SECONDS, Report, build_report
-from devfocus.insights.periods import resolve_period
+from devfocus.insights.periods import Period, resolve_period
 from devfocus.store.events import load_activities
 from devfocus.store.gitstore import load_checkouts, load_commits, load_tasks, repository_emails
 
@@ -78,7 +78,7 @@ def commit_scores(
 
 def make_report(
     database: Database,
-    period_name: str,
+    period_name: str | Period,
     settings: Settings,
     *,
     now: float,
@@ -88,13 +88,18 @@ def make_report(
 ) -> Report:
     """The report for ``period_name`` from the database, plus activity not written yet, plus
     what git history says where the editor saw nothing."""
-    period = resolve_period(period_name, now, tz)
+    period = (
+        period_name if isinstance(period_name, Period) else resolve_period(period_name, now, tz)
+    )
     since = period.start - LOOKBACK_SECONDS
     git_since = since - HABIT_DAYS * 86400
 
+    # Activity just after a past period still shapes its end (a pause bridged into it).
+    until = min(now, period.end + LOOKBACK_SECONDS) + 1
+
     def read(source: Source) -> tuple[list[Activity], GitHistory | None]:
-        stored = load_activities(source, since, now + 1)
-        history = _read_history(source, git_since, now + 1) if settings.git.enabled else None
+        stored = load_activities(source, since, until)
+        history = _read_history(source, git_since, until) if settings.git.enabled else None
         return stored, history
 
     stored, history = database.read(read)  # one connection, one schema check

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from devfocus.app.trustgate import TrustGate
     from devfocus.app.userdata import Erased, Exported
     from devfocus.insights.focusreport import Report
+    from devfocus.insights.periods import Period
     from devfocus.store.database import Database
     from devfocus.store.errors import StoreError
 
@@ -136,9 +137,14 @@ class TrackingService:
         now = self.clock()
         return await self._in_store(self._status, self.tracker.drain(now), now, self.tracker.paused)
 
-    async def report(self, period: str, *, project: str | None = None) -> Report:
+    async def report(
+        self, period: str | Period, *, project: str | None = None, compare: bool = False
+    ) -> tuple[Report, Report | None]:
+        """The report of ``period`` (a name or resolved dates), and with ``compare`` the report
+        of the period of as many days before it."""
         now = self.clock()
-        return await self._in_store(self._report, self.tracker.drain(now), now, period, project)
+        records = self.tracker.drain(now)
+        return await self._in_store(self._report, records, now, period, project, compare)
 
     async def configure(self, settings: Settings, roots: Iterable[str] | None = None) -> None:
         """Apply new settings (and workspace roots): exclusions, timeouts, database."""
@@ -295,20 +301,28 @@ class TrackingService:
             return []
 
     def _report(
-        self, records: list[Record], now: float, period: str, project: str | None
-    ) -> Report:
+        self,
+        records: list[Record],
+        now: float,
+        period: str | Period,
+        project: str | None,
+        compare: bool,
+    ) -> tuple[Report, Report | None]:
         from devfocus.app.reporting import make_report
+        from devfocus.insights.periods import previous_period, resolve_period
 
         recorder = self._ensure_recorder()
         self._write(records)
-        return make_report(
-            self._ensure_database(),
-            period,
-            self.settings,
-            now=now,
-            project=recorder.locator.project_root(project) if project else None,
-            unwritten=self._unwritten(),
-        )
+        resolved = period if not isinstance(period, str) else resolve_period(period, now)
+        root = recorder.locator.project_root(project) if project else None
+        database, unwritten = self._ensure_database(), self._unwritten()
+
+        def report_of(period: Period) -> Report:
+            return make_report(
+                database, period, self.settings, now=now, project=root, unwritten=unwritten
+            )
+
+        return report_of(resolved), report_of(previous_period(resolved)) if compare else None
 
     # -- all of the user's data ----------------------------------------------------------------
     async def check_export(self, path: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from typing import TYPE_CHECKING
 
 from devfocus.cli import output
@@ -11,6 +12,8 @@ from devfocus.cli.options import add_history_options, add_session_options, setti
 from devfocus.cli.process import collector_paused
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from devfocus.app.datastore import Database
     from devfocus.cli.subcommands import Subcommands
 
@@ -26,7 +29,31 @@ def _arguments(report: argparse.ArgumentParser) -> None:
     from devfocus.insights.periods import PERIODS
 
     report.add_argument("path", nargs="?", help="restrict to the project containing PATH")
-    report.add_argument("--period", choices=PERIODS, default="today")
+    report.add_argument(
+        "--period",
+        choices=PERIODS,
+        help="today (the default), yesterday, thisweek and lastweek (Monday to Sunday), or the "
+        "last 7, 30, 90 or 365 days (week, 30d, 90d, year)",
+    )
+    report.add_argument(
+        "--from",
+        dest="first",
+        type=_date,
+        metavar="DATE",
+        help="the first day of the report (YYYY-MM-DD), instead of --period",
+    )
+    report.add_argument(
+        "--to",
+        dest="last",
+        type=_date,
+        metavar="DATE",
+        help="its last day, included (default: today)",
+    )
+    report.add_argument(
+        "--compare",
+        action="store_true",
+        help="set the period beside the one of as many days before it, with the changes",
+    )
     report.add_argument("--format", choices=FORMATS, default="text")
     add_session_options(report)
     add_history_options(report)
@@ -36,24 +63,55 @@ def run(args: argparse.Namespace) -> int:
     # Imported here, for start-up time: only this command reads the store to build a report.
     import json
     import time
+    from datetime import date
 
     from devfocus.app.datastore import open_database
     from devfocus.app.locate import Locator
     from devfocus.app.reporting import make_report
+    from devfocus.insights.periods import custom_period, previous_period, resolve_period
     from devfocus.insights.render import RENDERERS
 
+    now = time.time()
+    if args.last is not None and args.first is None:
+        output.error("--to needs --from (the first day of the report)")
+        return 2
+    if args.first is not None and args.period is not None:
+        output.error("choose --period or --from/--to, not both")
+        return 2
+    try:
+        period = (
+            custom_period(args.first, args.last or date.max, now)
+            if args.first is not None
+            else resolve_period(args.period or "today", now)
+        )
+    except ValueError as error:
+        output.error(str(error))
+        return 2
     settings = settings_from(args)
     project = Locator().project_root(args.path) if args.path else None
     database = open_database(settings)
     if args.path and settings.git.enabled and not args.no_import:
         _import_quietly(database, args.path)
     with output.working(f"Reading activity from {database.display}"), collector_paused():
-        result = make_report(database, args.period, settings, now=time.time(), project=project)
-    rendered = RENDERERS[args.format](result, None)
+        result = make_report(database, period, settings, now=now, project=project)
+        previous = None
+        if args.compare:
+            before = previous_period(period)
+            previous = make_report(database, before, settings, now=now, project=project)
+    rendered = RENDERERS[args.format](result, None, previous)
     if args.format == "json":
         rendered = json.dumps(rendered, indent=2, ensure_ascii=False) + "\n"
     sys.stdout.write(rendered)
     return 0
+
+
+def _date(text: str) -> date:
+    from datetime import date  # for start-up time, as above
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
 def _import_quietly(database: Database, path: str) -> None:

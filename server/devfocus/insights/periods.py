@@ -1,24 +1,36 @@
-"""The report periods, in one place: their names, lengths and titles, and where a period starts
-and ends in local time (pure; light enough for a command line's parser)."""
+"""The report periods, in one place: their names and titles, and where a period starts and ends in
+local time (pure; light enough for a command line's parser).
+
+Rolling periods end now: ``today`` (since local midnight), ``week``, ``30d``, ``90d`` and ``year``
+(the last 7, 30, 90 or 365 local days, today included). Calendar periods: ``yesterday``,
+``thisweek`` (Monday to now) and ``lastweek`` (Monday to Sunday before it). A custom range is
+whole local days from one date to another, both included (ending now when it reaches today). The
+period before one (:func:`previous_period`) has the same number of days and ends where it starts.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Literal, get_args
 
 from devfocus.timeutil import local_date, midnight
 
-PeriodName = Literal["today", "week", "30d", "90d", "year"]
+PeriodName = Literal["today", "yesterday", "thisweek", "lastweek", "week", "30d", "90d", "year"]
 PERIODS: tuple[str, ...] = get_args(PeriodName)
-PERIOD_DAYS: dict[str, int] = {"today": 1, "week": 7, "30d": 30, "90d": 90, "year": 365}
+ROLLING_DAYS: dict[str, int] = {"today": 1, "week": 7, "30d": 30, "90d": 90, "year": 365}
 PERIOD_TITLES: dict[str, str] = {
     "today": "Today",
+    "yesterday": "Yesterday",
+    "thisweek": "This week",
+    "lastweek": "Last week",
     "week": "Last 7 days",
     "30d": "Last 30 days",
     "90d": "Last 90 days",
     "year": "Last 365 days",
 }
+CUSTOM = "custom"  # the name of a period given by its dates
+PREVIOUS = "previous"  # the name of the period before another
 
 
 @dataclass(frozen=True)
@@ -30,14 +42,64 @@ class Period:
 
     @property
     def title(self) -> str:
-        return PERIOD_TITLES.get(self.name, self.name)
+        if self.name in PERIOD_TITLES:
+            return PERIOD_TITLES[self.name]
+        first, last = self.days[0], self.days[-1]
+        if first == last:
+            return f"{first:%a %d %b %Y}"
+        return f"{first:%d %b} – {last:%d %b %Y}"
 
 
 def resolve_period(name: str, now: float, tz: tzinfo | None = None) -> Period:
-    """``today``: since local midnight; ``week`` / ``30d``: the last 7 / 30 local days, today
-    included."""
-    count = PERIOD_DAYS[name]
+    """The period ``name`` (one of :data:`PERIODS`) as of ``now``."""
     today = local_date(now, tz)
-    first = today - timedelta(days=count - 1)
-    days = tuple(first + timedelta(days=i) for i in range(count))
-    return Period(name, midnight(first, tz), now, days)
+    if name in ROLLING_DAYS:
+        return _days(name, today - timedelta(days=ROLLING_DAYS[name] - 1), today, now, tz)
+    if name == "yesterday":
+        return _days(name, today - timedelta(days=1), today - timedelta(days=1), now, tz)
+    monday = today - timedelta(days=today.weekday())
+    if name == "thisweek":
+        return _days(name, monday, today, now, tz)
+    if name == "lastweek":
+        return _days(name, monday - timedelta(days=7), monday - timedelta(days=1), now, tz)
+    raise ValueError(f"unknown period {name!r}; expected one of {', '.join(PERIODS)}")
+
+
+def custom_period(first: date, last: date, now: float, tz: tzinfo | None = None) -> Period:
+    """Local days ``first`` to ``last``, both included; a range reaching today ends now."""
+    if last < first:
+        raise ValueError(f"the range ends ({last}) before it starts ({first})")
+    today = local_date(now, tz)
+    if first > today:
+        raise ValueError(f"the range starts after today ({first})")
+    return _days(CUSTOM, first, min(last, today), now, tz)
+
+
+def previous_period(period: Period, tz: tzinfo | None = None) -> Period:
+    """The period of as many days just before ``period``, cut at the same time of day when
+    ``period`` ends before its last day does (``today`` so far against yesterday to this hour)."""
+    count = len(period.days)
+    first = period.days[0] - timedelta(days=count)
+    last = period.days[-1] - timedelta(days=count)
+    start = midnight(first, tz)
+    day_end = midnight(last + timedelta(days=1), tz)
+    end = day_end
+    if period.end < midnight(period.days[-1] + timedelta(days=1), tz):
+        # The period runs to now: compare with the same part of the earlier day.
+        into_day = datetime.fromtimestamp(period.end, tz) - datetime.fromtimestamp(
+            midnight(period.days[-1], tz), tz
+        )
+        end = min(day_end, _at(last, into_day, tz))
+    return Period(PREVIOUS, start, end, tuple(first + timedelta(days=i) for i in range(count)))
+
+
+def _days(name: str, first: date, last: date, now: float, tz: tzinfo | None) -> Period:
+    days = tuple(first + timedelta(days=i) for i in range((last - first).days + 1))
+    end = min(now, midnight(last + timedelta(days=1), tz))
+    return Period(name, midnight(first, tz), end, days)
+
+
+def _at(day: date, into_day: timedelta, tz: tzinfo | None) -> float:
+    """The moment ``into_day`` of wall-clock time after ``day``'s midnight."""
+    start = datetime.fromtimestamp(midnight(day, tz), tz)
+    return (start + into_day).timestamp()

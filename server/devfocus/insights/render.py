@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime, tzinfo
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
 from typing import Any
 
-from devfocus.insights.focusreport import Report, Share
+from devfocus.insights.focusreport import DayTotal, Report, Share
 from devfocus.text import clip, plural
 from devfocus.timeutil import iso_local
 
@@ -126,7 +127,82 @@ def _breakdowns(report: Report) -> list[tuple[str, Sequence[Share]]]:
     return [(title, rows) for title, rows in tables if rows]
 
 
-def render_text(report: Report, tz: tzinfo | None = None) -> str:
+@dataclass(frozen=True)
+class _IdleDays:
+    """Days in a row with nothing recorded, shown as one line."""
+
+    first: date
+    last: date
+    count: int
+
+
+def _day_rows(report: Report) -> list[DayTotal | _IdleDays]:
+    """The report's days, with each run of days that hold nothing collapsed into one row."""
+    rows: list[DayTotal | _IdleDays] = []
+    for d in report.by_day:
+        if d.focus_seconds or d.sessions or d.switches:
+            rows.append(d)
+            continue
+        last = rows[-1] if rows else None
+        if isinstance(last, _IdleDays):
+            rows[-1] = _IdleDays(last.first, d.day, last.count + 1)
+        else:
+            rows.append(_IdleDays(d.day, d.day, 1))
+    return rows
+
+
+def _idle_label(row: _IdleDays) -> str:
+    if row.count == 1:
+        return f"{row.first:%a %d %b}"
+    return f"{row.first:%a %d %b} – {row.last:%a %d %b}"
+
+
+def _idle_text(row: _IdleDays) -> str:
+    return "no activity" if row.count == 1 else f"no activity ({plural(row.count, 'day')})"
+
+
+# What --compare sets side by side: (label, how to read it from a report, is it a duration).
+_COMPARED: tuple[tuple[str, Callable[[Report], float], bool], ...] = (
+    ("Focus", lambda r: r.focus_seconds, True),
+    ("Deep work", lambda r: r.deep_work_seconds, True),
+    ("Sessions", lambda r: len(r.sessions), False),
+    ("Switches", lambda r: len(r.switches), False),
+    ("Commits", lambda r: len(r.commits), False),
+    ("Lines added", lambda r: r.lines_added, False),
+)
+
+
+def _change(value: float, before: float, is_duration: bool) -> str:
+    delta = value - before
+    sign = "+" if delta > 0 else "−" if delta < 0 else "±"
+    amount = duration(abs(delta)) if is_duration else f"{abs(round(delta))}"
+    relative = f" ({delta / before:+.0%})" if before else ""
+    return f"{sign}{amount}{relative}"
+
+
+def _comparison_rows(report: Report, previous: Report) -> list[tuple[str, str, str, str]]:
+    """(what, this period, the period before, change) for each compared figure."""
+    rows = []
+    for label, read, is_duration in _COMPARED:
+        now, before = read(report), read(previous)
+        shown = duration if is_duration else (lambda x: f"{round(x)}")
+        rows.append((label, shown(now), shown(before), _change(now, before, is_duration)))
+    return rows
+
+
+def _previous_title(previous: Report, tz: tzinfo | None) -> str:
+    first = datetime.fromtimestamp(previous.period.start, tz)
+    end = datetime.fromtimestamp(previous.period.end, tz)
+    if len(previous.period.days) == 1:
+        return (
+            f"{first:%a %d %b}, to {end:%H:%M}"
+            if end.date() == first.date()
+            else f"{first:%a %d %b}"
+        )
+    return f"{previous.period.days[0]:%a %d %b} – {previous.period.days[-1]:%a %d %b}"
+
+
+def render_text(report: Report, tz: tzinfo | None = None, previous: Report | None = None) -> str:
     lines = [f"DevFocus — {_heading(report, tz)}"]
     if (project := _project_line(report)) is not None:
         lines.append(f"Project: {project}")
@@ -136,6 +212,10 @@ def render_text(report: Report, tz: tzinfo | None = None) -> str:
         return "\n".join(lines) + "\n"
     width = max(len(k) for k, _ in _summary_rows(report))
     lines += [f"{k.ljust(width)}  {v}" for k, v in _summary_rows(report)]
+    if previous is not None:
+        lines += ["", f"Compared with {_previous_title(previous, tz)}"]
+        for label, now, before, change in _comparison_rows(report, previous):
+            lines.append(f"  {label.ljust(11)}  {now.rjust(7)}  {before.rjust(7)}  {change}")
     for title, rows in _breakdowns(report):
         lines += ["", title]
         label_width = min(max(len(r.label) for r in rows[:_TOP]), 32)
@@ -150,7 +230,10 @@ def render_text(report: Report, tz: tzinfo | None = None) -> str:
     multi_day = len(report.period.days) > 1
     if multi_day:
         lines += ["", "By day"]
-        for d in report.by_day:
+        for d in _day_rows(report):
+            if isinstance(d, _IdleDays):
+                lines.append(f"  {_idle_label(d)}  {_idle_text(d)}")
+                continue
             lines.append(
                 f"  {d.day:%a %d %b}  {duration(d.focus_seconds).rjust(7)}  "
                 f"deep {duration(d.deep_work_seconds).rjust(7)}  "
@@ -199,7 +282,9 @@ def _md_escape(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def render_markdown(report: Report, tz: tzinfo | None = None) -> str:
+def render_markdown(
+    report: Report, tz: tzinfo | None = None, previous: Report | None = None
+) -> str:
     lines = [f"# DevFocus — {_heading(report, tz)}", ""]
     if (project := _project_line(report)) is not None:
         lines += [f"Project: **{_md_escape(project)}**", ""]
@@ -208,6 +293,18 @@ def render_markdown(report: Report, tz: tzinfo | None = None) -> str:
         return "\n".join(lines) + "\n"
     lines += ["| | |", "|---|---|"]
     lines += [f"| **{k}** | {_md_escape(v)} |" for k, v in _summary_rows(report)]
+    if previous is not None:
+        lines += [
+            "",
+            f"## Compared with {_previous_title(previous, tz)}",
+            "",
+            "| | this period | before | change |",
+            "|---|---:|---:|---:|",
+        ]
+        lines += [
+            f"| {label} | {now} | {before} | {change} |"
+            for label, now, before, change in _comparison_rows(report, previous)
+        ]
     for title, rows in _breakdowns(report):
         lines += ["", f"## {title}", "", "| | time | share |", "|---|---:|---:|"]
         lines += [
@@ -224,9 +321,11 @@ def render_markdown(report: Report, tz: tzinfo | None = None) -> str:
             "|---|---:|---:|---:|---:|",
         ]
         lines += [
-            f"| {d.day:%a %d %b} | {duration(d.focus_seconds)} | {duration(d.deep_work_seconds)} "
-            f"| {d.sessions} | {d.switches} |"
-            for d in report.by_day
+            f"| {_idle_label(d)} | {_idle_text(d)} | | | |"
+            if isinstance(d, _IdleDays)
+            else f"| {d.day:%a %d %b} | {duration(d.focus_seconds)} "
+            f"| {duration(d.deep_work_seconds)} | {d.sessions} | {d.switches} |"
+            for d in _day_rows(report)
         ]
     lines += [
         "",
@@ -283,7 +382,9 @@ def _share_json(share: Share) -> dict[str, Any]:
     return out
 
 
-def report_json(report: Report, tz: tzinfo | None = None) -> dict[str, Any]:
+def report_json(
+    report: Report, tz: tzinfo | None = None, previous: Report | None = None
+) -> dict[str, Any]:
     """The report as plain JSON data (camelCase keys, ISO 8601 local times with offsets)."""
 
     def t(x: float) -> str:
@@ -292,20 +393,18 @@ def report_json(report: Report, tz: tzinfo | None = None) -> dict[str, Any]:
     def ctx(c: Any) -> dict[str, Any]:
         return {"project": c.name, "root": c.project, "branch": c.branch}
 
-    return {
-        "period": {
-            "name": report.period.name,
-            "start": t(report.period.start),
-            "end": t(report.period.end),
-        },
+    out = _summary_json(report, t)
+    if previous is not None:
+        before = _summary_json(previous, t)
+        out["previous"] = before
+        out["change"] = {
+            key: out[key] - value
+            for key, value in before.items()
+            if isinstance(value, int) and not isinstance(value, bool)
+        }
+    return out | {
         "generatedAt": t(report.generated_at),
         "project": report.project,
-        "focusSeconds": round(report.focus_seconds),
-        "deepWorkSeconds": round(report.deep_work_seconds),
-        "sessionCount": len(report.sessions),
-        "switchCount": len(report.switches),
-        "linesAdded": report.lines_added,
-        "linesRemoved": report.lines_removed,
         "byProject": [_share_json(s) for s in report.by_project],
         "byBranch": [_share_json(s) for s in report.by_branch],
         "byLanguage": [_share_json(s) for s in report.by_language],
@@ -346,7 +445,6 @@ def report_json(report: Report, tz: tzinfo | None = None) -> dict[str, Any]:
         "switches": [
             {"at": t(s.at), "from": ctx(s.before), "to": ctx(s.after)} for s in report.switches
         ],
-        "commitCount": len(report.commits),
         "commitScore": None if report.commit_score is None else round(report.commit_score, 2),
         "commits": [
             {
@@ -375,7 +473,25 @@ def report_json(report: Report, tz: tzinfo | None = None) -> dict[str, Any]:
     }
 
 
-RENDERERS: dict[str, Callable[[Report, tzinfo | None], Any]] = {
+def _summary_json(report: Report, t: Callable[[float], str]) -> dict[str, Any]:
+    """The period and its totals (what ``previous`` and ``change`` hold with ``--compare``)."""
+    return {
+        "period": {
+            "name": report.period.name,
+            "start": t(report.period.start),
+            "end": t(report.period.end),
+        },
+        "focusSeconds": round(report.focus_seconds),
+        "deepWorkSeconds": round(report.deep_work_seconds),
+        "sessionCount": len(report.sessions),
+        "switchCount": len(report.switches),
+        "linesAdded": report.lines_added,
+        "linesRemoved": report.lines_removed,
+        "commitCount": len(report.commits),
+    }
+
+
+RENDERERS: dict[str, Callable[[Report, tzinfo | None, Report | None], Any]] = {
     "text": render_text,
     "markdown": render_markdown,
     "json": report_json,

@@ -85,11 +85,16 @@ def _choice(name: str, value: JsonValue, choices: tuple[str, ...]) -> str:
 # -- arguments -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ReportArguments:
-    """``devfocus.report``: ``[{period, format, project}]`` or ``["week", "json"]``."""
+    """``devfocus.report``: ``[{period, format, project, fromDate, toDate, compare}]`` or
+    ``["week", "json"]``."""
 
     period: str = field(default="today", metadata=choices(report_periods))
     format: str = field(default="markdown", metadata=choices(report_formats))
     project: str | None = None  # a path or a file URI: only this project's activity
+    # A range of days instead of the period (YYYY-MM-DD, both included; toDate: today).
+    from_date: str | None = field(default=None, metadata=OMITTED)
+    to_date: str | None = field(default=None, metadata=OMITTED)
+    compare: bool = False  # the period of as many days before it beside it, with the changes
 
     @classmethod
     def parse(cls, args: Sequence[object]) -> ReportArguments:
@@ -108,7 +113,30 @@ class ReportArguments:
             raise ValueError("project must be a path or a file URI")
         if isinstance(project, str) and project.startswith("file:"):
             project = to_fs_path(project)
-        return cls(period, fmt, project)
+        from_date, to_date = _iso_date(options, "fromDate"), _iso_date(options, "toDate")
+        if to_date is not None and from_date is None:
+            raise ValueError("toDate needs fromDate (the first day of the report)")
+        compare = options.get("compare", False)
+        if not isinstance(compare, bool):
+            raise ValueError("compare must be true or false")
+        return cls(period, fmt, project, from_date, to_date, compare)
+
+
+def _iso_date(options: JsonObject, key: str) -> str | None:
+    """A date as YYYY-MM-DD, checked; None when absent."""
+    # Deferred: datetime loads with the first report that names a date.
+    from datetime import date
+
+    value = options.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"{key} must be a date as YYYY-MM-DD")
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{key} must be a date as YYYY-MM-DD, got {value!r}") from None
+    return value
 
 
 @dataclass(frozen=True)

@@ -29,13 +29,26 @@ class ReportFeature(LanguageFeature):
         except ValueError as exc:
             raise JsonRpcInvalidParams(f"{REPORT}: {exc}") from exc
         # Deferred: the report engine loads with the first report, not at start-up.
+        from devfocus.insights.periods import Period, custom_period
         from devfocus.insights.render import render_markdown, report_json
         from devfocus.store.errors import StoreError
 
+        period: str | Period = options.period
+        if options.from_date is not None:
+            from datetime import date  # deferred, as above
+
+            last = date.fromisoformat(options.to_date) if options.to_date else date.max
+            try:
+                first = date.fromisoformat(options.from_date)
+                period = custom_period(first, last, self.server.tracking.clock())
+            except ValueError as exc:
+                raise JsonRpcInvalidParams(f"{REPORT}: {exc}") from exc
         try:
-            report = await self.server.tracking.report(options.period, project=options.project)
+            report, previous = await self.server.tracking.report(
+                period, project=options.project, compare=options.compare
+            )
         except StoreError as error:  # the database cannot be read: say so, not a traceback
             raise JsonRpcInternalError(f"{REPORT}: {error.message}") from error
         if options.format == "markdown":
-            return render_markdown(report)
-        return report_json(report)
+            return render_markdown(report, None, previous)
+        return report_json(report, None, previous)
