@@ -25,7 +25,7 @@ export const GENERATE_FILE = 'devfocus.docs.generateFile';
 export const GENERATE_WORKSPACE = 'devfocus.docs.generateWorkspace';
 
 /**
- * `devfocus.report`: `[{period, format, project, fromDate, toDate, compare}]` or `["week",
+ * `devfocus.report`: `[{period, format, project, fromDate, toDate, compare, redact}]` or `["week",
  * "json"]`.
  */
 export interface ReportArguments {
@@ -38,6 +38,8 @@ export interface ReportArguments {
   toDate?: string;
   /** The period of as many days before it beside it, with the changes */
   compare?: boolean;
+  /** Names, commit messages and ids behind stable aliases */
+  redact?: boolean;
 }
 
 /**

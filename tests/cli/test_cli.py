@@ -133,6 +133,19 @@ def test_report_compared_with_the_period_before_and_ranges_of_days(history) -> N
     assert bad.returncode == 2 and "expected a date as YYYY-MM-DD" in bad.stderr
 
 
+def test_a_redacted_report_names_no_project_and_keeps_its_aliases(history) -> None:
+    data_dir, api, web = history
+    out = devfocus(data_dir, "report", "--redact", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    for name in (api.name, web.name, "develop", str(api.parent)):
+        assert name not in out.stdout
+    labels = [row["label"] for row in json.loads(out.stdout)["byProject"]]
+    assert labels and all(label.startswith("project-") for label in labels)
+    again = devfocus(data_dir, "report", "--redact", "--format", "json")
+    assert [row["label"] for row in json.loads(again.stdout)["byProject"]] == labels
+    assert (data_dir / "redaction.key").stat().st_size == 32
+
+
 def test_bad_option_value_is_named_and_the_default_used(history) -> None:
     data_dir, _, _ = history
     out = devfocus(data_dir, "report", "--idle-timeout-minutes", "-3")

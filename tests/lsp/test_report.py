@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -93,6 +94,19 @@ async def test_yesterday_compared_with_the_day_before_and_a_range_of_days(
         ]
     finally:
         await end_session(s)
+
+
+async def test_a_redacted_report_from_the_editor(session: Session) -> None:
+    session.type_lines(session.open("app.py"), line=0, count=2)
+    report = await session.command(
+        "devfocus.report", {"period": "today", "format": "json", "redact": True}
+    )
+    labels = [row["label"] for row in report["byProject"]]
+    assert labels and all(label.startswith("project-") for label in labels)
+    assert session.repo.name not in labels  # the repository is "project": its alias is not
+    assert session.repo.as_posix() not in json.dumps(report)
+    markdown = await session.command("devfocus.report", {"period": "today", "redact": True})
+    assert f"| {labels[0]} |" in markdown and f"| {session.repo.name} |" not in markdown
 
 
 async def test_today_report_includes_activity_not_yet_written(session: Session) -> None:

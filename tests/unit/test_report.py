@@ -585,3 +585,30 @@ def test_compare_sets_the_period_before_beside_it() -> None:
     assert data["previous"]["focusSeconds"] == 3600
     assert data["change"]["focusSeconds"] == 1800
     assert "previous" not in report_json(report, UTC)
+
+
+def test_time_with_no_file_open_belongs_to_the_last_file() -> None:
+    """A focused window with no file open (after an editor change to nothing, or a focus with
+    no editor) counts for the last file's project and language, not "(no project)"."""
+    day = datetime(2026, 1, 6, tzinfo=UTC).timestamp()
+    alpha = Context("/src/alpha", "main")
+
+    def at(minute: float) -> float:
+        return day + 9 * 3600 + minute * 60
+
+    acts = [
+        Activity(at(0), at(10), Kind.EDIT, alpha, "python", "a.py", "vscode", "w1"),
+        Activity(at(10), at(10), Kind.ACTIVATE, None, None, None, "vscode", "w1"),
+        Activity(at(14), at(20), Kind.EDIT, alpha, "python", "a.py", "vscode", "w1"),
+        Activity(at(20), at(20), Kind.BLUR, None, None, None, "vscode", "w1"),
+        # Back 40 minutes later (a new session), the window focused with no file open.
+        Activity(at(60), at(60), Kind.FOCUS, None, None, None, "vscode", "w1"),
+        Activity(at(65), at(70), Kind.EDIT, alpha, "python", "a.py", "vscode", "w1"),
+    ]
+    now = at(120)
+    period = resolve_period("today", now, UTC)
+    report = build_report(acts, period, idle_timeout=900, deep_work=1500, now=now, tz=UTC)
+    assert report.focus_seconds == 30 * 60
+    assert [(s.label, round(s.seconds)) for s in report.by_project] == [("alpha", 30 * 60)]
+    assert [s.label for s in report.by_language] == ["python"]
+    assert report.switches == []

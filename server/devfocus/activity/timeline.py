@@ -116,6 +116,9 @@ class _Sweep:
         self.session_start = 0.0
         self.session_focus = 0.0
         self.run: _Run | None = None
+        # The last activity in a file: time in the window with no file open (a focus or an
+        # editor change to nothing) is the place's, not "(no project)" / "(unknown)".
+        self.place: Activity | None = None
 
     # -- activity in time order ------------------------------------------------------------
     def add(self, act: Activity) -> None:
@@ -150,6 +153,8 @@ class _Sweep:
                 self.timeline.switches.append(Switch(act.start, self.context, act.context, index))
             self.context = act.context
 
+        if act.path is not None and act.context is not None and act.kind is not Kind.COMMITS:
+            self.place = act
         assert self.cursor is not None
         if act.end > self.cursor:
             self._present(self.cursor, act.end, act, bridged=False)
@@ -173,19 +178,15 @@ class _Sweep:
 
     def _present(self, start: float, end: float, owner: Activity, *, bridged: bool) -> None:
         context = self.context
+        language, path, editor = owner.language, owner.path, owner.editor
+        place = self.place
+        if place is not None and owner.path is None and owner.context is None:
+            # No file open (commits-only time has no path either, but has its context).
+            language, path, editor = place.language, place.path, editor or place.editor
+            context = context or place.context
         index = len(self.timeline.sessions)
         self.timeline.segments.append(
-            Segment(
-                start,
-                end,
-                context,
-                owner.language,
-                owner.path,
-                owner.editor,
-                index,
-                bridged,
-                owner.source,
-            )
+            Segment(start, end, context, language, path, editor, index, bridged, owner.source)
         )
         self.session_focus += end - start
         if owner.kind is Kind.COMMITS:

@@ -54,6 +54,12 @@ def _arguments(report: argparse.ArgumentParser) -> None:
         action="store_true",
         help="set the period beside the one of as many days before it, with the changes",
     )
+    report.add_argument(
+        "--redact",
+        action="store_true",
+        help="hide project, branch and task names, commit messages and ids behind stable "
+        "aliases, to share the report",
+    )
     report.add_argument("--format", choices=FORMATS, default="text")
     add_session_options(report)
     add_history_options(report)
@@ -98,6 +104,14 @@ def run(args: argparse.Namespace) -> int:
         if args.compare:
             before = previous_period(period)
             previous = make_report(database, before, settings, now=now, project=project)
+    if args.redact:
+        # Imported here, for start-up time, as above.
+        from devfocus.app.redaction import aliases
+        from devfocus.insights.redact import redact
+
+        keyed = aliases()
+        result = redact(result, keyed)
+        previous = None if previous is None else redact(previous, keyed)
     rendered = RENDERERS[args.format](result, None, previous)
     if args.format == "json":
         rendered = json.dumps(rendered, indent=2, ensure_ascii=False) + "\n"

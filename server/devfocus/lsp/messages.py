@@ -85,8 +85,8 @@ def _choice(name: str, value: JsonValue, choices: tuple[str, ...]) -> str:
 # -- arguments -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ReportArguments:
-    """``devfocus.report``: ``[{period, format, project, fromDate, toDate, compare}]`` or
-    ``["week", "json"]``."""
+    """``devfocus.report``: ``[{period, format, project, fromDate, toDate, compare, redact}]``
+    or ``["week", "json"]``."""
 
     period: str = field(default="today", metadata=choices(report_periods))
     format: str = field(default="markdown", metadata=choices(report_formats))
@@ -95,6 +95,7 @@ class ReportArguments:
     from_date: str | None = field(default=None, metadata=OMITTED)
     to_date: str | None = field(default=None, metadata=OMITTED)
     compare: bool = False  # the period of as many days before it beside it, with the changes
+    redact: bool = False  # names, commit messages and ids behind stable aliases
 
     @classmethod
     def parse(cls, args: Sequence[object]) -> ReportArguments:
@@ -116,10 +117,12 @@ class ReportArguments:
         from_date, to_date = _iso_date(options, "fromDate"), _iso_date(options, "toDate")
         if to_date is not None and from_date is None:
             raise ValueError("toDate needs fromDate (the first day of the report)")
-        compare = options.get("compare", False)
+        compare, redact = options.get("compare", False), options.get("redact", False)
         if not isinstance(compare, bool):
             raise ValueError("compare must be true or false")
-        return cls(period, fmt, project, from_date, to_date, compare)
+        if not isinstance(redact, bool):
+            raise ValueError("redact must be true or false")
+        return cls(period, fmt, project, from_date, to_date, compare, redact)
 
 
 def _iso_date(options: JsonObject, key: str) -> str | None:
