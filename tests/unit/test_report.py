@@ -612,3 +612,29 @@ def test_time_with_no_file_open_belongs_to_the_last_file() -> None:
     assert [(s.label, round(s.seconds)) for s in report.by_project] == [("alpha", 30 * 60)]
     assert [s.label for s in report.by_language] == ["python"]
     assert report.switches == []
+
+
+def test_whole_days_are_named_by_their_dates_and_an_empty_one_by_its_name() -> None:
+    from devfocus.insights.periods import custom_period
+
+    now = datetime(2026, 1, 7, 18, 0, tzinfo=UTC).timestamp()
+    yesterday = build_report(
+        [], resolve_period("yesterday", now, UTC), idle_timeout=900, deep_work=1500, now=now
+    )
+    text = render_text(yesterday, UTC)
+    assert text.startswith("DevFocus — Yesterday (Tue 06 Jan 2026)")
+    assert "No activity recorded yesterday." in text
+    last_week = build_report(
+        [], resolve_period("lastweek", now, UTC), idle_timeout=900, deep_work=1500, now=now
+    )
+    assert render_text(last_week, UTC).startswith(
+        "DevFocus — Last week (Mon 29 Dec – Sun 04 Jan 2026)"
+    )
+    ranged = build_report(
+        [],
+        custom_period(date(2026, 1, 1), date(2026, 1, 3), now, UTC),
+        idle_timeout=900,
+        deep_work=1500,
+        now=now,
+    )
+    assert "No activity recorded in 01 Jan – 03 Jan 2026." in render_text(ranged, UTC)

@@ -8,6 +8,7 @@ from datetime import date, datetime, tzinfo
 from typing import Any
 
 from devfocus.insights.focusreport import DayTotal, Report, Share
+from devfocus.insights.periods import PERIOD_TITLES
 from devfocus.text import clip, plural
 from devfocus.timeutil import iso_local
 
@@ -38,14 +39,19 @@ def _span(start: float, end: float, tz: tzinfo | None, multi_day: bool) -> str:
 
 
 def _heading(report: Report, tz: tzinfo | None) -> str:
-    start = datetime.fromtimestamp(report.period.start, tz)
-    end = datetime.fromtimestamp(report.period.end, tz).astimezone(tz)
+    period = report.period
+    start = datetime.fromtimestamp(period.start, tz)
+    end = datetime.fromtimestamp(period.end, tz).astimezone(tz)
     zone = end.tzname() or ""
-    if report.period.name == "today":
+    first, last = period.days[0], period.days[-1]
+    whole_days = end.date() > last  # ends at the midnight after its last day, not now
+    if whole_days:
+        when = f"{first:%a %d %b %Y}" if first == last else f"{first:%a %d %b} – {last:%a %d %b %Y}"
+    elif first == last:
         when = f"{start:%a %d %b %Y}, {start:%H:%M}–{end:%H:%M} {zone}".rstrip()
     else:
         when = f"{start:%a %d %b} – {end:%a %d %b %Y}, to {end:%H:%M} {zone}".rstrip()
-    return f"{report.period.title} ({when})"
+    return f"{period.title} ({when})"
 
 
 def _project_line(report: Report) -> str | None:
@@ -101,9 +107,21 @@ def _task_suffix(session: Any) -> str:
     return f"  ({'; '.join(parts)})" if parts else ""
 
 
+# How an empty report names its period: "No activity recorded yesterday".
+_WHEN = {
+    "today": "today",
+    "yesterday": "yesterday",
+    "thisweek": "this week",
+    "lastweek": "last week",
+}
+
+
 def _empty_message(report: Report) -> str:
     where = f" in {_project_line(report)}" if report.project else ""
-    period = "today" if report.period.name == "today" else f"in the {report.period.title.lower()}"
+    name, title = report.period.name, report.period.title
+    period = _WHEN.get(name) or (
+        f"in the {title.lower()}" if name in PERIOD_TITLES else f"in {title}"
+    )
     return (
         f"No activity recorded {period}{where}. DevFocus records activity while an editor is "
         "connected to `devfocus serve` (see the README's editor setup), and reads the history "
