@@ -86,3 +86,9 @@ def test_the_period_before_a_rolling_week_is_the_seven_days_before_it() -> None:
     assert before.days[-1] == date(2026, 10, 28)
     assert len(before.days) == 7
     assert local(before.end) == "2026-10-28 15:30"
+
+
+def test_this_week_so_far_is_set_against_the_same_days_of_last_week() -> None:
+    before = previous_period(resolve_period("thisweek", NOW, BERLIN), BERLIN)
+    assert before.days == (date(2026, 10, 26), date(2026, 10, 27), date(2026, 10, 28))
+    assert (local(before.start), local(before.end)) == ("2026-10-26 00:00", "2026-10-28 15:30")

@@ -77,10 +77,12 @@ def custom_period(first: date, last: date, now: float, tz: tzinfo | None = None)
 
 def previous_period(period: Period, tz: tzinfo | None = None) -> Period:
     """The period of as many days just before ``period``, cut at the same time of day when
-    ``period`` ends before its last day does (``today`` so far against yesterday to this hour)."""
+    ``period`` ends before its last day does (``today`` so far against yesterday to this hour).
+    This week so far is set against the same days of last week."""
     count = len(period.days)
-    first = period.days[0] - timedelta(days=count)
-    last = period.days[-1] - timedelta(days=count)
+    back = timedelta(days=7 if period.name == "thisweek" else count)
+    first = period.days[0] - back
+    last = period.days[-1] - back
     start = midnight(first, tz)
     day_end = midnight(last + timedelta(days=1), tz)
     end = day_end
