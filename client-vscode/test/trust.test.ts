@@ -14,11 +14,11 @@ describe('initializationOptions', () => {
 
 describe('isInside', () => {
   it('knows a folder, what is below it, and what is beside it', () => {
-    const folders = ['/work/shop'];
-    assert.ok(isInside('/work/shop', folders, path.posix));
-    assert.ok(isInside('/work/shop/.venv/bin/python', folders, path.posix));
-    assert.ok(isInside('/work/shop/../shop/x', folders, path.posix));
-    assert.ok(!isInside('/work/shop2/bin/python', folders, path.posix));
+    const folders = ['/home/me/shop'];
+    assert.ok(isInside('/home/me/shop', folders, path.posix));
+    assert.ok(isInside('/home/me/shop/.venv/bin/python', folders, path.posix));
+    assert.ok(isInside('/home/me/shop/../shop/x', folders, path.posix));
+    assert.ok(!isInside('/home/me/shop2/bin/python', folders, path.posix));
     assert.ok(!isInside('/usr/bin/python3', folders, path.posix));
     assert.ok(!isInside('/usr/bin/python3', [], path.posix));
   });
@@ -30,16 +30,16 @@ describe('isInside', () => {
 });
 
 describe('interpreterAllowed', () => {
-  const folders = ['/work/shop'];
+  const folders = ['/home/me/shop'];
   it('refuses an interpreter from inside an untrusted workspace', () => {
     assert.equal(
-      interpreterAllowed('/work/shop/.venv/bin/python', false, folders, path.posix),
+      interpreterAllowed('/home/me/shop/.venv/bin/python', false, folders, path.posix),
       false,
     );
   });
   it('takes one from elsewhere, or any once the workspace is trusted', () => {
     assert.ok(interpreterAllowed('/usr/bin/python3', false, folders, path.posix));
-    assert.ok(interpreterAllowed('/work/shop/.venv/bin/python', true, folders, path.posix));
+    assert.ok(interpreterAllowed('/home/me/shop/.venv/bin/python', true, folders, path.posix));
     assert.ok(interpreterAllowed('python3', false, [], path.posix));
   });
 });
