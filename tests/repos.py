@@ -36,3 +36,15 @@ def init_repo(path: Path, branch: str = "main", files: dict[str, str] | None = N
         git(path, "add", name)
     git(path, "commit", "-q", "--allow-empty", "-m", "Start")
     return path
+
+
+def give_to_nobody(path: Path) -> None:
+    """``path`` and everything under it owned by the user ``nobody`` (a test run as root):
+    a repository of another user, as git's ownership rule sees it."""
+    import pwd  # POSIX only, as the tests that call this
+
+    uid = pwd.getpwnam("nobody").pw_uid
+    os.chown(path, uid, -1)
+    for parent, dirs, files in os.walk(path):
+        for name in dirs + files:
+            os.chown(os.path.join(parent, name), uid, -1, follow_symlinks=False)

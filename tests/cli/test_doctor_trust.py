@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import os
-import pwd
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.repos import init_repo
+from tests.repos import give_to_nobody, init_repo
 
 needs_root = pytest.mark.skipif(
     not hasattr(os, "geteuid") or os.geteuid() != 0,
@@ -43,14 +42,6 @@ def home(tmp_path: Path) -> Path:
     home = tmp_path / "home"
     home.mkdir()
     return home
-
-
-def give_to_nobody(path: Path) -> None:
-    uid = pwd.getpwnam("nobody").pw_uid
-    os.chown(path, uid, -1)
-    for parent, dirs, files in os.walk(path):
-        for name in dirs + files:
-            os.chown(os.path.join(parent, name), uid, -1, follow_symlinks=False)
 
 
 def test_doctor_says_your_repository_is_read(tmp_path: Path, home: Path) -> None:

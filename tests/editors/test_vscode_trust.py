@@ -19,7 +19,6 @@ from typing import Any
 
 import pytest
 
-from tests.editors.test_vscode import server_pids
 from tests.editors.vscode import (
     CLOCK,
     STATUS_ITEM,
@@ -29,6 +28,7 @@ from tests.editors.vscode import (
     item_text,
     open_file,
     palette,
+    server_pids,
     vscode_window,
     wait_for,
 )

@@ -11,7 +11,6 @@ counts.
 from __future__ import annotations
 
 import os
-import pwd
 import shlex
 import shutil
 from collections.abc import Callable
@@ -24,7 +23,7 @@ from lsprotocol import types
 from tests.lsp.conftest import _poll, end_session, expose_client, start_session
 from tests.lsp.test_commit_coaching import TEMPLATE, stage
 from tests.lsp.test_git_live import commit_count, wait_for_rows
-from tests.repos import git, init_repo
+from tests.repos import git, give_to_nobody, init_repo
 
 TRUST = "devfocus/workspaceTrust"
 GREETING = "def greet(name):\n    return f'hi {name}'\n"
@@ -84,14 +83,6 @@ def my_repo(path: Path) -> Path:
     git(repo, "config", "user.email", "dev@example.com")
     stage(repo, {f"parser/part{i}.py": "x = 1\n" * 30 for i in range(5)})
     return repo
-
-
-def give_to_nobody(path: Path) -> None:
-    uid = pwd.getpwnam("nobody").pw_uid
-    os.chown(path, uid, -1)
-    for parent, dirs, files in os.walk(path):
-        for name in dirs + files:
-            os.chown(os.path.join(parent, name), uid, -1, follow_symlinks=False)
 
 
 def get(value: Any, name: str) -> Any:

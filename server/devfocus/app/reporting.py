@@ -128,3 +128,35 @@ def make_report(
         commits=commits,
         marks=marks,
     )
+
+
+def make_reports(
+    database: Database,
+    period: Period,
+    settings: Settings,
+    *,
+    now: float,
+    project: str | None = None,
+    unwritten: Sequence[Activity] = (),
+    compare: bool = False,
+    redact: bool = False,
+) -> tuple[Report, Report | None]:
+    """The report of ``period`` and, with ``compare``, the one of the period before it; with
+    ``redact``, both with names behind the user's stable aliases (the key is read from the data
+    directory, so this runs off the event loop)."""
+    from devfocus.insights.periods import previous_period
+
+    def report_of(period: Period) -> Report:
+        return make_report(
+            database, period, settings, now=now, project=project, unwritten=unwritten
+        )
+
+    report = report_of(period)
+    previous = report_of(previous_period(period)) if compare else None
+    if not redact:
+        return report, previous
+    from devfocus.app.redaction import aliases
+    from devfocus.insights.redact import redact as redacted
+
+    keyed = aliases()
+    return redacted(report, keyed), None if previous is None else redacted(previous, keyed)

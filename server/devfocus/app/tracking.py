@@ -138,13 +138,20 @@ class TrackingService:
         return await self._in_store(self._status, self.tracker.drain(now), now, self.tracker.paused)
 
     async def report(
-        self, period: str | Period, *, project: str | None = None, compare: bool = False
+        self,
+        period: str | Period,
+        *,
+        project: str | None = None,
+        compare: bool = False,
+        redact: bool = False,
     ) -> tuple[Report, Report | None]:
         """The report of ``period`` (a name or resolved dates), and with ``compare`` the report
-        of the period of as many days before it."""
+        of the period of as many days before it; ``redact``: names behind aliases."""
         now = self.clock()
         records = self.tracker.drain(now)
-        return await self._in_store(self._report, records, now, period, project, compare)
+        return await self._in_store(
+            self._report, records, now, period, project, compare=compare, redact=redact
+        )
 
     async def configure(self, settings: Settings, roots: Iterable[str] | None = None) -> None:
         """Apply new settings (and workspace roots): exclusions, timeouts, database."""
@@ -306,23 +313,25 @@ class TrackingService:
         now: float,
         period: str | Period,
         project: str | None,
+        *,
         compare: bool,
+        redact: bool,
     ) -> tuple[Report, Report | None]:
-        from devfocus.app.reporting import make_report
-        from devfocus.insights.periods import previous_period, resolve_period
+        from devfocus.app.reporting import make_reports
+        from devfocus.insights.periods import resolve_period
 
         recorder = self._ensure_recorder()
         self._write(records)
-        resolved = period if not isinstance(period, str) else resolve_period(period, now)
-        root = recorder.locator.project_root(project) if project else None
-        database, unwritten = self._ensure_database(), self._unwritten()
-
-        def report_of(period: Period) -> Report:
-            return make_report(
-                database, period, self.settings, now=now, project=root, unwritten=unwritten
-            )
-
-        return report_of(resolved), report_of(previous_period(resolved)) if compare else None
+        return make_reports(
+            self._ensure_database(),
+            period if not isinstance(period, str) else resolve_period(period, now),
+            self.settings,
+            now=now,
+            project=recorder.locator.project_root(project) if project else None,
+            unwritten=self._unwritten(),
+            compare=compare,
+            redact=redact,
+        )
 
     # -- all of the user's data ----------------------------------------------------------------
     async def check_export(self, path: str) -> None:

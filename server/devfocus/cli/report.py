@@ -73,8 +73,8 @@ def run(args: argparse.Namespace) -> int:
 
     from devfocus.app.datastore import open_database
     from devfocus.app.locate import Locator
-    from devfocus.app.reporting import make_report
-    from devfocus.insights.periods import custom_period, previous_period, resolve_period
+    from devfocus.app.reporting import make_reports
+    from devfocus.insights.periods import custom_period, resolve_period
     from devfocus.insights.render import RENDERERS
 
     now = time.time()
@@ -99,19 +99,15 @@ def run(args: argparse.Namespace) -> int:
     if args.path and settings.git.enabled and not args.no_import:
         _import_quietly(database, args.path)
     with output.working(f"Reading activity from {database.display}"), collector_paused():
-        result = make_report(database, period, settings, now=now, project=project)
-        previous = None
-        if args.compare:
-            before = previous_period(period)
-            previous = make_report(database, before, settings, now=now, project=project)
-    if args.redact:
-        # Imported here, for start-up time, as above.
-        from devfocus.app.redaction import aliases
-        from devfocus.insights.redact import redact
-
-        keyed = aliases()
-        result = redact(result, keyed)
-        previous = None if previous is None else redact(previous, keyed)
+        result, previous = make_reports(
+            database,
+            period,
+            settings,
+            now=now,
+            project=project,
+            compare=args.compare,
+            redact=args.redact,
+        )
     rendered = RENDERERS[args.format](result, None, previous)
     if args.format == "json":
         rendered = json.dumps(rendered, indent=2, ensure_ascii=False) + "\n"

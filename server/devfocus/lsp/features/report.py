@@ -45,18 +45,10 @@ class ReportFeature(LanguageFeature):
                 raise JsonRpcInvalidParams(f"{REPORT}: {exc}") from exc
         try:
             report, previous = await self.server.tracking.report(
-                period, project=options.project, compare=options.compare
+                period, project=options.project, compare=options.compare, redact=options.redact
             )
         except StoreError as error:  # the database cannot be read: say so, not a traceback
             raise JsonRpcInternalError(f"{REPORT}: {error.message}") from error
-        if options.redact:
-            # Deferred, as above.
-            from devfocus.app.redaction import aliases
-            from devfocus.insights.redact import redact
-
-            keyed = aliases()
-            report = redact(report, keyed)
-            previous = None if previous is None else redact(previous, keyed)
         if options.format == "markdown":
             return render_markdown(report, None, previous)
         return report_json(report, None, previous)
