@@ -211,3 +211,16 @@ def test_checking_docstrings_imports_neither_libcst_nor_jedi() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_every_write_transaction_takes_the_lock_at_its_start() -> None:
+    """`engine.begin()` is a deferred transaction on SQLite: one that reads, then writes, fails
+    with "locked" when another window or thread wrote in between. Writes use `writing()`."""
+    deferred = [
+        f"{path.relative_to(PACKAGE)}:{number}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path.name != "engine.py"
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if "engine.begin()" in line
+    ]
+    assert deferred == [], "use devfocus.store.engine.writing(engine):\n" + "\n".join(deferred)

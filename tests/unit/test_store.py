@@ -13,9 +13,10 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, Text, inspect, text
 
 from devfocus.activity.records import Activity, Context, Kind
+from devfocus.git.model import Commit
 from devfocus.store import engine as engine_module
 from devfocus.store.database import Database
-from devfocus.store.engine import create
+from devfocus.store.engine import create, writing
 from devfocus.store.errors import StoreError, classify
 from devfocus.store.events import (
     COLUMNS,
@@ -26,6 +27,7 @@ from devfocus.store.events import (
     load_activities,
     write_events,
 )
+from devfocus.store.gitstore import ensure_repository, write_commits
 from devfocus.store.migrations import (
     MIGRATIONS,
     VERSION_TABLE,
@@ -138,6 +140,67 @@ def test_windows_opening_a_new_database_together_all_open_it(tmp_path: Path) -> 
             thread.start()
         for thread in threads:
             thread.join()
+    assert failures == []
+
+
+def test_a_write_takes_the_lock_at_its_start(db: Database) -> None:
+    """A write that reads first (which commits are new) then writes would fail at once, with no
+    busy wait, if another connection wrote in between: so it holds the write lock from its
+    start, and the other writer waits its turn."""
+    engine = db.engine()
+    other = sqlite3.connect(engine.url.database, timeout=0, isolation_level=None)
+    try:
+        with writing(engine) as conn:
+            conn.execute(text("SELECT count(*) FROM events"))
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        other.execute("BEGIN IMMEDIATE")  # free again once it ended
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+
+
+def commit(n: int) -> Commit:
+    return Commit(
+        f"{n:040x}", (), "Dev", "dev@example.com", n, 0, "Dev", "dev@example.com", n, 0, f"c{n}"
+    )
+
+
+def test_the_git_import_and_the_tracker_write_together_without_failing(tmp_path: Path) -> None:
+    """The history import (which reads, then writes) and the tracker, each with a connection
+    of its own, writing the same file at the same moments: neither sees "locked"."""
+    url = sqlite_url(tmp_path / "devfocus.db")
+    importer, tracker = Database(url), Database(url)
+    repo_id = importer.run(lambda e: ensure_repository(e, "/home/dev/shop", "/g", None, 0)).id
+    tracker.engine()
+    failures: list[str] = []
+    start = threading.Barrier(2)
+
+    def import_commits() -> None:
+        start.wait()
+        for n in range(200):
+            try:
+                importer.run(lambda e, n=n: write_commits(e, repo_id, [commit(n)], {}))
+            except StoreError as error:
+                failures.append(f"import: {error.message}")
+
+    def track() -> None:
+        start.wait()
+        for n in range(200):
+            try:
+                tracker.run(lambda e, n=n: write_events(e, [row(n, n * 1_000)]))
+            except StoreError as error:
+                failures.append(f"tracker: {error.message}")
+
+    threads = [threading.Thread(target=import_commits), threading.Thread(target=track)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        importer.close()
+        tracker.close()
     assert failures == []
 
 

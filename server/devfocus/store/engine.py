@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Any
 from devfocus.store.sqlitefile import create_private_file, make_private_dirs
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from contextlib import AbstractContextManager
+
+    from sqlalchemy import Connection, Engine
     from sqlalchemy.engine import URL
 
 BUSY_TIMEOUT_MS = 5000
@@ -71,6 +73,13 @@ def prepare_sqlite_file(path: Path) -> None:
     unless they exist."""
     make_private_dirs(path.parent)
     create_private_file(path)
+
+
+def writing(engine: Engine) -> AbstractContextManager[Connection]:
+    """A transaction that writes: on SQLite it takes the write lock at its start. A deferred
+    one that reads first and then writes fails at once ("database is locked", no busy wait)
+    when another connection (the tracker, the git import, another window) wrote in between."""
+    return engine.execution_options(immediate=True).begin()
 
 
 def create(url_text: str, on_connect: Callable[[], None] | None = None) -> Engine:

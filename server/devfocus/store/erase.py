@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, delete
 
+from devfocus.store.engine import writing
 from devfocus.store.tables import CHECKOUTS, COMMIT_FILES, COMMITS, EVENTS, REPOSITORIES, TASKS
 
 _TABLES = (
@@ -22,7 +23,7 @@ def erase_all(engine: Engine) -> dict[str, int]:
     and the write-ahead log emptied, so the file keeps no readable copy of it."""
     sqlite = engine.dialect.name == "sqlite"
     counts: dict[str, int] = {}
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         if sqlite:
             # For this connection from now on (it costs a little on later writes only).
             conn.exec_driver_sql("PRAGMA secure_delete = ON")

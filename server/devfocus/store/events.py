@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from devfocus.activity.records import Activity, Context, Kind
+from devfocus.store.engine import writing
 from devfocus.store.sqlrows import Source, reading
 from devfocus.timeutil import epoch_ms
 
@@ -49,7 +50,7 @@ def write_events(engine: Engine, rows: Sequence[Mapping[str, Any]]) -> None:
 
     if not rows:
         return
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         stmt = _upsert(engine.dialect.name)
         if stmt is not None:
             conn.execute(stmt, list(rows))
@@ -151,5 +152,5 @@ def delete_events(engine: Engine) -> int:
 
     from devfocus.store.tables import EVENTS
 
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         return int(conn.execute(delete(EVENTS)).rowcount or 0)

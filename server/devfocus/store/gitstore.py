@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from devfocus.activity.records import TaskMark
 from devfocus.git.model import Checkout, Commit, FileChange, RepoCheckout, RepoCommit
+from devfocus.store.engine import writing
 from devfocus.store.sqlrows import Source, reading
 from devfocus.timeutil import epoch_ms
 
@@ -66,7 +67,7 @@ def ensure_repository(
     state = repository_state(engine, root)
     if state is not None:
         if user_email is not None and user_email != state.user_email:
-            with engine.begin() as conn:
+            with writing(engine) as conn:
                 conn.execute(
                     update(REPOSITORIES)
                     .where(REPOSITORIES.c.id == state.id)
@@ -74,7 +75,7 @@ def ensure_repository(
                 )
             state = RepositoryState(state.id, root, user_email, state.tips)
         return state
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         conn.execute(
             insert(REPOSITORIES).values(
                 root=root, git_dir=git_dir, user_email=user_email, tips="{}", imported_ms=0
@@ -90,7 +91,7 @@ def save_tips(engine: Engine, repo_id: int, tips: Mapping[str, str], now: float)
 
     from devfocus.store.tables import REPOSITORIES
 
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         conn.execute(
             update(REPOSITORIES)
             .where(REPOSITORIES.c.id == repo_id)
@@ -110,7 +111,7 @@ def write_commits(
 
     if not commits:
         return 0
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         shas = [c.sha for c in commits]
         existing = _existing(conn, repo_id, shas)
         if existing:
@@ -232,7 +233,7 @@ def mark_unreachable(engine: Engine, repo_id: int, shas: Iterable[str]) -> int:
 
     shas = list(shas)
     count = 0
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         for i in range(0, len(shas), 500):
             result = conn.execute(
                 update(COMMITS)
@@ -251,7 +252,7 @@ def write_checkouts(engine: Engine, repo_id: int, checkouts: Sequence[Checkout])
 
     if not checkouts:
         return 0
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         lo = epoch_ms(min(c.at for c in checkouts))
         seen = {
             (at, to)
@@ -379,7 +380,7 @@ def write_task(engine: Engine, task: TaskMark) -> None:
 
     from devfocus.store.tables import TASKS
 
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         conn.execute(
             insert(TASKS).values(
                 set_ms=epoch_ms(task.set_at),
@@ -404,7 +405,7 @@ def load_tasks(source: Source, end: float) -> list[TaskMark]:
 
 def write_branches(engine: Engine, repo_id: int, labels: Mapping[str, str]) -> None:
     """Name the branch commits were made on (inferred after their rows were written)."""
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         mark = _positional_mark(conn)
         if mark is None:
             from sqlalchemy import bindparam, update
