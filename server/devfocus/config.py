@@ -212,6 +212,152 @@ class GitSettings:
     )
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _weekdays(value: Any) -> str | None:
+    if not value or any(day not in WEEKDAYS for day in value):
+        return "a non-empty list of " + ", ".join(WEEKDAYS)
+    return None
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    work_week: tuple[str, ...] = _setting(
+        WEEKDAYS[:5],
+        "Your working days (`mon` … `sun`). The standup report looks back to the last of them: "
+        "on a Monday, with the default, Friday.",
+        check=_weekdays,
+    )
+
+
+INSIGHT_SEVERITIES = (*SEVERITIES, "off")
+
+
+@dataclass(frozen=True)
+class InsightSettings:
+    switches_per_hour: float = _setting(
+        6.0,
+        "High context switching: more context switches per focused hour than this, and more "
+        "than your own baseline (your previous 4 weeks).",
+        minimum=0.5,
+        maximum=120,
+    )
+    low_focus_share: float = _setting(
+        0.5,
+        "Low focus: deep-work time below this share of your baseline for the same length of "
+        "time (0.5: half your usual).",
+        minimum=0.05,
+        maximum=1,
+    )
+    fragmented_session_minutes: float = _setting(
+        20.0,
+        "A fragmented day: its median focus session is shorter than this.",
+        minimum=1,
+        maximum=480,
+    )
+    long_stretch_minutes: float = _setting(
+        90.0,
+        "A long stretch without a break: continuous activity (no pause of 5 minutes or more) "
+        "for longer than this.",
+        minimum=10,
+        maximum=1440,
+    )
+    late_hour: float = _setting(
+        22.0,
+        "Work after this hour (local time, 0–24), or on a day outside `devfocus.reports.workWeek`, "
+        "counts as late or weekend work; it is an insight only when it is more than your own "
+        "habit.",
+        minimum=0,
+        maximum=24,
+    )
+    bulk_lines: float = _setting(
+        8.0,
+        "A single change that inserts at least this many lines (a paste, a completion, generated "
+        "code) counts as bulk insertion, apart from typed lines.",
+        minimum=2,
+        maximum=10000,
+    )
+    hotspot_commits: float = _setting(
+        3.0,
+        "A hotspot: a file or definition changed by at least this many of your commits in the "
+        "period and among your files with the most focus time.",
+        minimum=1,
+        maximum=1000,
+    )
+    hotspot_severity: str = _setting(
+        "hint",
+        "Severity of hotspot diagnostics on definitions (`devfocus-insights`); `off`: none.",
+        choices=INSIGHT_SEVERITIES,
+        scope="resource",
+    )
+
+
+@dataclass(frozen=True)
+class GoalSettings:
+    daily_focus_minutes: float = _setting(
+        0.0,
+        "Daily focus-time goal, in minutes (0: none). The status shows progress toward it.",
+        minimum=0,
+        maximum=1440,
+    )
+    weekly_focus_minutes: float = _setting(
+        0.0,
+        "Weekly focus-time goal (Monday to Sunday), in minutes (0: none).",
+        minimum=0,
+        maximum=10080,
+    )
+    daily_deep_work_minutes: float = _setting(
+        0.0,
+        "Daily deep-work goal, in minutes (0: none).",
+        minimum=0,
+        maximum=1440,
+    )
+    weekly_deep_work_minutes: float = _setting(
+        0.0,
+        "Weekly deep-work goal (Monday to Sunday), in minutes (0: none).",
+        minimum=0,
+        maximum=10080,
+    )
+
+
+@dataclass(frozen=True)
+class FocusBlockSettings:
+    minutes: float = _setting(
+        25.0,
+        "Length of a focus block started without one (`devfocus.focus.start`).",
+        minimum=1,
+        maximum=480,
+    )
+
+
+@dataclass(frozen=True)
+class NudgeSettings:
+    context_switching: bool = _setting(
+        False,
+        "Nudge (a message with buttons) when you switched context more than "
+        "`devfocus.nudges.switchesPerHour` times in the last hour. At most one per two hours, "
+        "in one window.",
+    )
+    long_stretch: bool = _setting(
+        False,
+        "Nudge when you have worked `devfocus.nudges.stretchMinutes` without a break. At most "
+        "one per two hours, in one window.",
+    )
+    switches_per_hour: float = _setting(
+        8.0,
+        "Context switches in the last hour that bring a context-switching nudge.",
+        minimum=1,
+        maximum=120,
+    )
+    stretch_minutes: float = _setting(
+        100.0,
+        "Minutes of activity without a break that bring a long-stretch nudge.",
+        minimum=10,
+        maximum=1440,
+    )
+
+
 @dataclass(frozen=True)
 class Settings:
     tracking: TrackingSettings = field(default_factory=TrackingSettings)
@@ -219,6 +365,11 @@ class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     docs: DocsSettings = field(default_factory=DocsSettings)
     git: GitSettings = field(default_factory=GitSettings)
+    reports: ReportSettings = field(default_factory=ReportSettings)
+    insights: InsightSettings = field(default_factory=InsightSettings)
+    goals: GoalSettings = field(default_factory=GoalSettings)
+    focus_block: FocusBlockSettings = field(default_factory=FocusBlockSettings)
+    nudges: NudgeSettings = field(default_factory=NudgeSettings)
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,34 @@ GIT_KEYS = [
     "devfocus.git.hover",
     "devfocus.git.trust",
 ]
+# The insight sections: key → (default, a valid value that is not it, as sent on the wire).
+INSIGHT_SETTINGS: dict[str, tuple[Any, Any]] = {
+    "devfocus.reports.workWeek": (("mon", "tue", "wed", "thu", "fri"), ["sun", "mon", "tue"]),
+    "devfocus.insights.switchesPerHour": (6.0, 9),
+    "devfocus.insights.lowFocusShare": (0.5, 0.25),
+    "devfocus.insights.fragmentedSessionMinutes": (20.0, 15),
+    "devfocus.insights.longStretchMinutes": (90.0, 120),
+    "devfocus.insights.lateHour": (22.0, 21),
+    "devfocus.insights.bulkLines": (8.0, 20),
+    "devfocus.insights.hotspotCommits": (3.0, 5),
+    "devfocus.insights.hotspotSeverity": ("hint", "off"),
+    "devfocus.goals.dailyFocusMinutes": (0.0, 240),
+    "devfocus.goals.weeklyFocusMinutes": (0.0, 1200),
+    "devfocus.goals.dailyDeepWorkMinutes": (0.0, 120),
+    "devfocus.goals.weeklyDeepWorkMinutes": (0.0, 600),
+    "devfocus.focusBlock.minutes": (25.0, 50),
+    "devfocus.nudges.contextSwitching": (False, True),
+    "devfocus.nudges.longStretch": (False, True),
+    "devfocus.nudges.switchesPerHour": (8.0, 10),
+    "devfocus.nudges.stretchMinutes": (100.0, 80),
+}
+
+
+def _parsed(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(value)
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
 
 # Every setting set to a valid value that is not its default.
 VALID: dict[str, Any] = {
@@ -59,6 +87,7 @@ VALID: dict[str, Any] = {
         "hover": False,
         "trust": ["/srv/work", "~/src"],
     },
+    **{key.removeprefix("devfocus."): valid for key, (_, valid) in INSIGHT_SETTINGS.items()},
 }
 
 
@@ -80,7 +109,19 @@ def values(settings: Settings) -> dict[str, Any]:
         GIT_KEYS[4]: settings.git.coach,
         GIT_KEYS[5]: settings.git.hover,
         GIT_KEYS[6]: settings.git.trust,
+        **{
+            spec.key: _attribute(settings, spec.path)
+            for spec in setting_specs()
+            if spec.key in INSIGHT_SETTINGS
+        },
     }
+
+
+def _attribute(settings: Settings, path: tuple[str, ...]) -> Any:
+    value: Any = settings
+    for name in path:
+        value = getattr(value, name)
+    return value
 
 
 DEFAULTS = {
@@ -90,6 +131,7 @@ DEFAULTS = {
     URL_KEY: "",
     **dict(zip(DOC_KEYS, ["auto", "public", "information", 0.0, True], strict=True)),
     **dict(zip(GIT_KEYS, [True, (), 30.0, 30.0, True, True, "owned"], strict=True)),
+    **{key: default for key, (default, _) in INSIGHT_SETTINGS.items()},
 }
 VALID_VALUES = {
     IDLE_KEY: 10.0,
@@ -104,6 +146,7 @@ VALID_VALUES = {
             strict=True,
         )
     ),
+    **{key: _parsed(valid) for key, (_, valid) in INSIGHT_SETTINGS.items()},
 }
 
 
@@ -299,6 +342,7 @@ def test_setting_specs_list_every_leaf_with_key_default_and_description() -> Non
         URL_KEY,
         *DOC_KEYS,
         *GIT_KEYS,
+        *INSIGHT_SETTINGS,
     ]
     assert {s.key: s.default for s in specs} == DEFAULTS
     assert all(s.description.strip() for s in specs)
