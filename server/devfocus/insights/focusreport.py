@@ -11,6 +11,7 @@ from devfocus.activity.records import Activity, Context, Kind, TaskMark
 from devfocus.activity.timeline import Segment, Switch, build_timeline, focus_between
 from devfocus.git.sessions import SOURCE as HISTORY_SOURCE
 from devfocus.insights.commitfacts import ATTACH_AFTER, CommitFact, segment_tasks
+from devfocus.insights.model import Insight
 from devfocus.insights.periods import Period
 from devfocus.timeutil import day_bounds
 
@@ -83,6 +84,10 @@ class Report:
     by_task: list[Share] = field(default_factory=list)
     commits: list[CommitFact] = field(default_factory=list)
     coaching: list[WeekScore] = field(default_factory=list)
+    # Of lines_added: those that arrived in single large changes (paste, completion, generated
+    # code), not typed.
+    bulk_lines_added: int = 0
+    insights: list[Insight] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
