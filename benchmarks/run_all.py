@@ -3,8 +3,9 @@
     python benchmarks/run_all.py                 # all of them, a few minutes
     python benchmarks/run_all.py startup burst   # some of them
 
-import_real and cli_fixed also import a real repository's history when DEVFOCUS_BENCH_REPO names
-a clone with its full history (docs/benchmarks.md says which one was measured).
+import_real, cli_fixed and report_charts also import a real repository's history when
+DEVFOCUS_BENCH_REPO names a clone with its full history (docs/benchmarks.md says which one was
+measured).
 
 Each benchmark runs in its own process (so one cannot warm or disturb another); their output
 is shown as it comes, then one table of every result. The exit status is 1 when a target was
@@ -30,6 +31,7 @@ BENCHMARKS = (
     "did_change",
     "burst",
     "report_1m",
+    "report_charts",
     "docs_actions",
     "docs_check",
     "docs_generate",
@@ -39,6 +41,7 @@ BENCHMARKS = (
     "cli_fixed",
     "git_live",
     "history_hover",
+    "insight_diagnostics",
     "hostile_input",
     "ignore_checks",
     "vscode_start",

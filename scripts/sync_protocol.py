@@ -147,7 +147,10 @@ def interface(cls: type, *, arguments: bool) -> list[str]:
             optional = True
         lines += doc_comment(comments.get(field.name), "  ")
         mark = "?" if optional else ""
-        lines.append(f"  {camel(field.name)}{mark}: {ts_type(hint, choices)};")
+        line = f"  {camel(field.name)}{mark}: {ts_type(hint, choices)};"
+        if len(line) > 100:  # as prettier breaks it: the type on a line of its own
+            line = f"  {camel(field.name)}{mark}:\n    {ts_type(hint, choices)};"
+        lines.append(line)
     lines.append("}")
     return lines
 

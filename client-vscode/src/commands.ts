@@ -14,13 +14,18 @@ import {
   GENERATE_FILE,
   GENERATE_WORKSPACE,
   GIT_IMPORT,
+  INSIGHTS,
   PAUSE,
   REPORT,
+  ReportFile,
   RESUME,
   SET_TASK,
+  FOCUS_START,
+  FOCUS_STOP,
   TaskArguments,
 } from './protocol';
-import { ReportDocuments } from './reports';
+import { InsightsView } from './insights';
+import { ReportViews } from './reports';
 import { ServerManager } from './server';
 import { FocusStatusBar } from './statusBar';
 import { isWireStatus } from './status';
@@ -30,25 +35,35 @@ type TaskKind = NonNullable<TaskArguments['kind']>;
 /** A command's arguments: its one object, or none for a command that takes nothing. */
 type ArgumentsOf<C extends Command> = C extends keyof CommandArguments ? [CommandArguments[C]] : [];
 
+/** A `devfocus.report {open: true}` answer: the file written, and whether it was shown. */
+function isWrittenReport(result: unknown): result is ReportFile {
+  return typeof result === 'object' && result !== null && 'path' in result && 'shown' in result;
+}
+
 const TASK_KINDS: TaskKind[] = ['feature', 'bug', 'refactor', 'docs', 'test', 'chore'];
 
 export class Commands {
   constructor(
     private readonly server: ServerManager,
     private readonly statusBar: FocusStatusBar,
-    private readonly reports: ReportDocuments,
+    private readonly reports: ReportViews,
     private readonly log: vscode.LogOutputChannel,
+    private readonly insights: InsightsView,
   ) {}
 
   /** Handlers by command id: exactly the commands package.json contributes. */
   handlers(): Record<string, () => Promise<unknown>> {
     return {
-      'devfocus.showTodayReport': () => this.report('today', 'DevFocus today.md'),
-      'devfocus.showWeeklyReport': () => this.report('week', 'DevFocus this week.md'),
+      'devfocus.showTodayReport': () => this.report('today'),
+      'devfocus.showWeeklyReport': () => this.report('week'),
+      'devfocus.showStandup': () => this.report('standup'),
+      'devfocus.showInsights': () => this.insights.pick((period) => this.run(INSIGHTS, { period })),
       'devfocus.exportData': () => this.exportData(),
       'devfocus.pauseTracking': () => this.tracking('pause'),
       'devfocus.resumeTracking': () => this.tracking('resume'),
       'devfocus.setCurrentTask': () => this.setTask(),
+      'devfocus.startFocusBlock': () => this.focusBlock('start'),
+      'devfocus.stopFocusBlock': () => this.focusBlock('stop'),
       'devfocus.generateDocstringsInFile': () => this.docsInFile(),
       'devfocus.generateDocstringsInWorkspace': () => this.docs(GENERATE_WORKSPACE),
       'devfocus.importGitHistory': () => this.importHistory(),
@@ -91,13 +106,16 @@ export class Commands {
     }
   }
 
-  private async report(period: 'today' | 'week', name: string): Promise<void> {
-    const markdown = await vscode.window.withProgress(
+  /** The report rendered, with its charts: the server writes it (HTML; the standup notes as
+   * Markdown) and asks to show it, which lands in the report panel (see ReportViews). */
+  private async report(period: 'today' | 'week' | 'standup'): Promise<void> {
+    const file = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: 'DevFocus: building the report' },
-      () => this.run(REPORT, { period, format: 'markdown' }),
+      () => this.run(REPORT, { period, format: 'html', open: true }),
     );
-    if (typeof markdown === 'string') {
-      await this.reports.show(name, markdown);
+    if (isWrittenReport(file) && !file.shown) {
+      // The server could not ask (or was not answered): open its file here.
+      await this.reports.showFile(vscode.Uri.file(file.path));
     }
   }
 
@@ -105,6 +123,16 @@ export class Commands {
     const status = await this.run(action === 'pause' ? PAUSE : RESUME);
     if (isWireStatus(status)) {
       this.statusBar.update(status, 'devfocus.showMenu');
+    }
+  }
+
+  /** Starts a block of `devfocus.focusBlock.minutes` (every window shows it), or stops the
+   * running one; the status notification that follows puts the countdown in the status bar. */
+  private async focusBlock(action: 'start' | 'stop'): Promise<void> {
+    if (action === 'start') {
+      await this.run(FOCUS_START, {});
+    } else if ((await this.run(FOCUS_STOP)) === null) {
+      void vscode.window.showInformationMessage('DevFocus: no focus block is running.');
     }
   }
 
@@ -215,6 +243,7 @@ export class Commands {
     const result = await this.run(DELETE, { confirm: true });
     if (result !== undefined) {
       this.reports.clear();
+      this.insights.clear();
       void vscode.window.showInformationMessage('DevFocus: your data was deleted.');
     }
   }
@@ -224,8 +253,11 @@ export class Commands {
     const shown = [
       'devfocus.showTodayReport',
       'devfocus.showWeeklyReport',
+      'devfocus.showStandup',
+      'devfocus.showInsights',
       paused ? 'devfocus.resumeTracking' : 'devfocus.pauseTracking',
       'devfocus.setCurrentTask',
+      this.statusBar.current?.focusBlock ? 'devfocus.stopFocusBlock' : 'devfocus.startFocusBlock',
       'devfocus.generateDocstringsInFile',
       'devfocus.importGitHistory',
       'devfocus.exportData',

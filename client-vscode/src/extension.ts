@@ -6,7 +6,8 @@ import { LanguageClient } from 'vscode-languageclient/node';
 import { Commands } from './commands';
 import { RUNNING_CONTEXT } from './manifest';
 import { onInterpreterChange } from './python';
-import { REPORT_SCHEME, ReportDocuments } from './reports';
+import { InsightsView } from './insights';
+import { ReportViews, isReportFile } from './reports';
 import { CLIENT_ID, ServerManager } from './server';
 import { FocusStatusBar } from './statusBar';
 import {
@@ -27,11 +28,9 @@ let manager: ServerManager | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = vscode.window.createOutputChannel('DevFocus', { log: true });
   const statusBar = new FocusStatusBar(MENU);
-  const reports = new ReportDocuments();
-  context.subscriptions.push(log, statusBar, reports);
-  context.subscriptions.push(
-    vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports),
-  );
+  const reports = new ReportViews(log);
+  const insights = new InsightsView();
+  context.subscriptions.push(log, statusBar, reports, insights);
 
   const server = new ServerManager(context, log, {
     starting: () => {
@@ -50,6 +49,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         statusBar.update(status, MENU);
       }
     },
+    // The server's report files open rendered, in the report panel, not in a browser.
+    showDocument: async (uri) => isReportFile(uri) && (await reports.showFile(uri)),
     failed: (reason) => {
       void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, false);
       statusBar.stopped(reason, 'devfocus.showOutput');
@@ -59,7 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   manager = server;
   context.subscriptions.push(server);
 
-  const commands = new Commands(server, statusBar, reports, log);
+  const commands = new Commands(server, statusBar, reports, log, insights);
   for (const [id, run] of Object.entries(commands.handlers())) {
     context.subscriptions.push(vscode.commands.registerCommand(id, run));
   }

@@ -19,6 +19,8 @@ const running = RUNNING_CONTEXT;
 export const COMMANDS: readonly PaletteCommand[] = [
   { id: 'devfocus.showTodayReport', title: "Show Today's Report", when: running },
   { id: 'devfocus.showWeeklyReport', title: 'Show Weekly Report', when: running },
+  { id: 'devfocus.showStandup', title: 'Show Standup Notes', when: running },
+  { id: 'devfocus.showInsights', title: 'Show Insights', when: running },
   { id: 'devfocus.exportData', title: 'Export Data…', when: running },
   {
     id: 'devfocus.pauseTracking',
@@ -31,6 +33,8 @@ export const COMMANDS: readonly PaletteCommand[] = [
     when: `${running} && ${PAUSED_CONTEXT}`,
   },
   { id: 'devfocus.setCurrentTask', title: 'Set Current Task', when: running },
+  { id: 'devfocus.startFocusBlock', title: 'Start Focus Block', when: running },
+  { id: 'devfocus.stopFocusBlock', title: 'Stop Focus Block', when: running },
   {
     id: 'devfocus.generateDocstringsInFile',
     title: 'Generate Docstrings in File',

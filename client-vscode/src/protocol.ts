@@ -17,20 +17,24 @@ export const STATUS_COMMAND = 'devfocus.status';
 export const PAUSE = 'devfocus.tracking.pause';
 export const RESUME = 'devfocus.tracking.resume';
 export const REPORT = 'devfocus.report';
+export const INSIGHTS = 'devfocus.insights';
 export const GIT_IMPORT = 'devfocus.git.import';
 export const SET_TASK = 'devfocus.task.set';
 export const EXPORT = 'devfocus.export';
 export const DELETE = 'devfocus.data.delete';
 export const GENERATE_FILE = 'devfocus.docs.generateFile';
 export const GENERATE_WORKSPACE = 'devfocus.docs.generateWorkspace';
+export const FOCUS_START = 'devfocus.focus.start';
+export const FOCUS_STOP = 'devfocus.focus.stop';
 
 /**
- * `devfocus.report`: `[{period, format, project, fromDate, toDate, compare, redact}]` or `["week",
- * "json"]`.
+ * `devfocus.report`: `[{period, format, project, fromDate, toDate, compare, redact, open}]` or
+ * `["week", "json"]`.
  */
 export interface ReportArguments {
-  period?: 'today' | 'yesterday' | 'thisweek' | 'lastweek' | 'week' | '30d' | '90d' | 'year';
-  format?: 'markdown' | 'json';
+  period?:
+    'today' | 'yesterday' | 'thisweek' | 'lastweek' | 'week' | '30d' | '90d' | 'year' | 'standup';
+  format?: 'markdown' | 'json' | 'html' | 'text' | 'csv';
   /** A path or a file URI: only this project's activity */
   project?: string | null;
   /** A range of days instead of the period (YYYY-MM-DD, both included; toDate: today). */
@@ -40,6 +44,8 @@ export interface ReportArguments {
   compare?: boolean;
   /** Names, commit messages and ids behind stable aliases */
   redact?: boolean;
+  /** Write the report to a private file and ask the editor to show it (window/showDocument). */
+  open?: boolean;
 }
 
 /**
@@ -64,9 +70,32 @@ export interface DeleteArguments {
   confirm: boolean;
 }
 
+/**
+ * `devfocus.insights`: `[{period, project, fromDate, toDate, redact}]` or `["week"]`. The period
+ * defaults to `week`: most insights compare days, and a day alone shows few.
+ */
+export interface InsightsArguments {
+  period?: 'today' | 'yesterday' | 'thisweek' | 'lastweek' | 'week' | '30d' | '90d' | 'year';
+  /** A path or a file URI: only this project's activity */
+  project?: string | null;
+  /** YYYY-MM-DD, included */
+  fromDate?: string;
+  toDate?: string;
+  /** Names of projects, files, branches, tasks and commits as aliases */
+  redact?: boolean;
+}
+
 /** `devfocus.docs.generateFile`: `[{uri}]`, or `[uri]`, or `[path]`. */
 export interface GenerateFileArguments {
   uri: string;
+}
+
+/**
+ * `devfocus.focus.start`: `[{minutes}]`, `[minutes]` or nothing (then
+ * `devfocus.focusBlock.minutes`). Minutes from 0.01 to 480; fractions allowed.
+ */
+export interface FocusStartArguments {
+  minutes?: number | null;
 }
 
 /** `devfocus/windowState`: the editor's window gained or lost focus. */
@@ -116,6 +145,26 @@ export interface GitAccess {
   notRead: NotRead[];
 }
 
+/** The running focus block, in whichever window it was started. */
+export interface WireFocusBlock {
+  /** ISO 8601, UTC */
+  start: string;
+  /** ISO 8601, UTC: when it ends as planned */
+  end: string;
+  remainingSeconds: number;
+  /** Context switches made during it so far */
+  switches: number;
+}
+
+/** Progress toward one goal (`devfocus.goals.*`); only goals that are set are sent. */
+export interface WireGoal {
+  kind: 'dailyFocus' | 'weeklyFocus' | 'dailyDeepWork' | 'weeklyDeepWork';
+  targetSeconds: number;
+  doneSeconds: number;
+  /** Done over target: 1 is the goal met, more is past it */
+  share: number;
+}
+
 /**
  * The `devfocus/status` notification, and the result of `devfocus.status`,
  * `devfocus.tracking.pause` and `devfocus.tracking.resume`.
@@ -133,6 +182,10 @@ export interface WireStatus {
   task: StatusTask | null;
   /** Whether git features are on */
   git?: GitAccess;
+  /** The running focus block (any window's), or null */
+  focusBlock: WireFocusBlock | null;
+  /** Progress toward each goal that is set */
+  goals: WireGoal[];
 }
 
 /** One repository's part of `devfocus.git.import`. */
@@ -172,6 +225,65 @@ export interface ExportResult {
   history?: Record<string, number>;
 }
 
+/**
+ * `devfocus.report` with `open`: the private file the report was written to, and whether the editor
+ * said it showed it (window/showDocument).
+ */
+export interface ReportFile {
+  path: string;
+  uri: string;
+  shown: boolean;
+}
+
+export interface WireSpan {
+  /** ISO 8601, local time with its offset */
+  start: string;
+  end: string;
+}
+
+/** What an insight stands on: named figures, and the sessions, files and commits behind it. */
+export interface WireEvidence {
+  /** CamelCase names: {"switchesPerHour": 9.2, "baseline": 4.1} */
+  numbers: Record<string, number>;
+  sessions: WireSpan[];
+  /** Absolute paths */
+  files: string[];
+  /** Commit ids */
+  commits: string[];
+}
+
+export interface WireInsight {
+  /** Stable across runs for the same finding */
+  id: string;
+  /** Context-switching, low-focus, fragmented-day, long-stretch, late-night, ... */
+  kind: string;
+  /** Hint, information or warning */
+  severity: string;
+  /** The time it covers, ISO 8601 local */
+  start: string;
+  end: string;
+  /** One plain sentence: what was found and what might help */
+  message: string;
+  /** The file it is about, if any */
+  path: string | null;
+  /** The definition in it ("Cart.total"), if any */
+  definition: string | null;
+  evidence: WireEvidence;
+}
+
+export interface WirePeriod {
+  /** As asked (week, today, ...; custom for a range of days) */
+  name: string;
+  start: string;
+  end: string;
+}
+
+/** `devfocus.insights`: the period looked at and its insights, warnings first. */
+export interface InsightsResult {
+  period: WirePeriod;
+  insights: WireInsight[];
+}
+
 /** `devfocus.docs.generateFile` and `devfocus.docs.generateWorkspace`. */
 export interface DocsResult {
   /** Docstrings written */
@@ -186,7 +298,9 @@ export interface DocsResult {
 
 export type ErasedCounts = Record<string, number>;
 
-export type ReportResult = string | { [key: string]: unknown };
+export type FocusBlockResult = WireFocusBlock | null;
+
+export type ReportResult = string | ReportFile | { [key: string]: unknown };
 
 /** What each command answers. */
 export interface CommandResults {
@@ -194,21 +308,26 @@ export interface CommandResults {
   'devfocus.tracking.pause': WireStatus;
   'devfocus.tracking.resume': WireStatus;
   'devfocus.report': ReportResult;
+  'devfocus.insights': InsightsResult;
   'devfocus.git.import': ImportResult;
   'devfocus.task.set': TaskResult;
   'devfocus.export': ExportResult;
   'devfocus.data.delete': ErasedCounts;
   'devfocus.docs.generateFile': DocsResult;
   'devfocus.docs.generateWorkspace': DocsResult;
+  'devfocus.focus.start': FocusBlockResult;
+  'devfocus.focus.stop': FocusBlockResult;
 }
 
 /** What each command takes: one object (commands not listed take nothing). */
 export interface CommandArguments {
   'devfocus.report': ReportArguments;
+  'devfocus.insights': InsightsArguments;
   'devfocus.task.set': TaskArguments;
   'devfocus.export': ExportArguments;
   'devfocus.data.delete': DeleteArguments;
   'devfocus.docs.generateFile': GenerateFileArguments;
+  'devfocus.focus.start': FocusStartArguments;
 }
 
 /** The params of each notification. */

@@ -11,6 +11,7 @@ import {
   ErrorHandlerResult,
   LanguageClient,
   LanguageClientOptions,
+  ResponseError,
   RevealOutputChannelOn,
   ServerOptions,
   State,
@@ -46,6 +47,8 @@ export interface ServerEvents {
   failed(reason: string): void;
   /** A `devfocus/status` notification. */
   status(params: unknown): void;
+  /** The server asks to show a document: true if the extension showed it itself. */
+  showDocument?(uri: vscode.Uri): Promise<boolean>;
 }
 
 /** Reads the bundled server's manifest; none when running from a source checkout. */
@@ -196,6 +199,17 @@ export class ServerManager implements vscode.Disposable {
       initializationOptions: () => initializationOptions(vscode.workspace.isTrusted),
       outputChannel: this.log,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
+      middleware: {
+        window: {
+          showDocument: async (params, next) => {
+            if (await this.events.showDocument?.(vscode.Uri.parse(params.uri))) {
+              return { success: true };
+            }
+            const shown = await next(params, new vscode.CancellationTokenSource().token);
+            return shown instanceof ResponseError ? { success: false } : shown;
+          },
+        },
+      },
       errorHandler: {
         error: (): ErrorHandlerResult => ({ action: ErrorAction.Continue, handled: true }),
         closed: (): CloseHandlerResult => this.closed(),

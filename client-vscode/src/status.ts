@@ -1,15 +1,16 @@
 // How a `devfocus/status` notification looks in the status bar. Pure: no `vscode` import, so the
 // node test runner covers it.
 
-import { GitAccess, WireStatus } from './protocol';
+import { GitAccess, WireGoal, WireStatus } from './protocol';
 
 export type State = WireStatus['state'];
 
 /** VS Code's command that opens the Workspace Trust editor (linked from the tooltip). */
 export const MANAGE_TRUST_COMMAND = 'workbench.trust.manage';
 
-/** The four looks of the item: `deep` is an active session in a deep-work block. */
-export type Look = 'active' | 'deep' | 'idle' | 'paused';
+/** The looks of the item: `deep` is an active session in a deep-work block, `focus` a running
+ * focus block (in any window), which counts down. */
+export type Look = 'active' | 'deep' | 'focus' | 'idle' | 'paused';
 
 export interface Presentation {
   look: Look;
@@ -18,7 +19,7 @@ export interface Presentation {
   text: string;
   /** Markdown lines of the tooltip. */
   tooltip: string[];
-  /** Whether the text changes every second (only a running session ticks). */
+  /** Whether the text changes every second (a running session or focus block ticks). */
   ticking: boolean;
 }
 
@@ -28,6 +29,7 @@ export const CONTEXT_WIDTH = 24;
 const ICONS: Record<Look, string> = {
   active: 'watch',
   deep: 'flame',
+  focus: 'target',
   idle: 'circle-large-outline',
   paused: 'debug-pause',
 };
@@ -35,6 +37,7 @@ const ICONS: Record<Look, string> = {
 const STATE_NAMES: Record<Look, string> = {
   active: 'Focus session',
   deep: 'Deep work',
+  focus: 'Focus block',
   idle: 'Idle',
   paused: 'Tracking paused',
 };
@@ -82,19 +85,46 @@ export function sessionAnchor(status: WireStatus, receivedAt: number): number | 
   return Number.isNaN(start) ? undefined : start;
 }
 
+/**
+ * When the running focus block ends (ms), counted from when the status arrived: the server's
+ * remaining seconds, so a clock that differs from the server's does not shift the countdown.
+ */
+export function focusBlockEnd(status: WireStatus, receivedAt: number): number | undefined {
+  const block = status.focusBlock;
+  if (!block || !Number.isFinite(block.remainingSeconds)) {
+    return undefined;
+  }
+  return receivedAt + block.remainingSeconds * 1000;
+}
+
 function lookOf(status: WireStatus): Look {
+  if (status.focusBlock && status.state !== 'paused') {
+    return 'focus';
+  }
   if (status.state === 'active') {
     return status.deepWork ? 'deep' : 'active';
   }
   return status.state === 'paused' ? 'paused' : 'idle';
 }
 
-/** The item for `status` at `now` (ms), with the clock counted from `anchor` (ms). */
-export function present(status: WireStatus, now: number, anchor: number | undefined): Presentation {
+/**
+ * The item for `status` at `now` (ms), with the clock counted from `anchor` (ms) and a focus
+ * block's countdown to `blockEnd` (ms).
+ */
+export function present(
+  status: WireStatus,
+  now: number,
+  anchor: number | undefined,
+  blockEnd?: number,
+): Presentation {
   const look = lookOf(status);
   const context = contextLabel(status);
   let text: string;
-  if (look === 'active' || look === 'deep') {
+  if (look === 'focus') {
+    const end = blockEnd ?? now + (status.focusBlock?.remainingSeconds ?? 0) * 1000;
+    const left = formatClock(Math.ceil((end - now) / 1000));
+    text = context ? `${left} focus · ${context}` : `${left} focus`;
+  } else if (look === 'active' || look === 'deep') {
     const clock = formatClock(((anchor ?? now) <= now ? now - (anchor ?? now) : 0) / 1000);
     text = context ? `${clock} · ${context}` : clock;
   } else if (look === 'paused') {
@@ -107,12 +137,13 @@ export function present(status: WireStatus, now: number, anchor: number | undefi
     icon: ICONS[look],
     text,
     tooltip: tooltipLines(status, look),
-    ticking: look === 'active' || look === 'deep',
+    ticking: look === 'active' || look === 'deep' || look === 'focus',
   };
 }
 
 function tooltipLines(status: WireStatus, look: Look): string[] {
   const lines = [`**DevFocus** · ${STATE_NAMES[look]}`, ''];
+  lines.push(...focusBlockLines(status));
   lines.push(`Today's focus: **${formatDuration(status.todaySeconds)}**`);
   lines.push(`Deep work today: ${formatDuration(status.deepWorkSeconds)}`);
   const switches = status.switchesLastHour;
@@ -122,12 +153,55 @@ function tooltipLines(status: WireStatus, look: Look): string[] {
     const branch = status.context.branch ? ` · ${escapeMarkdown(status.context.branch)}` : '';
     lines.push(`Project: ${escapeMarkdown(status.context.project)}${branch}`);
   }
+  lines.push(...goalLines(status.goals));
   if (look === 'paused') {
     lines.push('', 'Nothing is recorded until you resume.');
   }
   lines.push(...gitLines(status.git));
   lines.push('', 'Click for DevFocus commands.');
   return lines;
+}
+
+/** `14:05`: a moment in local time, for when a block ends. */
+export function timeOfDay(ms: number): string {
+  const at = new Date(ms);
+  return `${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
+}
+
+/** The running block: when it ends (the item itself counts down) and the switches during it. */
+export function focusBlockLines(status: WireStatus): string[] {
+  const block = status.focusBlock;
+  if (!block) {
+    return [];
+  }
+  const end = Date.parse(block.end);
+  const until = Number.isNaN(end) ? '' : ` until ${timeOfDay(end)}`;
+  const switches = block.switches === 1 ? '1 context switch' : `${block.switches} context switches`;
+  return [`$(target) **Focus block**${until} · ${switches} so far`, ''];
+}
+
+const GOAL_NAMES: Record<WireGoal['kind'], string> = {
+  dailyFocus: "Today's focus goal",
+  weeklyFocus: "This week's focus goal",
+  dailyDeepWork: "Today's deep-work goal",
+  weeklyDeepWork: "This week's deep-work goal",
+};
+
+/** One line per goal that is set: done of target, and the share (a check mark once met). */
+export function goalLines(goals: WireGoal[] | undefined): string[] {
+  if (!goals || goals.length === 0) {
+    return [];
+  }
+  return [
+    '',
+    ...goals.map((goal) => {
+      const percent = Math.floor(goal.share * 100);
+      const met = goal.doneSeconds >= goal.targetSeconds ? ' $(check)' : '';
+      const done = formatDuration(goal.doneSeconds);
+      const target = formatDuration(goal.targetSeconds);
+      return `${GOAL_NAMES[goal.kind] ?? goal.kind}: ${done} of ${target} (${percent}%)${met}`;
+    }),
+  ];
 }
 
 /** What the tooltip says of git: nothing while it simply works. */

@@ -3,15 +3,18 @@
 import * as vscode from 'vscode';
 import { PAUSED_CONTEXT } from './manifest';
 import { WireStatus } from './protocol';
-import { Look, MANAGE_TRUST_COMMAND, present, sessionAnchor } from './status';
+import { Look, MANAGE_TRUST_COMMAND, focusBlockEnd, present, sessionAnchor } from './status';
 
+// VS Code gives an item's background only the error and warning colours (paused has the
+// warning one); a running focus block stands out by its icon and its own foreground colour.
 const BACKGROUNDS: Partial<Record<Look, string>> = { paused: 'statusBarItem.warningBackground' };
-const FOREGROUNDS: Partial<Record<Look, string>> = { deep: 'charts.orange' };
+const FOREGROUNDS: Partial<Record<Look, string>> = { deep: 'charts.orange', focus: 'charts.blue' };
 
 export class FocusStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private status: WireStatus | undefined;
   private anchor: number | undefined;
+  private blockEnd: number | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   /** The status the tooltip was built for: it changes only with a notification. */
   private tooltipFor: WireStatus | undefined;
@@ -53,7 +56,9 @@ export class FocusStatusBar implements vscode.Disposable {
 
   update(status: WireStatus, menuCommand: string): void {
     this.status = status;
-    this.anchor = sessionAnchor(status, Date.now());
+    const now = Date.now();
+    this.anchor = sessionAnchor(status, now);
+    this.blockEnd = focusBlockEnd(status, now);
     this.item.command = menuCommand;
     void vscode.commands.executeCommand('setContext', PAUSED_CONTEXT, status.state === 'paused');
     const shown = this.render();
@@ -70,7 +75,7 @@ export class FocusStatusBar implements vscode.Disposable {
 
   private render(): ReturnType<typeof present> {
     const status = this.status as WireStatus;
-    const shown = present(status, Date.now(), this.anchor);
+    const shown = present(status, Date.now(), this.anchor, this.blockEnd);
     this.item.text = `$(${shown.icon}) ${shown.text}`;
     const background = BACKGROUNDS[shown.look];
     const foreground = FOREGROUNDS[shown.look];

@@ -6,7 +6,10 @@ import {
   escapeMarkdown,
   formatClock,
   formatDuration,
+  focusBlockEnd,
+  focusBlockLines,
   gitLines,
+  goalLines,
   isWireStatus,
   MANAGE_TRUST_COMMAND,
   present,
@@ -27,6 +30,8 @@ function status(overrides: Partial<WireStatus> = {}): WireStatus {
     deepWork: false,
     deepWorkSeconds: 3120,
     task: null,
+    focusBlock: null,
+    goals: [],
     ...overrides,
   };
 }
@@ -206,5 +211,81 @@ describe('isWireStatus', () => {
     assert.ok(!isWireStatus(null));
     assert.ok(!isWireStatus({ state: 'sleeping', todaySeconds: 1, sessionSeconds: 0 }));
     assert.ok(!isWireStatus({ state: 'idle' }));
+  });
+});
+
+describe('a focus block', () => {
+  const block = {
+    start: '2026-11-22T10:20:00Z',
+    end: '2026-11-22T10:45:00Z',
+    remainingSeconds: 900,
+    switches: 2,
+  };
+
+  it('counts down in the item with its own look, from when the status arrived', () => {
+    const s = status({ focusBlock: block });
+    const end = focusBlockEnd(s, NOW);
+    assert.equal(end, NOW + 900_000);
+    const shown = present(s, NOW + 61_000, sessionAnchor(s, NOW), end);
+    assert.equal(shown.look, 'focus');
+    assert.equal(shown.icon, 'target');
+    assert.equal(shown.text, '13:59 focus · feature/login');
+    assert.equal(shown.ticking, true);
+  });
+
+  it('shows it in an idle window too, and 0:00 once it is over until the server says so', () => {
+    const s = status({ state: 'idle', sessionStart: null, focusBlock: block, context: null });
+    const shown = present(s, NOW + 2_000_000, undefined, focusBlockEnd(s, NOW));
+    assert.equal(shown.look, 'focus');
+    assert.equal(shown.text, '0:00 focus');
+  });
+
+  it('gives way to the paused look while tracking is paused', () => {
+    const shown = present(status({ state: 'paused', focusBlock: block }), NOW, undefined);
+    assert.equal(shown.look, 'paused');
+  });
+
+  it('puts when it ends and its switches in the tooltip', () => {
+    const [line] = focusBlockLines(status({ focusBlock: { ...block, switches: 1 } }));
+    assert.match(
+      line,
+      /^\$\(target\) \*\*Focus block\*\* until \d\d:\d\d · 1 context switch so far$/,
+    );
+    assert.deepEqual(focusBlockLines(status()), []);
+    const tooltip = present(status({ focusBlock: block }), NOW, undefined).tooltip;
+    assert.ok(tooltip.some((l) => l.includes('2 context switches so far')));
+  });
+
+  it('has no end without one', () => {
+    assert.equal(focusBlockEnd(status(), NOW), undefined);
+  });
+});
+
+describe('goals in the tooltip', () => {
+  it('shows each goal that is set with its share, and a check mark once met', () => {
+    const lines = goalLines([
+      { kind: 'dailyFocus', targetSeconds: 4 * 3600, doneSeconds: 3600 + 1800, share: 0.375 },
+      { kind: 'weeklyDeepWork', targetSeconds: 3600, doneSeconds: 4000, share: 1.111 },
+    ]);
+    assert.deepEqual(lines, [
+      '',
+      "Today's focus goal: 1h 30m of 4h 00m (37%)",
+      "This week's deep-work goal: 1h 06m of 1h 00m (111%) $(check)",
+    ]);
+  });
+
+  it('says nothing without goals (or from a server that sends none)', () => {
+    assert.deepEqual(goalLines([]), []);
+    assert.deepEqual(goalLines(undefined), []);
+    const tooltip = present(status(), NOW, undefined).tooltip;
+    assert.ok(!tooltip.some((l) => l.includes('goal')));
+  });
+
+  it('are in the tooltip of the item', () => {
+    const goals = [
+      { kind: 'dailyDeepWork' as const, targetSeconds: 7200, doneSeconds: 3600, share: 0.5 },
+    ];
+    const tooltip = present(status({ goals }), NOW, undefined).tooltip;
+    assert.ok(tooltip.includes("Today's deep-work goal: 1h 00m of 2h 00m (50%)"));
   });
 });

@@ -335,9 +335,9 @@ class FocusBlockSettings:
 class NudgeSettings:
     context_switching: bool = _setting(
         False,
-        "Nudge (a message with buttons) when you switched context more than "
-        "`devfocus.nudges.switchesPerHour` times in the last hour. At most one per two hours, "
-        "in one window.",
+        "Nudge (a message with buttons) when you switched context "
+        "`devfocus.nudges.switchesPerHour` times or more in the last hour. At most one per two "
+        "hours, in one window.",
     )
     long_stretch: bool = _setting(
         False,

@@ -215,6 +215,23 @@ def test_delete_needs_confirmation_and_erases_everything(history) -> None:
     assert "No activity recorded today" in devfocus(data_dir, "report").stdout
 
 
+def test_delete_also_removes_the_report_files_the_editor_was_shown(history) -> None:
+    """Reports opened in the editor (`devfocus.report` with `open`) hold what was worked on."""
+    data_dir, _, _ = history
+    reports = data_dir / "reports"
+    reports.mkdir(mode=0o700)
+    written = [reports / "devfocus-report-week-20261207-091500-3fa2c1.html"]
+    written.append(reports / "devfocus-report-standup-20261207-091501-77ab10.md")
+    for path in written:
+        path.write_text("<h1>zebra-7781</h1>")
+    mine = reports / "notes.txt"  # not DevFocus's: left alone
+    mine.write_text("keep")
+    out = devfocus(data_dir, "delete", "--yes")
+    assert out.returncode == 0, out.stderr
+    assert "removed 2 report files" in out.stdout
+    assert [p.name for p in reports.iterdir()] == ["notes.txt"]
+
+
 @pytest.mark.postgres
 def test_report_and_delete_on_postgresql(make_repo, tmp_path: Path, postgres_url) -> None:
     from devfocus.store.database import Database

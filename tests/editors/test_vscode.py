@@ -132,24 +132,22 @@ def test_todays_report_opens_from_the_palette(workbench: Workbench) -> None:
     page, step = workbench.page, workbench.steps.step
     with step("run Show Today's Report from the palette"):
         palette(page, "DevFocus: Show Today's Report")
-        page.locator('.tab[aria-label^="DevFocus today.md"]').first.wait_for()
-        page.locator('.tab[aria-label^="Preview DevFocus today.md"]').first.wait_for()
-    with step("the report and its preview show today's project"):
-        source = page.locator(".monaco-editor .view-lines", has_text="DevFocus — Today").first
-        source.wait_for()
+        page.locator('.tab[aria-label^="DevFocus — Today"]').first.wait_for()
+    with step("the report is rendered in its panel and shows today's project"):
         frame = wait_for(
             lambda: next((f for f in page.frames if _has_heading(f)), None),
-            "the Markdown preview did not render the report",
+            "the report panel did not render the report",
             30,
         )
         assert "shop" in frame.inner_text("body")
+        assert page.locator('.tab[aria-label*=".md"]').count() == 0  # rendered, not source
 
 
 def test_the_lightbulb_writes_a_docstring_to_disk(workbench: Workbench) -> None:
     page, workspace, step = workbench.page, workbench.workspace, workbench.steps.step
     with step("the lightbulb shows on the line of def total"):
         open_file(page, "app.py")
-        palette(page, "View: Close Editors in Other Groups")  # the report's preview
+        palette(page, "View: Close Editors in Other Groups")  # the report's panel
         go_to_line(page, 4)  # def total(...)
         bulb = page.locator(".lightBulbWidget")
         bulb.wait_for()

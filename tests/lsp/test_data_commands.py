@@ -53,7 +53,10 @@ HISTORY_TABLES = {
     "commitFiles": "commit_files",
     "checkouts": "checkouts",
     "tasks": "tasks",
+    "focusBlocks": "focus_blocks",  # exported with the history
 }
+# What the days' activity made (nudge memory, baselines, docstring debt): erased with it.
+DERIVED_TABLES = ("nudges", "day_figures", "docstring_debt")
 
 
 # -- the database file, as another process sees it ----------------------------------------------
@@ -388,6 +391,7 @@ async def test_delete_erases_everything_and_the_status_shows_it(
     try:
         await history_imported(s)
         await s.command("devfocus.task.set", {"title": "Plan the zebra-7781 launch"})
+        await s.command("devfocus.focus.start", {"minutes": 25})
         uri = s.open("app.py")
         s.type_lines(uri, line=0, count=2)
         await s.command("devfocus.report", {"period": "today", "format": "json"})  # written
@@ -406,9 +410,13 @@ async def test_delete_erases_everything_and_the_status_shows_it(
             "checkouts": 0,
             "tasks": 1,
             "repositories": 1,
+            "focusBlocks": 1,
+            "nudges": 0,
+            "dayFigures": result["dayFigures"],
+            "docstringDebt": result["docstringDebt"],
         }
         assert result["events"] >= stored  # what was buffered is counted too
-        for table in ("events", *HISTORY_TABLES.values()):
+        for table in ("events", *HISTORY_TABLES.values(), *DERIVED_TABLES):
             assert count(s, table) == 0, table
         # Overwritten, not just unlinked from the tables: the file keeps no copy.
         assert not file_holds(s, b"zebra-7781")

@@ -7,6 +7,8 @@ last 30 days), by two authors:
 * 20 days ago, Linus: a change inside ``parse_config``;
 * 10 days ago, Ada: a change inside ``sibling``;
 * 3 days ago, Ada: an import above everything, and a change inside ``parse_config``.
+
+The repository's ``user.email`` is Ada's: her commits are the developer's (their churn).
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ def shas(tmp_path: Path) -> dict[str, str]:
     repo = tmp_path / "project"
     repo.mkdir()
     git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.email", "ada@example.com")  # the developer is Ada
     (repo / ".gitignore").write_text("generated/\n")
     git(repo, "add", ".gitignore")
     text = FIRST
@@ -126,6 +129,10 @@ async def test_the_history_of_a_function_counts_only_its_own_recent_commits(
         f'Last change: `{short}` by Ada Lovelace, 3 days ago — "Read ports from the environment"'
     )
     assert lines[2].startswith("Your focus time in `app.py` this week: ")
+    # This week (the last 7 days), one of Ada's commits touched the file: it changed
+    # parse_config.
+    assert lines[3] == "Your commits this week: 1 changed `parse_config` (1 in `app.py`)"
+    assert len(lines) == 4  # one commit is no hotspot
 
     # The sibling's history has its own commit only (the import above it changed nothing).
     shown = await hover_on(session, uri, text, "def sibling", "sibling")
@@ -134,6 +141,7 @@ async def test_the_history_of_a_function_counts_only_its_own_recent_commits(
         "**`sibling`** · 1 commit in the last 30 days · 1 author (Ada Lovelace)"
     )
     assert f"`{shas['sibling'][:7]}` by Ada Lovelace, a week ago" in shown
+    assert shown.endswith("Your commits this week: none changed `sibling` (1 in `app.py`)")
 
     # Untouched for 40 days: no recent commit, and the last change is the first one.
     shown = await hover_on(session, uri, text, "def start", "start")
@@ -217,8 +225,8 @@ async def test_focus_time_in_the_file_is_shown_after_typing(session: Session) ->
     text = "".join(f"x{i} = {i}\n" for i in range(3)) + text
     shown = await hover_on(session, uri, text, "def parse_config", "parse_config")
     assert shown is not None
-    focus = shown.split("\n\n")[-1]
-    assert focus.startswith("Your focus time in `app.py` this week: ")
+    focus = [line for line in shown.split("\n\n") if line.startswith("Your focus time")]
+    assert len(focus) == 1 and focus[0].startswith("Your focus time in `app.py` this week: ")
 
 
 @pytest.mark.parametrize("off", [{"hover": False}, {"enabled": False}])
@@ -231,5 +239,24 @@ async def test_the_setting_turns_the_hover_off(
         text = (repo / "app.py").read_text()
         uri = session.open("app.py", text)
         assert await hover_on(session, uri, text, "def parse_config", "parse_config") is None
+    finally:
+        await end_session(session)
+
+
+async def test_churn_counts_only_the_developers_commits(
+    request: pytest.FixtureRequest, repo: Path, data_dir: Path, preset: str
+) -> None:
+    """With ``git.authors`` naming Linus, Ada's commit this week is not his churn."""
+    options = {"git": {"authors": ["linus@example.com"]}}
+    session = await start_session(repo, data_dir, preset, initialization_options=options)
+    expose_client(request, session.client)
+    try:
+        text = (repo / "app.py").read_text()
+        uri = session.open("app.py", text)
+        shown = await hover_on(session, uri, text, "def parse_config", "parse_config")
+        assert shown is not None
+        assert shown.endswith("Your commits this week: none in `app.py`")
+        # The history itself is still everyone's.
+        assert shown.startswith("**`parse_config`** · 2 commits in the last 30 days · 2 authors")
     finally:
         await end_session(session)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 from devfocus.store.database import Database
@@ -177,3 +178,42 @@ async def test_without_window_notifications_documents_and_the_idle_timeout_decid
         assert not [r for r in rows if r["kind"] in ("blur", "focus", "activate")]
     finally:
         await end_session(s)
+
+
+async def test_goals_count_the_activity_of_every_window_today_and_this_week(
+    request, repo, data_dir, preset
+) -> None:
+    """Another window's stored work counts toward the goals: 30 minutes today and an hour on
+    Monday (when today is not Monday). The server's local time is UTC (TZ=UTC)."""
+    now = time.time()
+    today = datetime.fromtimestamp(now, timezone.utc).date()
+    day_start = datetime(today.year, today.month, today.day, tzinfo=timezone.utc).timestamp()
+    monday = day_start - today.weekday() * 86400
+    start = max(now - 30 * 60, day_start)
+    minutes = int((now - start) // 60)
+    if minutes:
+        seed_edits(data_dir, repo, "main", start=start, minutes=minutes)
+    # Sixty one-minute spans, 50 s of edits each: focus from the first edit to the last one's end.
+    earlier = 59 * 60 + 50.0 if monday < day_start else 0.0
+    if earlier:
+        seed_edits(data_dir, repo, "main", start=monday + 3600, minutes=60)
+    goals = {"dailyFocusMinutes": 120, "weeklyFocusMinutes": 600}
+    s = await start_session(repo, data_dir, preset, initialization_options={"goals": goals})
+    expose_client(request, s.client)
+    try:
+        sent = await s.statuses.wait_for(lambda st: st.goals)
+        assert [g.kind for g in sent.goals] == ["dailyFocus", "weeklyFocus"]
+        status = await s.command("devfocus.status")
+        daily, weekly = status["goals"]
+        assert daily["targetSeconds"] == 7200 and weekly["targetSeconds"] == 36000
+        worked_today = time.time() - start if minutes else 0.0
+        assert abs(daily["doneSeconds"] - worked_today) <= 90
+        assert abs(weekly["doneSeconds"] - (daily["doneSeconds"] + earlier)) <= 2
+        assert abs(daily["share"] - daily["doneSeconds"] / 7200) < 0.002
+    finally:
+        await end_session(s)
+
+
+async def test_without_goals_the_status_has_none(session: Session) -> None:
+    status = await session.command("devfocus.status")
+    assert status["goals"] == [] and status["focusBlock"] is None

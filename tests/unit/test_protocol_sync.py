@@ -64,6 +64,8 @@ def test_the_status_is_sent_in_camel_case_with_git_only_when_known() -> None:
             "label": status.task.label if status.task else "",
             "source": "manual",
         },
+        "focusBlock": None,
+        "goals": [],
     }
     refused = (("/srv/x", "owned by nobody"),)
     with_git = to_json(

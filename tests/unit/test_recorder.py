@@ -76,6 +76,7 @@ def placed_row(repo: Path, id: int, start_ms: int, end_ms: int, kind: str, **val
         "source": SOURCE,
         "lines_added": 0,
         "lines_removed": 0,
+        "lines_bulk": 0,
     }
     base.update(values)
     return base
@@ -95,6 +96,7 @@ def unplaced_row(id: int, at_ms: int, kind: str) -> dict:
         "source": SOURCE,
         "lines_added": 0,
         "lines_removed": 0,
+        "lines_bulk": 0,
     }
 
 

@@ -469,6 +469,14 @@ def test_json_report_has_the_documented_keys_and_values() -> None:
         "commitScore",
         "commits",
         "commitScoreByWeek",
+        # report schema 2 (issue 14): docs/report-json.md
+        "schema",
+        "bulkLinesAdded",
+        "byWeek",
+        "focusByHour",
+        "deepWorkByHour",
+        "timeline",
+        "insights",
     }
     assert data["period"] == {
         "name": "today",
@@ -495,6 +503,10 @@ def test_json_report_has_the_documented_keys_and_values() -> None:
             "deepWorkSeconds": 1800,
             "sessions": 2,
             "switches": 2,
+            "byProject": [
+                {"label": "alpha", "root": "/src/alpha", "seconds": 2700},
+                {"label": "beta", "root": "/src/beta", "seconds": 600},
+            ],
         }
     ]
     assert data["sessions"][1] == {
@@ -534,7 +546,7 @@ def test_json_report_uses_local_times_with_their_offset() -> None:
 
 def test_every_format_has_a_renderer() -> None:
     r = report(day_of_work())
-    assert set(RENDERERS) == {"text", "markdown", "json"}
+    assert set(RENDERERS) == {"text", "markdown", "html", "json", "csv"}
     assert RENDERERS["text"](r, UTC) == render_text(r, UTC)
     assert RENDERERS["json"](r, UTC) == report_json(r, UTC)
 

@@ -6,8 +6,11 @@ number is worked out by hand from those rules.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 
+from devfocus.activity.focusblock import FocusBlock
+from devfocus.activity.goals import GoalProgress
 from devfocus.activity.records import Activity, Kind
 from devfocus.activity.status import Status, compute_status
 from devfocus.activity.timeline import build_timeline
@@ -214,6 +217,8 @@ def test_the_wire_form_has_camel_case_keys_and_iso_times() -> None:
         "deepWork": False,
         "deepWorkSeconds": 0,
         "task": None,
+        "focusBlock": None,
+        "goals": [],
     }
 
 
@@ -229,6 +234,8 @@ def test_the_wire_form_of_idle_has_no_session_or_context() -> None:
         "deepWork": False,
         "deepWorkSeconds": 0,
         "task": None,
+        "focusBlock": None,
+        "goals": [],
     }
 
 
@@ -241,3 +248,19 @@ def test_the_wire_form_shows_whole_seconds() -> None:
 def test_a_switch_stamped_slightly_after_now_by_another_window_still_counts() -> None:
     s = status([edit(0, 1), edit(2, 3, BETA)], t(2, -1))
     assert s.switches_last_hour == 1
+
+
+def test_the_wire_form_carries_the_focus_block_and_goals() -> None:
+    block = FocusBlock(7, t(0), t(25), stopped=False, switches=2)
+    goal = GoalProgress("dailyFocus", 3600.0, 900.0)
+    computed = status([edit(0, 1)], t(3, 0.5))
+    wire = to_json(WireStatus.of(replace(computed, focus_block=block, goals=(goal,))))
+    assert wire["focusBlock"] == {
+        "start": "2026-01-05T09:00:00Z",
+        "end": "2026-01-05T09:25:00Z",
+        "remainingSeconds": 22 * 60,  # 21:59.5, rounded up: 0:00 shows only once it is over
+        "switches": 2,
+    }
+    assert wire["goals"] == [
+        {"kind": "dailyFocus", "targetSeconds": 3600, "doneSeconds": 900, "share": 0.25}
+    ]

@@ -59,6 +59,7 @@ def row(id: int, start_ms: int, end_ms: int | None = None, **values) -> dict:
         "source": "window-1",
         "lines_added": 0,
         "lines_removed": 0,
+        "lines_bulk": 0,
     }
     base.update(values)
     return base
@@ -315,6 +316,48 @@ def test_a_new_migration_keeps_existing_rows(tmp_path: Path) -> None:
         assert error.value.kind == "schema"
     finally:
         newer.close()
+
+
+def test_migration_3_adds_bulk_lines_to_a_version_2_database_and_keeps_its_events(
+    tmp_path: Path,
+) -> None:
+    engine = create(sqlite_url(tmp_path / "v2.db"))
+    try:
+        assert upgrade(engine, MIGRATIONS[:2]) == (0, 2)
+        with engine.begin() as conn:  # rows as version 2 wrote them: no lines_bulk
+            for i in range(1, 31):
+                conn.execute(
+                    text(
+                        "INSERT INTO events (id, start_ms, end_ms, kind, project, path, "
+                        "language, branch, editor, source, lines_added, lines_removed) VALUES "
+                        "(:id, :s, :e, 'edit', '/home/dev/shop', 'src/cart.py', 'python', "
+                        "'main', 'vscode', 'window-1', :added, 1)"
+                    ),
+                    {"id": i, "s": 1_000 * i, "e": 1_000 * i + 500, "added": i},
+                )
+        found, known = upgrade(engine)
+        assert (found, known) == (2, head())
+        kept = list(iter_events(engine))
+        assert len(kept) == 30
+        assert [(r["id"], r["lines_added"], r["lines_bulk"]) for r in kept] == [
+            (i, i, 0) for i in range(1, 31)
+        ]
+        column = {c["name"]: c for c in inspect(engine).get_columns("events")}["lines_bulk"]
+        assert (str(column["type"]), column["nullable"]) == ("INTEGER", False)
+        # The migrated database takes the new figure and grows it like the other line counts.
+        write_events(engine, [row(31, 40_000, lines_added=12, lines_bulk=10)])
+        write_events(engine, [row(31, 40_000, 45_000, lines_added=20, lines_bulk=18)])
+        (grown,) = load_activities(engine, 39, 41)
+        assert (grown.end, grown.lines_added, grown.lines_bulk) == (45.0, 20, 18)
+    finally:
+        engine.dispose()
+
+
+def test_rows_written_without_bulk_lines_count_none(db: Database) -> None:
+    engine = db.engine()
+    legacy = {k: v for k, v in row(5, 10_000, lines_added=3).items() if k != "lines_bulk"}
+    write_events(engine, [legacy])
+    assert [(a.lines_added, a.lines_bulk) for a in load_activities(engine, 0, 20)] == [(3, 0)]
 
 
 def test_schema_newer_than_known_is_refused(tmp_path: Path) -> None:

@@ -359,20 +359,20 @@ def test_saving_records_the_document_and_its_language() -> None:
 @pytest.mark.parametrize(
     ("changes", "lines", "expected"),
     [
-        ([(0, 0, "a\nb\n")], 10, (2, 0, 12)),  # two lines inserted
-        ([(2, 5, "")], 10, (0, 3, 7)),  # three lines deleted
-        ([(1, 3, "x\n")], 10, (1, 2, 9)),  # two lines replaced by one
-        ([(3, 3, "abc")], 10, (0, 0, 10)),  # typing inside a line
-        ([(None, None, "x\n" * 12)], 10, (2, 0, 12)),  # whole document, longer
-        ([(None, None, "a\nb\n")], 10, (0, 8, 2)),  # whole document, shorter
-        ([(None, None, "a\nb\nc\n"), (0, 1, "")], 5, (0, 3, 2)),  # both, in order
-        ([], 4, (0, 0, 4)),
+        ([(0, 0, "a\nb\n")], 10, (2, 0, 0, 12)),  # two lines inserted
+        ([(2, 5, "")], 10, (0, 3, 0, 7)),  # three lines deleted
+        ([(1, 3, "x\n")], 10, (1, 2, 0, 9)),  # two lines replaced by one
+        ([(3, 3, "abc")], 10, (0, 0, 0, 10)),  # typing inside a line
+        ([(None, None, "x\n" * 12)], 10, (2, 0, 0, 12)),  # whole document, longer
+        ([(None, None, "a\nb\n")], 10, (0, 8, 0, 2)),  # whole document, shorter
+        ([(None, None, "a\nb\nc\n"), (0, 1, "")], 5, (0, 3, 0, 2)),  # both, in order
+        ([], 4, (0, 0, 0, 4)),
     ],
 )
 def test_line_delta_counts_lines_added_and_removed(
     changes: list[tuple[int | None, int | None, str]],
     lines: int,
-    expected: tuple[int, int, int],
+    expected: tuple[int, int, int, int],
 ) -> None:
     assert line_delta(changes, lines) == expected
 
@@ -398,3 +398,104 @@ def test_records_keep_their_order_at_one_instant_and_when_the_clock_steps_back()
     stored = [epoch_ms(s) for s in starts]
     assert len(set(stored)) == 4 and stored == sorted(stored)
     assert starts[-1] - T < 0.01  # nudged by milliseconds, not moved
+
+
+# -- bulk insertions ---------------------------------------------------------------------------
+
+PASTE_10 = "".join(f"line {i}\n" for i in range(10))  # ten lines in one change
+
+
+def test_a_paste_of_ten_lines_is_bulk_and_typing_them_one_by_one_is_not() -> None:
+    pasted = opened(APP, bulk_lines=8)
+    pasted.changed(APP, [(3, 3, PASTE_10)], T + 1)
+    (paste,) = pasted.drain(T + 2)
+
+    typed = opened(APP, bulk_lines=8)
+    for i in range(10):
+        typed.changed(APP, [(3 + i, 3 + i, f"line {i}\n")], T + 1 + i)
+    (typing,) = typed.drain(T + 12)
+
+    assert (paste.lines_added, paste.lines_bulk) == (10, 10)
+    assert (typing.lines_added, typing.lines_bulk) == (10, 0)
+
+
+@pytest.mark.parametrize(("inserted", "bulk"), [(7, 0), (8, 8), (9, 9)])
+def test_a_change_counts_as_bulk_from_the_threshold_on(inserted: int, bulk: int) -> None:
+    tr = opened(APP, bulk_lines=8)
+    tr.changed(APP, [(0, 0, "x\n" * inserted)], T + 1)
+    (span,) = tr.drain(T + 2)
+    assert (span.lines_added, span.lines_bulk) == (inserted, bulk)
+
+
+def test_each_change_of_a_notification_is_measured_on_its_own() -> None:
+    tr = opened(APP, bulk_lines=8)
+    # Two changes of 5 lines in one didChange: 10 lines, but neither is a bulk insertion.
+    tr.changed(APP, [(0, 0, "x\n" * 5), (20, 20, "y\n" * 5)], T + 1)
+    tr.changed(APP, [(0, 0, "z\n" * 8), (1, 1, "w\n")], T + 2)
+    (span,) = tr.drain(T + 3)
+    assert (span.lines_added, span.lines_bulk) == (19, 8)
+
+
+def test_a_span_sums_its_bulk_lines_and_typed_ones_stay_apart() -> None:
+    tr = opened(APP, bulk_lines=8)
+    tr.changed(APP, [(0, 0, "x\n" * 12)], T + 1)  # a paste
+    tr.changed(APP, NEW_LINE, T + 2)  # typing
+    tr.changed(APP, [(5, 25, "y\n" * 20)], T + 3)  # a paste over a selection of 20 lines
+    (span,) = tr.drain(T + 4)
+    assert (span.lines_added, span.lines_removed, span.lines_bulk) == (33, 20, 32)
+
+
+def test_a_whole_document_replacement_counts_only_the_lines_it_adds() -> None:
+    tr = opened(APP, bulk_lines=8)  # 10 lines
+    tr.changed(APP, [(None, None, "x\n" * 11)], T + 1)  # full sync: one line typed
+    tr.changed(APP, [(None, None, "x\n" * 31)], T + 2)  # full sync: twenty lines pasted
+    (span,) = tr.drain(T + 3)
+    assert (span.lines_added, span.lines_bulk) == (21, 20)
+
+
+def test_a_changed_threshold_applies_to_the_next_changes() -> None:
+    tr = opened(APP, bulk_lines=8)
+    tr.changed(APP, [(0, 0, "x\n" * 5)], T + 1)
+    tr.bulk_lines = 5
+    tr.changed(APP, [(0, 0, "x\n" * 5)], T + 2)
+    (span,) = tr.drain(T + 3)
+    assert (span.lines_added, span.lines_bulk) == (10, 5)
+
+
+def test_without_a_threshold_nothing_is_bulk() -> None:
+    tr = opened(APP)
+    tr.changed(APP, [(0, 0, "x\n" * 5000)], T + 1)
+    (span,) = tr.drain(T + 2)
+    assert (span.lines_added, span.lines_bulk) == (5000, 0)
+
+
+def test_bulk_lines_of_a_new_span_are_its_own() -> None:
+    tr = opened(APP, LIB, bulk_lines=8)
+    tr.changed(APP, [(0, 0, "x\n" * 9)], T + 1)
+    tr.changed(LIB, NEW_LINE, T + 2)  # closes APP's span
+    tr.changed(APP, [(0, 0, "x\n" * 2)], T + 3)
+    out = sorted(tr.drain(T + 4), key=lambda r: r.start)
+    assert [(r.uri, r.lines_added, r.lines_bulk) for r in out] == [
+        (APP, 9, 9),
+        (LIB, 1, 0),
+        (APP, 2, 0),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "lines", "expected"),
+    [
+        ([(0, 0, "a\n" * 3)], 10, (3, 0, 3, 13)),  # at the threshold
+        ([(0, 0, "a\n" * 2)], 10, (2, 0, 0, 12)),  # below it
+        ([(0, 4, "a\n" * 3)], 10, (3, 4, 3, 9)),  # pasted over a selection
+        ([(None, None, "a\n" * 13)], 10, (3, 0, 3, 13)),  # whole document, 3 lines longer
+        ([(None, None, "a\n" * 12)], 10, (2, 0, 0, 12)),  # whole document, 2 lines longer
+        ([(0, 0, "a\n" * 2), (0, 0, "b\n" * 4)], 10, (6, 0, 4, 16)),  # one of two changes
+    ],
+)
+def test_line_delta_counts_the_lines_of_bulk_changes(
+    changes: list[tuple[int | None, int | None, str]],
+    lines: int,
+    expected: tuple[int, int, int, int],
+) -> None:
+    assert line_delta(changes, lines, bulk_lines=3) == expected

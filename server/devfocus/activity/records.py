@@ -60,6 +60,8 @@ class Activity:
     source: str | None = None  # the server process (one per editor window) that saw it
     lines_added: int = 0
     lines_removed: int = 0
+    # Of lines_added: those added by single large changes (paste, completion, generated code).
+    lines_bulk: int = 0
 
 
 @dataclass(frozen=True, slots=True)

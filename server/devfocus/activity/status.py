@@ -1,10 +1,13 @@
-"""The live status an editor shows: state, current session, today's focus, deep work, context."""
+"""The live status an editor shows: state, current session, today's focus, deep work, context,
+and the focus block and goals (added by the service that reads them, see app/focusblocks.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from devfocus.activity.focusblock import FocusBlock
+from devfocus.activity.goals import GoalProgress
 from devfocus.activity.records import Context
 from devfocus.activity.tasks import Task
 from devfocus.activity.timeline import DEEP_WORK_MAX_GAP, Timeline, focus_between
@@ -30,6 +33,11 @@ class Status:
     next_change: float | None = None
     task: Task | None = None  # of the current context: set by hand, else the branch's
     git: GitAccess | None = None  # whether git features are on, and which repositories are not read
+    focus_block: FocusBlock | None = None  # the one running, in any window
+    goals: tuple[GoalProgress, ...] = ()  # progress toward each goal that is set
+    # A block that ended as planned and whose end no window has announced yet (not on the wire).
+    ended_block: FocusBlock | None = None
+    now: float = field(default=0.0, compare=False)  # when computed: for the block's countdown
 
 
 def compute_status(
@@ -82,7 +90,16 @@ def compute_status(
     if not active or tail is None:
         state: State = "paused" if paused else "idle"
         return Status(
-            state, None, 0.0, today, None, len(recent), False, deep_today, _soonest(changes)
+            state,
+            None,
+            0.0,
+            today,
+            None,
+            len(recent),
+            False,
+            deep_today,
+            _soonest(changes),
+            now=now,
         )
     changes.append(idle_timeout - open_pause)  # becomes idle
     if tail.run_context is not None:
@@ -100,6 +117,7 @@ def compute_status(
         deep_now,
         deep_today,
         _soonest(changes),
+        now=now,
     )
 
 

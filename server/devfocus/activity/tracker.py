@@ -11,11 +11,16 @@ it, so spans never overlap and the order of work (A, then B, then A again) survi
 
 While the window is unfocused or tracking is paused nothing is recorded but the marker that
 starts it, so idle time is never counted as focus.
+
+Lines that arrive in one large content change (a paste, a completion, generated code) are also
+counted apart, as ``lines_bulk``: a change that adds at least ``bulk_lines`` lines by itself.
 """
 
 from __future__ import annotations
 
+import math
 import random
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
@@ -24,6 +29,7 @@ from devfocus.activity.records import Kind
 SPAN_LIMIT = 60.0  # seconds: an edit span never covers more than a minute
 COALESCE_GAP = 60.0  # seconds: a longer pause between edits starts a new span
 TICK = 0.001  # seconds: successive records start at least this far apart (times are stored in ms)
+_NO_BULK = sys.maxsize  # a line count no single change reaches
 
 # One content change of a didChange: (start line, end line, text) of an incremental change, or
 # (None, None, text) for a whole-document replacement.
@@ -42,6 +48,7 @@ class Record:
     end: float
     lines_added: int = 0
     lines_removed: int = 0
+    lines_bulk: int = 0  # of lines_added: those added by single changes of bulk_lines or more
     final: bool = True  # False for an edit span that may still grow
 
 
@@ -51,22 +58,34 @@ class _Document:
     lines: int
 
 
-def line_delta(changes: Iterable[LineChange], lines: int) -> tuple[int, int, int]:
-    """Line breaks added and removed by ``changes``, and the document's new line count."""
-    added = removed = 0
+def line_delta(
+    changes: Iterable[LineChange], lines: int, bulk_lines: float = math.inf
+) -> tuple[int, int, int, int]:
+    """Line breaks added and removed by ``changes``, the lines added by those of them that add
+    ``bulk_lines`` or more each (bulk), and the document's new line count.
+
+    A change adds the line breaks it inserts; a whole-document replacement adds only what makes
+    the document longer (clients without incremental sync send the whole text per keystroke).
+    """
+    added = removed = bulk = 0
     for start, end, text in changes:
         breaks = text.count("\n")
         if start is None or end is None:
-            if breaks >= lines:
-                added += breaks - lines
+            grown = breaks - lines
+            if grown >= 0:
+                added += grown
+                if grown >= bulk_lines:
+                    bulk += grown
             else:
-                removed += lines - breaks
+                removed -= grown
             lines = breaks
         else:
             added += breaks
+            if breaks >= bulk_lines:
+                bulk += breaks
             removed += max(0, end - start)
             lines += breaks - max(0, end - start)
-    return added, removed, max(lines, 0)
+    return added, removed, bulk, max(lines, 0)
 
 
 def _trackable(uri: str | None) -> bool:
@@ -78,9 +97,11 @@ class Tracker:
         self,
         *,
         coalesce_gap: float = COALESCE_GAP,
+        bulk_lines: float = math.inf,
         new_id: Callable[[], int] = lambda: random.getrandbits(63),
     ) -> None:
         self.coalesce_gap = min(coalesce_gap, COALESCE_GAP)  # at most a minute
+        self.bulk_lines = bulk_lines
         self.paused = False
         self.focused = True  # clients that never report window focus count as focused
         self._new_id = new_id
@@ -90,6 +111,19 @@ class Tracker:
         self._pending: list[Record] = []
         self._active_uri: str | None = None
         self._last_start = float("-inf")
+
+    @property
+    def bulk_lines(self) -> float:
+        """A single change adding this many lines or more is a bulk insertion (the service sets
+        it from devfocus.insights.bulkLines; by default nothing is). Applies from the next
+        change."""
+        return self._bulk_lines
+
+    @bulk_lines.setter
+    def bulk_lines(self, value: float) -> None:
+        self._bulk_lines = value
+        # Kept as an int too: comparing two ints on every change is cheaper than int to float.
+        self._bulk_min = math.ceil(value) if value < _NO_BULK else _NO_BULK
 
     @property
     def recording(self) -> bool:
@@ -104,7 +138,7 @@ class Tracker:
         doc = self._documents.get(uri)
         if doc is None:
             return
-        added, removed, doc.lines = line_delta(changes, doc.lines)
+        added, removed, bulk, doc.lines = line_delta(changes, doc.lines, self._bulk_min)
         if not self.recording or not _trackable(uri):
             return
         self._close_others(uri)
@@ -118,12 +152,23 @@ class Tracker:
             span.end = max(span.end, now)
             span.lines_added += added
             span.lines_removed += removed
+            if bulk:
+                span.lines_bulk += bulk
             return
         if span is not None:
             self._close(span)
         start = self._start_time(now)
         self._spans[uri] = Record(
-            self._new_id(), Kind.EDIT, uri, doc.language, start, start, added, removed, final=False
+            self._new_id(),
+            Kind.EDIT,
+            uri,
+            doc.language,
+            start,
+            start,
+            added,
+            removed,
+            bulk,
+            final=False,
         )
 
     def saved(self, uri: str, now: float) -> None:

@@ -1,6 +1,9 @@
-"""Definition history for hovers: one git log per (file, HEAD), kept in an LRU cache, read on a
-worker thread of its own (the hover's text is :mod:`devfocus.insights.historyhover`; the week's
-focus time :mod:`devfocus.app.focustimes`).
+"""Definition history for hovers and hotspots: one git log per (file, HEAD), kept in an LRU
+cache, read on a worker thread of its own (the hover's text is
+:mod:`devfocus.insights.historyhover`; the week's focus time :mod:`devfocus.app.focustimes`).
+
+Besides a definition's history, it answers how much the developer changed a file and each of its
+definitions since a time (their churn): the commits of the same log, by the developer only.
 
 Nothing here raises into the server: a file outside git, a file that is not UTF-8, a broken
 repository or no git at all give no answer (logged once), and the hover says nothing.
@@ -16,8 +19,8 @@ import queue
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, TypeVar
@@ -26,6 +29,8 @@ from devfocus.git.head import find_git_dir, head_commit
 from devfocus.git.ignore import IgnoreRules
 from devfocus.git.linehistory import (
     WINDOW_DAYS,
+    ChangeRef,
+    FileDiff,
     FileHistory,
     LineSpan,
     Walk,
@@ -38,7 +43,8 @@ from devfocus.git.linehistory import (
 )
 from devfocus.git.repository import open_repository
 from devfocus.git.runner import GitError, GitMissing, run_git
-from devfocus.insights.historyhover import Found
+from devfocus.insights.historyhover import Churn, Found
+from devfocus.insights.hotspots import DefinitionChurn, authored_by
 
 if TYPE_CHECKING:
     from devfocus.docs.facts import Definition, ModuleFacts
@@ -62,6 +68,29 @@ class _Question:
     line: int
     character: int
     facts: ModuleFacts | None
+    # The churn is asked for since this time (None: not asked), by these authors (empty: the
+    # repository's user.email).
+    since: float | None = None
+    authors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NamedChurn:
+    """A definition of the editor's buffer that the developer changed, and where its name is."""
+
+    churn: DefinitionChurn
+    line: int  # 0-based, the name's line in the buffer
+    start: int  # the name's columns (Python characters)
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class BufferChurn:
+    """What the developer changed in one file since a time: see :meth:`HistoryService.churn`."""
+
+    path: str  # absolute POSIX
+    file_commits: tuple[str, ...]  # commit ids, newest first
+    definitions: tuple[NamedChurn, ...]  # those with at least one commit, in buffer order
 
 
 @dataclass(slots=True)
@@ -70,6 +99,9 @@ class _FileEntry:
     facts: ModuleFacts | None  # HEAD's text, analysed
     spans: dict[tuple[str, int], LineSpan]
     tracked: dict[tuple[str, int], Walk]
+    # Walks through the log's newest diffs only (see HistoryService._recent_walk), by
+    # (definition, how many diffs).
+    recent: dict[tuple[tuple[str, int], int], Walk] = field(default_factory=dict)
 
 
 class _Failed:
@@ -134,6 +166,7 @@ class HistoryService:
         self._logged: set[Hashable] = set()
         self._git_missing = False
         self._no_head: dict[str, float] = {}  # root → when git may be asked for its HEAD again
+        self._emails: dict[str, str | None] = {}  # root → its user.email
         self._warmed: dict[str, float] = {}  # event loop: path → when it was last warmed
 
     async def lookup(
@@ -144,13 +177,36 @@ class HistoryService:
         line: int,
         character: int,
         facts: ModuleFacts | None = None,
+        *,
+        since: float | None = None,
+        authors: tuple[str, ...] = (),
     ) -> Found | None:
         """The history of the definition whose name is at (line, character) of the editor's
         ``source`` (identified by ``key``, e.g. (uri, version)) of the file at ``path``.
-        ``facts``: an analysis of that same source, if one is at hand."""
-        question = _Question(path, key, source, line, character, facts)
+        ``facts``: an analysis of that same source, if one is at hand. With ``since``, also its
+        churn since then: the commits by ``authors`` (none given: the repository's
+        ``user.email``) that changed it and its file."""
+        question = _Question(path, key, source, line, character, facts, since, authors)
         return await asyncio.wrap_future(
             self._worker.submit(partial(_logged, path, partial(self._find, question)))
+        )
+
+    async def churn(
+        self,
+        path: str,
+        key: Hashable,
+        source: str,
+        since: float,
+        authors: tuple[str, ...] = (),
+        facts: ModuleFacts | None = None,
+    ) -> BufferChurn | None:
+        """The developer's commits since ``since`` (by ``authors``, or the repository's
+        ``user.email``) that touched the file at ``path``, and those that changed each
+        definition of the editor's ``source`` (identified by ``key``) that is also at HEAD.
+        None outside git, where the trust gate says no, or while the buffer does not parse."""
+        question = _Question(path, key, source, 0, 0, facts, since, authors)
+        return await asyncio.wrap_future(
+            self._worker.submit(partial(_logged, path, partial(self._churn, question)))
         )
 
     def warm(self, path: str) -> None:
@@ -188,28 +244,114 @@ class HistoryService:
         entry = self._entry(*located)
         if entry is None:
             return None
-        facts, source = question.facts, question.source
-        if facts is None:
-            # An unmodified buffer is HEAD's text, already analysed.
-            same = entry.facts is not None and entry.facts.source == source
-            facts = entry.facts if same else self._analysis(question.key, source)
-        assert facts is not None
+        facts = self._buffer_facts(question, entry)
         wanted = _definition_at(facts, question.line, question.character)
         if wanted is None:
             return None
         name_key, definition = wanted
         span = definition.name_span
         history = uncommitted(self.window_days)
-        if entry.history.blob is not None and name_key in entry.spans:
-            walk = entry.tracked.get(name_key)
-            if walk is None:
-                walk = track(entry.history.diffs, entry.history.blob, entry.spans[name_key])
-                entry.tracked[name_key] = walk
+        walk = self._walk(entry, name_key)
+        if walk is not None:
             start = entry.history.oldest if entry.history.truncated else None
             history = summarize(walk, self.clock(), self.window_days, log_starts=start)
+        churn = None
+        if question.since is not None:
+            mine = self._mine(located[0], question.authors, question.since)
+            changed = tuple(c.sha for c in walk.commits if mine(c)) if walk is not None else ()
+            churn = Churn(changed, _file_commits(entry, mine))
         name = name_key[0].replace(".<locals>", "")
         col = (span.start.character, span.end.character)
-        return Found(name, span.start.line, *col, PurePosixPath(located[1]).name, history)
+        return Found(name, span.start.line, *col, PurePosixPath(located[1]).name, history, churn)
+
+    def _churn(self, question: _Question) -> BufferChurn | None:
+        located = self._locate(question.path)
+        if located is None:
+            return None
+        entry = self._entry(*located)
+        if entry is None or question.since is None:
+            return None
+        root, relative = located
+        path = f"{root.rstrip('/')}/{relative}"
+        mine = self._mine(root, question.authors, question.since)
+        in_file = _file_commits(entry, mine)
+        if not in_file:
+            return BufferChurn(path, (), ())  # nothing of theirs: no definition to walk
+        facts = self._buffer_facts(question, entry)
+        if facts.syntax_error is not None:
+            return None  # mid-edit: what was said of the last version that parsed stands
+        named: list[NamedChurn] = []
+        newest = _newest(entry.history.diffs, question.since)
+        for name_key, definition in keyed_definitions(facts.definitions):
+            walk = self._recent_walk(entry, name_key, newest)
+            changed = tuple(c.sha for c in walk.commits if mine(c)) if walk is not None else ()
+            if changed:
+                qualname = name_key[0].replace(".<locals>", "")
+                span = definition.name_span
+                churn = DefinitionChurn(path, qualname, changed)
+                named.append(
+                    NamedChurn(churn, span.start.line, span.start.character, span.end.character)
+                )
+        return BufferChurn(path, in_file, tuple(named))
+
+    def _buffer_facts(self, question: _Question, entry: _FileEntry) -> ModuleFacts:
+        """The analysis of the editor's buffer: the one given, HEAD's when the buffer is HEAD's
+        text (already analysed), else made now."""
+        if question.facts is not None:
+            return question.facts
+        if entry.facts is not None and entry.facts.source == question.source:
+            return entry.facts
+        return self._analysis(question.key, question.source)
+
+    def _walk(self, entry: _FileEntry, name_key: tuple[str, int]) -> Walk | None:
+        """The commits that changed the definition ``name_key`` of HEAD (tracked once); None
+        when HEAD does not have it."""
+        if entry.history.blob is None or name_key not in entry.spans:
+            return None
+        walk = entry.tracked.get(name_key)
+        if walk is None:
+            walk = track(entry.history.diffs, entry.history.blob, entry.spans[name_key])
+            entry.tracked[name_key] = walk
+        return walk
+
+    def _recent_walk(
+        self, entry: _FileEntry, name_key: tuple[str, int], newest: int
+    ) -> Walk | None:
+        """The commits that changed the definition ``name_key`` of HEAD among the ``newest``
+        diffs of the log (see :func:`_newest`), for a fraction of a whole walk. None when HEAD
+        does not have the definition."""
+        diffs = entry.history.diffs
+        if newest == len(diffs) or name_key in entry.tracked:
+            return self._walk(entry, name_key)  # the whole walk is no dearer, or known already
+        if entry.history.blob is None or name_key not in entry.spans:
+            return None
+        walk = entry.recent.get((name_key, newest))
+        if walk is None:
+            walk = track(diffs[:newest], entry.history.blob, entry.spans[name_key])
+            if len(entry.recent) > 4096:
+                entry.recent.clear()
+            entry.recent[(name_key, newest)] = walk
+        return walk
+
+    def _mine(
+        self, root: str, authors: tuple[str, ...], since: float
+    ) -> Callable[[ChangeRef], bool]:
+        """Whether a commit of the log is the developer's and made since ``since``: by
+        ``authors``, else by the repository's ``user.email`` (read once)."""
+        wanted: tuple[str | None, ...] = authors
+        if not authors:
+            if root not in self._emails:
+                self._emails[root] = self._user_email(root)
+            wanted = (self._emails[root],)
+        return lambda c: c.authored_at >= since and authored_by(c.author, c.email, wanted)
+
+    def _user_email(self, root: str) -> str | None:
+        try:
+            out = run_git(root, "config", "--get", "user.email", ok_codes=(0, 1))
+        except GitError as exc:  # git missing too: then every author counts
+            log.info("no user.email for %s: %s", root, exc.message)
+            return None
+        return out.decode("utf-8", "replace").strip() or None
 
     def _analysis(self, key: Hashable, source: str) -> ModuleFacts:
         facts = self._buffers.get(key)
@@ -320,6 +462,22 @@ def _logged(path: str, call: Callable[[], T]) -> T | None:
     except Exception:
         log.exception("could not read the history of %s", path)
         return None
+
+
+def _newest(diffs: Sequence[FileDiff], since: float) -> int:
+    """How many diffs of the log (newest first) reach its last one authored since ``since``: a
+    walk through them finds every commit of that time (a rebased commit keeps its author date
+    but sits among the newer ones)."""
+    return next(
+        (n for n in range(len(diffs), 0, -1) if diffs[n - 1].commit.authored_at >= since), 0
+    )
+
+
+def _file_commits(entry: _FileEntry, mine: Callable[[ChangeRef], bool]) -> tuple[str, ...]:
+    """The ids of the commits of the file's log (merges aside) that ``mine`` accepts, newest
+    first."""
+    found = (d.commit for d in entry.history.diffs if not d.commit.merge and mine(d.commit))
+    return tuple(dict.fromkeys(c.sha for c in found))
 
 
 def _definition_at(

@@ -37,6 +37,7 @@ class EventRow(TypedDict):
     source: str
     lines_added: int
     lines_removed: int
+    lines_bulk: int
 
 
 class Recorder:
@@ -114,6 +115,7 @@ class Recorder:
             "source": self.source,
             "lines_added": record.lines_added,
             "lines_removed": record.lines_removed,
+            "lines_bulk": record.lines_bulk,
         }
 
 
@@ -130,4 +132,5 @@ def _activity(row: EventRow) -> Activity:
         row["source"],
         row["lines_added"],
         row["lines_removed"],
+        row["lines_bulk"],
     )

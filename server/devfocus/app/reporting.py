@@ -1,19 +1,31 @@
 """One code path for reports, whether the CLI or an editor asks.
 
 Reports only read: through :meth:`Database.read`, so on the terminal an up-to-date SQLite file is
-read with sqlite3 alone and SQLAlchemy is never imported.
+read with sqlite3 alone and SQLAlchemy is never imported. The one exception is the figures of past
+days the insights' baseline needs (app/baselines.py): a day not kept yet, or changed since, is
+made once and written for the reports after it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import tzinfo
 from typing import TYPE_CHECKING
 
 from devfocus.activity.records import Activity, TaskMark
+from devfocus.app.baselines import KeptDays, figures_rules, past_days, read_debt, read_kept_days
 from devfocus.config import Settings
 from devfocus.git.model import RepoCommit
+from devfocus.insights.baseline import (
+    Baseline,
+    baseline_days,
+    baseline_of,
+    baseline_window,
+    weekday_numbers,
+)
+from devfocus.insights.bulk import bulk_insertions
 from devfocus.insights.commitfacts import (
     CommitFact,
     GitHistory,
@@ -22,7 +34,10 @@ from devfocus.insights.commitfacts import (
     my_commits,
     with_history,
 )
+from devfocus.insights.detectors.inputs import DebtSnapshot, InsightRules
+from devfocus.insights.engine import find_insights, period_facts
 from devfocus.insights.focusreport import LOOKBACK_SECONDS, Report, build_report
+from devfocus.insights.model import Insight
 from devfocus.insights.periods import Period, resolve_period
 from devfocus.store.events import load_activities
 from devfocus.store.gitstore import load_checkouts, load_commits, load_tasks, repository_emails
@@ -32,6 +47,22 @@ if TYPE_CHECKING:
     from devfocus.store.sqlrows import Source
 
 HABIT_DAYS = 90  # commit habits (for scores) are learned from this much history before a commit
+# The baseline's commit score: the last this many of the developer's commits before the period
+# (scoring is per commit; a sample keeps a busy month cheap).
+BASELINE_COMMITS = 200
+
+
+def insight_rules(settings: Settings) -> InsightRules:
+    """The detectors' thresholds from the settings."""
+    insights = settings.insights
+    return InsightRules(
+        switches_per_hour=insights.switches_per_hour,
+        low_focus_share=insights.low_focus_share,
+        fragmented_session_minutes=insights.fragmented_session_minutes,
+        long_stretch_minutes=insights.long_stretch_minutes,
+        late_hour=insights.late_hour,
+        work_week=weekday_numbers(settings.reports.work_week),
+    )
 
 
 def history_rules(settings: Settings) -> HistoryRules:
@@ -85,39 +116,59 @@ def make_report(
     tz: tzinfo | None = None,
     project: str | None = None,
     unwritten: Sequence[Activity] = (),
+    insights: bool = True,
 ) -> Report:
     """The report for ``period_name`` from the database, plus activity not written yet, plus
-    what git history says where the editor saw nothing."""
+    what git history says where the editor saw nothing; with ``insights``, what the detectors
+    find in it against the 4 weeks before (read in the same transaction)."""
     period = (
         period_name if isinstance(period_name, Period) else resolve_period(period_name, now, tz)
     )
     since = period.start - LOOKBACK_SECONDS
     git_since = since - HABIT_DAYS * 86400
+    base_start, base_end = baseline_window(period.days[0], tz)
 
     # Activity just after a past period still shapes its end (a pause bridged into it).
     until = min(now, period.end + LOOKBACK_SECONDS) + 1
 
-    def read(source: Source) -> tuple[list[Activity], GitHistory | None]:
+    rules_key = figures_rules(settings, tz)
+    before_days = baseline_days(period.days[0])
+
+    def read(source: Source) -> tuple[list[Activity], GitHistory | None, _InsightData | None]:
         stored = load_activities(source, since, until)
         history = _read_history(source, git_since, until) if settings.git.enabled else None
-        return stored, history
+        if not insights:
+            return stored, history, None
+        # The weeks before, as kept day by day: the baseline needs their figures, not events.
+        kept = read_kept_days(source, before_days, rules_key, tz)
+        return stored, history, _InsightData(kept, read_debt(source, base_start, until))
 
-    stored, history = database.read(read)  # one connection, one schema check
+    stored, history, extra = database.read(read)  # one connection
     activities = [*stored, *unwritten] if unwritten else stored
     sessions = settings.sessions
     idle, deep = sessions.idle_timeout_minutes * 60, sessions.deep_work_minutes * 60
     commits: list[CommitFact] = []
     marks: tuple[TaskMark, ...] = ()
+    base_scores: list[float] = []
+    everything: list[RepoCommit] = []
+    rules: HistoryRules | None = None
     if history is not None:
         rules = history_rules(settings)
-        mine = [i for i in my_commits(history, rules) if i.commit.authored_at >= since]
+        everything = my_commits(history, rules)
+        mine = [i for i in everything if i.commit.authored_at >= since]
         checkouts = [c for c in history.checkouts if c.checkout.at >= since]
         activities = with_history(
             activities, mine, checkouts, rules, idle_timeout=idle, deep_work=deep
         )
-        commits = facts(mine, commit_scores(mine, history.commits))
+        before: list[RepoCommit] = []
+        if insights:
+            before = [i for i in everything if base_start <= i.commit.authored_at < base_end]
+            before = sorted(before, key=lambda i: i.commit.authored_at)[-BASELINE_COMMITS:]
+        scores = commit_scores([*before, *mine], history.commits)
+        base_scores = [scores[i.commit.sha] for i in before if i.commit.sha in scores]
+        commits = facts(mine, scores)
         marks = tuple(history.marks)
-    return build_report(
+    report = build_report(
         activities,
         period,
         idle_timeout=idle,
@@ -128,6 +179,51 @@ def make_report(
         commits=commits,
         marks=marks,
     )
+    if extra is None:
+        return report
+    thresholds = insight_rules(settings)
+    figures = past_days(
+        database,
+        extra.kept,
+        settings,
+        commits=everything,
+        checkouts=history.checkouts if history is not None else (),
+        history_rules=rules,
+        work_week=thresholds.work_week,
+        tz=tz,
+    )
+    baseline = baseline_of(
+        figures, base_start, base_end, late_hour=thresholds.late_hour, scores=base_scores
+    )
+    found = _insights(report, activities, baseline, thresholds, tz, extra.debt)
+    return replace(report, insights=found)
+
+
+@dataclass(frozen=True)
+class _InsightData:
+    """What the report's read brings for its insights."""
+
+    kept: KeptDays  # the figures of the 4 weeks before, as kept
+    debt: list[DebtSnapshot]  # docstring debt, from the 4 weeks before to the period's end
+
+
+def _insights(
+    report: Report,
+    activities: Sequence[Activity],
+    baseline: Baseline,
+    rules: InsightRules,
+    tz: tzinfo | None,
+    debt: Sequence[DebtSnapshot],
+) -> list[Insight]:
+    """What the detectors find in ``report`` (made of ``activities``) against ``baseline``."""
+    if report.project is not None:
+        debt = [d for d in debt if d.project == report.project]
+    facts_of_period = period_facts(report, activities, baseline, rules, tz=tz, debt=debt)
+    # Other finders plug in here, one line each: their insights of the same report.
+    more: list[list[Insight]] = [
+        bulk_insertions(report, activities),
+    ]
+    return find_insights(facts_of_period, rules, more=more)
 
 
 def make_reports(
@@ -146,13 +242,20 @@ def make_reports(
     directory, so this runs off the event loop)."""
     from devfocus.insights.periods import previous_period
 
-    def report_of(period: Period) -> Report:
+    def report_of(period: Period, insights: bool) -> Report:
         return make_report(
-            database, period, settings, now=now, project=project, unwritten=unwritten
+            database,
+            period,
+            settings,
+            now=now,
+            project=project,
+            unwritten=unwritten,
+            insights=insights,
         )
 
-    report = report_of(period)
-    previous = report_of(previous_period(period)) if compare else None
+    report = report_of(period, True)
+    # The period before is only compared with: its insights would not be shown.
+    previous = report_of(previous_period(period), False) if compare else None
     if not redact:
         return report, previous
     from devfocus.app.redaction import aliases

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from devfocus.activity.records import Activity, TaskMark
     from devfocus.activity.status import Status
     from devfocus.activity.timeline import Timeline
+    from devfocus.app.focusblocks import LiveFocus
     from devfocus.app.recorder import Recorder
     from devfocus.app.trustgate import TrustGate
     from devfocus.app.userdata import Erased, Exported
@@ -92,6 +93,7 @@ class TrackingService:
         self.settings = settings
         self._roots = tuple(roots)
         self.tracker.coalesce_gap = min(settings.sessions.idle_timeout_minutes * 60, COALESCE_GAP)
+        self.tracker.bulk_lines = settings.insights.bulk_lines  # applies from the next change
 
     def start(self) -> None:
         """Begin periodic writing; call from the running event loop."""
@@ -264,7 +266,8 @@ class TrackingService:
             deep_work=sessions.deep_work_minutes * 60,
             paused=paused,
         )
-        return replace(status, task=current_task(status.context, self._task_marks(now)))
+        status = replace(status, task=current_task(status.context, self._task_marks(now)))
+        return self.focus.extend(status, timeline, now, day_start)
 
     def _timeline(self, records: list[Record], since: float, now: float, what: str) -> Timeline:
         """All activity from ``since`` to ``now`` after ``records`` are written: what is stored
@@ -388,6 +391,36 @@ class TrackingService:
             erased = Erased({**erased.counts, "events": erased.events + unwritten})
         return erased
 
+    # -- focus blocks, goals and nudges ----------------------------------------------------------
+    @functools.cached_property
+    def focus(self) -> LiveFocus:
+        """The shared focus block, goal progress and nudges (app/focusblocks.py)."""
+        # Deferred: loaded with the first status or focus command, not while the server starts.
+        from devfocus.app.focusblocks import LiveFocus
+
+        return LiveFocus(self)
+
+    # -- docstring debt over time ----------------------------------------------------------------
+    async def keep_docstring_debt(self, project: str, undocumented: int, definitions: int) -> None:
+        """Keep today's docstring debt of ``project`` (a root) for the insights' trend; a
+        database that cannot be written loses only this snapshot."""
+        now = self.clock()
+
+        def on_store() -> None:
+            from devfocus.store.errors import StoreError
+            from devfocus.store.insighthistory import save_debt
+            from devfocus.timeutil import local_date
+
+            day = local_date(now).isoformat()
+            try:
+                self._ensure_database().run(
+                    lambda engine: save_debt(engine, project, day, now, undocumented, definitions)
+                )
+            except StoreError as error:
+                log.debug("docstring debt of %s not kept: %s", project, error.message)
+
+        await self._in_store(on_store)
+
     # -- the hand-set task ---------------------------------------------------------------------
     async def set_task(self, title: str, kind: str | None, project: str | None) -> TaskSet:
         """Set (or with an empty title, clear) the task of a project until its branch changes:
@@ -432,6 +465,20 @@ class TrackingService:
                 if where == target:
                     total += overlap(segment.start, segment.end, since, now)
             return total
+
+        return await self._in_store(on_store, self.tracker.drain(now))
+
+    async def files_focus(self, since: float) -> dict[str, float]:
+        """Focus seconds per file (absolute POSIX path) from ``since`` until now, counted as
+        reports count them: one timeline of all activity, for the ranking of files."""
+        now = self.clock()
+
+        def on_store(records: list[Record]) -> dict[str, float]:
+            from devfocus.insights.focusreport import LOOKBACK_SECONDS
+            from devfocus.insights.hotspots import focus_by_file
+
+            timeline = self._timeline(records, since - LOOKBACK_SECONDS, now, "files' focus")
+            return focus_by_file(timeline.segments, since, now)
 
         return await self._in_store(on_store, self.tracker.drain(now))
 

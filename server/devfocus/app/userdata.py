@@ -37,6 +37,7 @@ class ExportedEvent(TypedDict):
     source: str
     linesAdded: int
     linesRemoved: int
+    linesBulk: int  # of linesAdded: added by single large changes (paste, completion, generated)
 
 
 EXPORT_FIELDS = tuple(ExportedEvent.__annotations__)  # the CSV columns, in this order
@@ -62,6 +63,7 @@ def _export_row(row: Mapping[str, Any]) -> ExportedEvent:
         source=row["source"],
         linesAdded=row["lines_added"],
         linesRemoved=row["lines_removed"],
+        linesBulk=row["lines_bulk"],
     )
 
 

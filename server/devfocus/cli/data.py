@@ -147,12 +147,14 @@ def import_history(args: argparse.Namespace) -> int:
 def delete(args: argparse.Namespace) -> int:
     # Imported here, for start-up time: the store is for the commands that use it.
     from devfocus.app.datastore import database_file, open_database, remove_database_file
+    from devfocus.app.reportfiles import remove_report_files
     from devfocus.app.userdata import count_events, delete_all
 
     settings = settings_from(args)
     path = database_file(settings)
     if path is not None and not path.exists():
-        print(f"nothing to delete: {path} does not exist")
+        removed = remove_report_files()  # written from a database deleted by hand since
+        print(f"nothing to delete: {path} does not exist" + _report_files(removed))
         return 0
     database = open_database(settings)
     count = count_events(database)
@@ -168,12 +170,17 @@ def delete(args: argparse.Namespace) -> int:
     if path is not None and not settings.database.url:
         database.close()  # the default file is ours alone: remove it with its journal files
         remove_database_file(path)
-        print(f"deleted {path} ({events})")
+        print(f"deleted {path} ({events})" + _report_files(remove_report_files()))
     else:
         erased = delete_all(database)
         database.close()
         print(
             f"deleted {output.plural(erased.events, 'event')} and "
             f"{output.plural(erased.commits, 'commit')} from {database.display}"
+            + _report_files(remove_report_files())
         )
     return 0
+
+
+def _report_files(removed: int) -> str:
+    return f"; removed {output.plural(removed, 'report file')}" if removed else ""

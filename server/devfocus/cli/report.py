@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from devfocus.app.datastore import Database
     from devfocus.cli.subcommands import Subcommands
 
-FORMATS = ("text", "markdown", "json")
+# As insights/render.py's FORMATS, which is not imported before `report` runs (start-up time).
+FORMATS = ("text", "markdown", "html", "json", "csv")
 
 
 def add_parser(subparsers: Subcommands) -> None:
@@ -60,14 +61,20 @@ def _arguments(report: argparse.ArgumentParser) -> None:
         help="hide project, branch and task names, commit messages and ids behind stable "
         "aliases, to share the report",
     )
-    report.add_argument("--format", choices=FORMATS, default="text")
+    report.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text for the terminal (the default); markdown with its charts; html, one "
+        "self-contained file with its charts; json (schema devfocus.report/2); csv, one row per "
+        "session, switch, commit and insight",
+    )
     add_session_options(report)
     add_history_options(report)
 
 
 def run(args: argparse.Namespace) -> int:
     # Imported here, for start-up time: only this command reads the store to build a report.
-    import json
     import time
     from datetime import date
 
@@ -75,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     from devfocus.app.locate import Locator
     from devfocus.app.reporting import make_reports
     from devfocus.insights.periods import custom_period, resolve_period
-    from devfocus.insights.render import RENDERERS
+    from devfocus.insights.render import render
 
     now = time.time()
     if args.last is not None and args.first is None:
@@ -108,10 +115,7 @@ def run(args: argparse.Namespace) -> int:
             compare=args.compare,
             redact=args.redact,
         )
-    rendered = RENDERERS[args.format](result, None, previous)
-    if args.format == "json":
-        rendered = json.dumps(rendered, indent=2, ensure_ascii=False) + "\n"
-    sys.stdout.write(rendered)
+    sys.stdout.write(render(result, args.format, None, previous))
     return 0
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from devfocus.activity.records import Activity, Context, Kind, TaskMark
 from devfocus.activity.timeline import Segment, Switch, build_timeline, focus_between
@@ -35,6 +37,37 @@ class DayTotal:
     deep_work_seconds: float
     sessions: int
     switches: int
+    # Focus seconds per project, in the order of Report.by_project (an index, not a name: a
+    # redacted report renames by_project and these follow). Not compared: a day is equal to
+    # another by its totals.
+    projects: tuple[float, ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True)
+class WeekTotal:
+    week: date  # the Monday
+    focus_seconds: float
+    deep_work_seconds: float
+
+    @property
+    def deep_work_share(self) -> float:
+        return self.deep_work_seconds / self.focus_seconds if self.focus_seconds else 0.0
+
+
+# Not frozen, as Segment: a week has thousands, a year a hundred thousand; treated as immutable.
+@dataclass(slots=True)
+class ContextSpan:
+    """A stretch of one session spent in one context: a bar of the day's timeline."""
+
+    start: float
+    end: float
+    focus_seconds: float
+    branch: int | None  # the row of Report.by_branch (None: no project), as DayTotal.projects
+
+
+# An hour × weekday matrix: 7 rows (Monday first) of 24 hours of local time, in seconds.
+HourMatrix = tuple[tuple[float, ...], ...]
+EMPTY_HOURS: HourMatrix = tuple((0.0,) * 24 for _ in range(7))
 
 
 @dataclass(frozen=True)
@@ -88,6 +121,11 @@ class Report:
     # code), not typed.
     bulk_lines_added: int = 0
     insights: list[Insight] = field(default_factory=list)
+    # What the charts draw, summed in one pass over the period's segments.
+    by_week: list[WeekTotal] = field(default_factory=list)
+    spans: list[ContextSpan] = field(default_factory=list)
+    focus_by_hour: HourMatrix = EMPTY_HOURS
+    deep_work_by_hour: HourMatrix = EMPTY_HOURS
 
     @property
     def empty(self) -> bool:
@@ -97,6 +135,16 @@ class Report:
     def commit_score(self) -> float | None:
         scored = [c.score for c in self.commits if c.score is not None]
         return sum(scored) / len(scored) if scored else None
+
+
+def _project_key(context: Context | None) -> tuple[str, str | None]:
+    """The key of a context's row in by_project (as _Totals.projects makes it)."""
+    return (context.name, context.project) if context else ("(no project)", None)
+
+
+def _branch_key(context: Context) -> tuple[str, str | None]:
+    """The key of a context's row in by_branch (as _Totals.branches makes it)."""
+    return (f"{context.name} @ {context.branch or '(no branch)'}", context.project)
 
 
 def _in_project(context: Context | None, project: str | None) -> bool:
@@ -175,7 +223,11 @@ def build_report(
     ]
     history_sessions = _history_sessions(timeline.segments)
     sessions = _sessions(clipped, labels, switches, shown, history_sessions)
-    added, removed = _lines(acts, lo, hi, project)
+    added, removed, bulk = _lines(acts, lo, hi, project)
+    by_project = _shares(totals.projects(), focus)
+    by_branch = _shares(totals.branches(), focus)
+    series = _chart_series(clipped, deep, period.days, tz, by_project, by_branch)
+    by_day = _days(period, sessions, switches, tz, series)
 
     return Report(
         period=period,
@@ -185,17 +237,22 @@ def build_report(
         deep_work_seconds=sum(d.focus_seconds for d in deep),
         lines_added=added,
         lines_removed=removed,
+        bulk_lines_added=bulk,
         sessions=sessions,
         deep_work=deep,
         switches=switches,
-        by_project=_shares(totals.projects(), focus),
-        by_branch=_shares(totals.branches(), focus),
+        by_project=by_project,
+        by_branch=by_branch,
         by_language=_shares(totals.languages, focus),
         by_editor=_shares(totals.editors, focus),
-        by_day=_days(period, clipped, sessions, deep, switches, tz),
+        by_day=by_day,
         by_task=_shares(totals.tasks, focus) if any(labels) else [],
         commits=shown,
         coaching=weekly_scores(shown, tz),
+        by_week=_weeks(by_day),
+        spans=series.spans,
+        focus_by_hour=series.focus_by_hour,
+        deep_work_by_hour=series.deep_by_hour,
     )
 
 
@@ -251,26 +308,30 @@ class _Totals:
     def projects(self) -> dict[tuple[str, str | None], float]:
         out: dict[tuple[str, str | None], float] = defaultdict(float)
         for ctx, seconds in self.contexts.items():
-            out[(ctx.name, ctx.project) if ctx else ("(no project)", None)] += seconds
+            out[_project_key(ctx)] += seconds
         return out
 
     def branches(self) -> dict[tuple[str, str | None], float]:
         out: dict[tuple[str, str | None], float] = defaultdict(float)
         for ctx, seconds in self.contexts.items():
             if ctx is not None:
-                out[(f"{ctx.name} @ {ctx.branch or '(no branch)'}", ctx.project)] += seconds
+                out[_branch_key(ctx)] += seconds
         return out
 
 
-def _lines(acts: Sequence[Activity], lo: float, hi: float, project: str | None) -> tuple[int, int]:
-    """Lines added and removed by the edits that start in [lo, hi) (in ``project``)."""
+def _lines(
+    acts: Sequence[Activity], lo: float, hi: float, project: str | None
+) -> tuple[int, int, int]:
+    """Lines added and removed by the edits that start in [lo, hi) (in ``project``), and of
+    those added, the ones that arrived in bulk (single large changes)."""
     edit = Kind.EDIT  # read once: an enum member is looked up through a descriptor
-    added = removed = 0
+    added = removed = bulk = 0
     for a in acts:
         if a.kind is edit and lo <= a.start < hi and _in_project(a.context, project):
             added += a.lines_added
             removed += a.lines_removed
-    return added, removed
+            bulk += a.lines_bulk
+    return added, removed, bulk
 
 
 def _sessions(
@@ -286,6 +347,7 @@ def _sessions(
     switch_counts: dict[int, int] = defaultdict(int)
     for sw in switches:
         switch_counts[sw.session] += 1
+    commit_times = sorted(c.at for c in commits)  # bisected per session: a year has thousands
     out = []
     for index, pairs in sorted(grouped.items()):
         per_object: dict[int, float] = defaultdict(float)  # by Context object, as in _Totals
@@ -314,7 +376,8 @@ def _sessions(
                     names,
                     switch_counts[index],
                     task=max(per_task, key=lambda k: per_task[k]),  # None: mostly no task
-                    commits=sum(1 for c in commits if start <= c.at <= end + ATTACH_AFTER),
+                    commits=bisect_right(commit_times, end + ATTACH_AFTER)
+                    - bisect_left(commit_times, start),
                     from_history=index in history_sessions,
                 )
             )
@@ -340,22 +403,157 @@ def weekly_scores(commits: Sequence[CommitFact], tz: tzinfo | None = None) -> li
 
 def _days(
     period: Period,
-    segments: Sequence[Segment],
     sessions: Sequence[SessionSummary],
-    deep: Sequence[DeepWorkSummary],
     switches: Sequence[Switch],
     tz: tzinfo | None,
+    series: _Series,
 ) -> list[DayTotal]:
+    """The totals of each day: focus and deep work as the chart data's walk summed them, the
+    sessions started and switches made counted by bisection (a year has 365 days and tens of
+    thousands of each)."""
+    starts = sorted(s.start for s in sessions)
+    moments = sorted(sw.at for sw in switches)
     out = []
-    for day in period.days:
+    for index, day in enumerate(period.days):
         lo, hi = day_bounds(day, tz)
         out.append(
             DayTotal(
                 day,
-                focus_between(segments, lo, hi),
-                sum(focus_between(segments, max(d.start, lo), min(d.end, hi)) for d in deep),
-                sum(1 for s in sessions if lo <= s.start < hi),
-                sum(1 for sw in switches if lo <= sw.at < hi),
+                series.day_focus[index],
+                series.day_deep[index],
+                bisect_left(starts, hi) - bisect_left(starts, lo),
+                bisect_left(moments, hi) - bisect_left(moments, lo),
+                series.day_projects[index],
             )
         )
     return out
+
+
+def _weeks(days: Sequence[DayTotal]) -> list[WeekTotal]:
+    """The days' focus and deep work summed per local week (Monday first), oldest first."""
+    weeks: dict[date, tuple[float, float]] = {}
+    for d in days:
+        monday = d.day - timedelta(days=d.day.weekday())
+        focus, deep = weeks.get(monday, (0.0, 0.0))
+        weeks[monday] = (focus + d.focus_seconds, deep + d.deep_work_seconds)
+    return [WeekTotal(week, focus, deep) for week, (focus, deep) in sorted(weeks.items())]
+
+
+@dataclass
+class _Series:
+    day_focus: list[float]  # per day of the period
+    day_deep: list[float]
+    day_projects: list[tuple[float, ...]]
+    spans: list[ContextSpan]
+    focus_by_hour: HourMatrix
+    deep_by_hour: HourMatrix
+
+
+def _hour_starts(days: Sequence[date], tz: tzinfo | None) -> tuple[list[float], list[int]]:
+    """The start of every local hour of ``days``, and its cell (day index × 24 + hour of day,
+    as the clock reads it: a DST day has 23 or 25 of them)."""
+    starts: list[float] = []
+    cells: list[int] = []
+    for index, day in enumerate(days):
+        lo, hi = day_bounds(day, tz)
+        whole = hi - lo == 86400  # no clock change that day: the n-th hour is hour n
+        t, n = lo, 0
+        while t < hi:
+            hour = n if whole else datetime.fromtimestamp(t, tz).hour
+            starts.append(t)
+            cells.append(index * 24 + hour)
+            t += 3600
+            n += 1
+    return starts, cells
+
+
+def _chart_series(
+    segments: Sequence[Segment],
+    deep: Sequence[DeepWorkSummary],
+    days: Sequence[date],
+    tz: tzinfo | None,
+    by_project: Sequence[Share],
+    by_branch: Sequence[Share],
+) -> _Series:
+    """Focus per day and project, per hour of each day (focus and deep work), and the spans of
+    the day timeline, in one walk over ``segments`` (time order, not overlapping, inside the
+    period) with the local hours and the deep-work blocks beside it."""
+    starts, cells = _hour_starts(days, tz)
+    # Where each hour ends; the last one never does (segments end inside the period).
+    ends = [*starts[1:], math.inf]
+    project_row = {(s.label, s.project): i for i, s in enumerate(by_project)}
+    branch_row = {(s.label, s.project): i for i, s in enumerate(by_branch)}
+    rows: dict[int, tuple[int, int | None]] = {}  # id(context) → (project row, branch row)
+    focus_cells = [0.0] * (len(days) * 24)
+    deep_cells = [0.0] * (len(days) * 24)
+    day_projects = [[0.0] * len(by_project) for _ in days]
+    spans: list[ContextSpan] = []
+    span_start = span_end = span_focus = 0.0
+    span_key: tuple[int, int | None] = (-1, None)
+    span_context = span_session = -1
+    blocks = [(d.start, d.end) for d in deep] + [(math.inf, math.inf)]  # one past the last
+    hour = block = 0
+    hour_end = ends[0]
+    for seg in segments:
+        start, end = seg.start, seg.end
+        if end <= start:
+            continue
+        context = id(seg.context)
+        # The day timeline: a span runs while the session and the context stay the same.
+        if context != span_context or seg.session != span_session:
+            key = rows.get(context)
+            if key is None:
+                ctx = seg.context
+                key = rows[context] = (
+                    project_row[_project_key(ctx)],
+                    None if ctx is None else branch_row[_branch_key(ctx)],
+                )
+            if key != span_key or seg.session != span_session:  # equal contexts: one span
+                if span_context != -1:
+                    spans.append(ContextSpan(span_start, span_end, span_focus, span_key[1]))
+                span_key, span_session = key, seg.session
+                span_start, span_focus = start, 0.0
+            span_context = context
+        span_end = end
+        span_focus += end - start
+        project = span_key[0]
+        while hour_end <= start:
+            hour += 1
+            hour_end = ends[hour]
+        while blocks[block][1] <= start:
+            block += 1
+        h, cut_end = hour, hour_end
+        while True:  # the segment, cut at the hours it crosses
+            cut = end if end <= cut_end else cut_end
+            cell = cells[h]
+            focus_cells[cell] += cut - start
+            day_projects[cell // 24][project] += cut - start
+            b = block
+            while blocks[b][0] < cut:  # the deep-work blocks it overlaps
+                deep_cells[cell] += max(0.0, min(cut, blocks[b][1]) - max(start, blocks[b][0]))
+                b += 1
+            if cut >= end:
+                break
+            start, h = cut, h + 1
+            cut_end = ends[h]
+    if span_context != -1:
+        spans.append(ContextSpan(span_start, span_end, span_focus, span_key[1]))
+    return _Series(
+        [sum(focus_cells[i * 24 : i * 24 + 24]) for i in range(len(days))],
+        [sum(deep_cells[i * 24 : i * 24 + 24]) for i in range(len(days))],
+        [tuple(row) for row in day_projects],
+        spans,
+        _by_weekday(focus_cells, days),
+        _by_weekday(deep_cells, days),
+    )
+
+
+def _by_weekday(cells: Sequence[float], days: Sequence[date]) -> HourMatrix:
+    """Per-day hour cells summed into weekday rows (Monday first)."""
+    matrix = [[0.0] * 24 for _ in range(7)]
+    for index, day in enumerate(days):
+        row = matrix[day.weekday()]
+        base = index * 24
+        for hour in range(24):
+            row[hour] += cells[base + hour]
+    return tuple(tuple(row) for row in matrix)

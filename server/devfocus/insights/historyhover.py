@@ -1,5 +1,6 @@
 """The hover of a definition's history (pure): where it applies — the name in a ``def``/``class``
-header — and its text, in Markdown or plain text."""
+header — and its text, in Markdown or plain text: the history, the week's focus time in its file
+and the file's rank, the developer's churn, and a hotspot insight about it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import re
 from dataclasses import dataclass
 
 from devfocus.git.linehistory import DefinitionHistory, relative_time
+from devfocus.insights.hotspots import FileRank, hotspot_line
+from devfocus.insights.model import Insight
 from devfocus.text import plural
 
 _HEADER = re.compile(r"[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)")
@@ -26,6 +29,14 @@ def header_name_at(line: str, character: int) -> tuple[int, int] | None:
 
 
 @dataclass(frozen=True, slots=True)
+class Churn:
+    """The developer's commits since a time (this week) that changed a definition and its file."""
+
+    definition: tuple[str, ...]  # commit ids
+    file: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Found:
     """The definition under the cursor and its history."""
 
@@ -35,6 +46,7 @@ class Found:
     end: int
     file_name: str
     history: DefinitionHistory
+    churn: Churn | None = None  # when it was asked for
 
 
 def _escape(text: str) -> str:
@@ -42,13 +54,24 @@ def _escape(text: str) -> str:
 
 
 def render_hover(
-    found: Found, focus_seconds: float | None, now: float, *, markdown: bool = True
+    found: Found,
+    focus_seconds: float | None,
+    now: float,
+    *,
+    markdown: bool = True,
+    rank: FileRank | None = None,
+    hotspot: Insight | None = None,
 ) -> str:
     """The hover, e.g.::
 
     **`parse_config`** · 4 commits in the last 30 days · 2 authors (Ada, Linus)
     Last change: `1a2b3c4` by Ada, 3 days ago — "Read ports from the environment"
-    Your focus time in `config.py` this week: 1h 25m
+    Your focus time in `config.py` this week: 1h 25m · #2 of 7 files
+    Your commits this week: 3 changed `parse_config` (5 in `config.py`)
+    Hotspot: 5 commits and 1h 25m of focus this week
+
+    ``rank``: the file's among the files with focus time this week; ``hotspot``: the insight
+    about the definition, if any. The churn line comes with ``found.churn``.
     """
     from devfocus.insights.render import duration
 
@@ -85,5 +108,21 @@ def render_hover(
             lines.append(f"Last change: more than {relative_time(history.older_than, now)}")
     if focus_seconds is not None:
         spent = duration(focus_seconds) if focus_seconds >= 1 else "none yet"
-        lines.append(f"Your focus time in {code(found.file_name)} this week: {spent}")
+        ranked = ""
+        if rank is not None and focus_seconds >= 1:  # the file's place among the week's files
+            ranked = f" · #{rank.rank} of {plural(rank.ranked, 'file')}"
+        lines.append(f"Your focus time in {code(found.file_name)} this week: {spent}{ranked}")
+    churn = found.churn
+    if churn is not None:
+        in_file = code(found.file_name)
+        if not churn.file:
+            lines.append(f"Your commits this week: none in {in_file}")
+        else:
+            changed = len(churn.definition) or "none"
+            lines.append(
+                f"Your commits this week: {changed} changed {code(found.qualname)} "
+                f"({len(churn.file)} in {in_file})"
+            )
+    if hotspot is not None:
+        lines.append(hotspot_line(hotspot))
     return ("\n\n" if markdown else "\n").join(lines)

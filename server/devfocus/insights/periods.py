@@ -10,6 +10,7 @@ period before one (:func:`previous_period`) has the same number of days and ends
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Literal, get_args
@@ -105,3 +106,30 @@ def _at(day: date, into_day: timedelta, tz: tzinfo | None) -> float:
     """The moment ``into_day`` of wall-clock time after ``day``'s midnight."""
     start = datetime.fromtimestamp(midnight(day, tz), tz)
     return (start + into_day).timestamp()
+
+
+# -- standup notes -------------------------------------------------------------------------------
+STANDUP = "standup"  # the period name of the standup notes: the last working day and today
+WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # as the work week names them
+STANDUP_REACH_DAYS = 14  # how far back a standup looks for the last day that was worked
+
+
+def last_working_day(
+    today: date,
+    work_week: Collection[str],
+    worked: Collection[date] = (),
+    reach: int = STANDUP_REACH_DAYS,
+) -> date:
+    """The day a standup looks back to: the latest day before ``today`` that is in
+    ``work_week`` (``"mon"`` … ``"sun"``) and was ``worked`` (had activity), within ``reach``
+    days; when none was, the latest work-week day before today (with Monday to Friday, on a
+    Monday: Friday). A holiday on a working day is skipped because nothing was worked on it."""
+    working = {WEEKDAY_NAMES.index(name) for name in work_week if name in WEEKDAY_NAMES}
+    if not working:
+        working = set(range(5))
+    candidates = [today - timedelta(days=back) for back in range(1, reach + 1)]
+    in_week = [day for day in candidates if day.weekday() in working]
+    for day in in_week:
+        if day in worked:
+            return day
+    return in_week[0] if in_week else today - timedelta(days=1)

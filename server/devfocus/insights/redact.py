@@ -1,5 +1,6 @@
 """Reports that can be shown to someone else: project, branch and task names, commit messages and
-commit ids replaced by stable aliases (pure).
+commit ids, and the files, definitions and names insights point at, replaced by stable aliases
+(pure).
 
 An alias is a keyed hash of the name (HMAC-SHA256 with the user's own secret key, kept on their
 machine): the same project is ``project-3f9a1c`` in every report made with that key, so reports
@@ -18,6 +19,7 @@ from devfocus.activity.tasks import Task
 from devfocus.activity.timeline import Switch
 from devfocus.insights.commitfacts import CommitFact
 from devfocus.insights.focusreport import DeepWorkSummary, Report, SessionSummary, Share
+from devfocus.insights.model import Evidence, Insight
 
 ALIAS_HEX = 6  # hex digits of an alias: 16.7 million per kind, collisions unlikely in one report
 REDACTED_ROOT = "/redacted"  # where aliased projects "live" (reports show roots as paths)
@@ -94,6 +96,7 @@ def redact(report: Report, aliases: Aliases) -> Report:
         by_branch=[_share(s, aliases.label(s.label), aliases) for s in report.by_branch],
         by_task=[_share(s, aliases.task_label(s.label) or "", aliases) for s in report.by_task],
         commits=[_commit(c, aliases) for c in report.commits],
+        insights=[redact_insight(i, aliases) for i in report.insights],
     )
 
 
@@ -129,3 +132,65 @@ def _commit(commit: CommitFact, aliases: Aliases) -> CommitFact:
         subject=aliases.of("commit", commit.subject),
         task=aliases.task(commit.task),
     )
+
+
+def redact_insight(insight: Insight, aliases: Aliases) -> Insight:
+    """``insight`` with its file, definition, evidence files and commits aliased, and every one
+    of those names (and the commit subjects it quotes) replaced in its message."""
+    names: dict[str, str] = {}
+    path = None if insight.path is None else _path(insight.path, aliases, names)
+    definition = None
+    if insight.definition is not None:
+        definition = names[insight.definition] = aliases.of("definition", insight.definition)
+        # "Cart.total" also appears as "total" in a message.
+        last = insight.definition.rpartition(".")[2]
+        names.setdefault(last, aliases.of("definition", last))
+    # A docstring-debt insight names a project (its root is its one file).
+    project = insight.kind == "docstring-debt"
+    files = tuple(
+        _root(f, aliases, names) if project else _path(f, aliases, names)
+        for f in insight.evidence.files
+    )
+    commits = []
+    for sha in insight.evidence.commits:
+        alias = aliases.commit_id(sha)
+        commits.append(alias)
+        names[sha] = alias
+        if len(sha) > 7:
+            names[sha[:7]] = alias[:7]
+    # Longest first: a path before the file name inside it.
+    order = sorted((n for n in names if n), key=len, reverse=True)
+
+    def hidden(text: str) -> str:
+        for name in order:
+            text = text.replace(name, names[name])
+        return text
+
+    evidence = Evidence(insight.evidence.numbers, insight.evidence.sessions, files, tuple(commits))
+    return replace(
+        insight,
+        id=hidden(insight.id),  # ids name what they are about: "hotspot:/src/app/cart.py"
+        path=path,
+        definition=definition,
+        message=hidden(insight.message),
+        evidence=evidence,
+    )
+
+
+def _path(path: str, aliases: Aliases, names: dict[str, str]) -> str:
+    """A file's alias: ``/redacted/file-<hex>.<ext>`` (the extension says the language)."""
+    name = path.rpartition("/")[2]
+    stem, dot, extension = name.rpartition(".")
+    alias = aliases.of("file", path) + (f".{extension}" if dot and stem else "")
+    names[path] = f"{REDACTED_ROOT}/{alias}"
+    names.setdefault(name, alias)
+    return names[path]
+
+
+def _root(root: str, aliases: Aliases, names: dict[str, str]) -> str:
+    alias = aliases.root(root)
+    names[root] = alias
+    name = root.rstrip("/").rpartition("/")[2]
+    if name:
+        names.setdefault(name, aliases.project_name(name))
+    return alias

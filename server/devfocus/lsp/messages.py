@@ -10,6 +10,7 @@ a ``ValueError`` that says what is expected; the features turn it into ``Invalid
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,9 +22,12 @@ from devfocus.lsp.names import (  # re-exported: the protocol is read from this 
     ACTIVE_EDITOR,
     DELETE,
     EXPORT,
+    FOCUS_START,
+    FOCUS_STOP,
     GENERATE_FILE,
     GENERATE_WORKSPACE,
     GIT_IMPORT,
+    INSIGHTS,
     PAUSE,
     REPORT,
     RESUME,
@@ -36,6 +40,8 @@ from devfocus.lsp.names import (  # re-exported: the protocol is read from this 
 from devfocus.lsp.wire import OMITTED, JsonObject, JsonValue, choices, plain
 
 if TYPE_CHECKING:
+    from devfocus.activity.focusblock import FocusBlock
+    from devfocus.activity.goals import GoalProgress
     from devfocus.activity.status import Status
     from devfocus.app.gitsync import ImportResult as Imported
     from devfocus.app.userdata import Exported
@@ -50,8 +56,17 @@ def report_periods() -> tuple[str, ...]:
     return PERIODS
 
 
+def report_and_standup_periods() -> tuple[str, ...]:
+    """``devfocus.report``'s periods: the report periods and the standup notes."""
+    # Deferred, as above.
+    from devfocus.insights.periods import PERIODS, STANDUP
+
+    return (*PERIODS, STANDUP)
+
+
 def report_formats() -> tuple[str, ...]:
-    return ("markdown", "json")
+    # As insights/render.py's FORMATS (not imported: that loads the report engine).
+    return ("markdown", "json", "html", "text", "csv")
 
 
 def export_formats() -> tuple[str, ...]:
@@ -85,10 +100,10 @@ def _choice(name: str, value: JsonValue, choices: tuple[str, ...]) -> str:
 # -- arguments -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ReportArguments:
-    """``devfocus.report``: ``[{period, format, project, fromDate, toDate, compare, redact}]``
+    """``devfocus.report``: ``[{period, format, project, fromDate, toDate, compare, redact, open}]``
     or ``["week", "json"]``."""
 
-    period: str = field(default="today", metadata=choices(report_periods))
+    period: str = field(default="today", metadata=choices(report_and_standup_periods))
     format: str = field(default="markdown", metadata=choices(report_formats))
     project: str | None = None  # a path or a file URI: only this project's activity
     # A range of days instead of the period (YYYY-MM-DD, both included; toDate: today).
@@ -96,6 +111,8 @@ class ReportArguments:
     to_date: str | None = field(default=None, metadata=OMITTED)
     compare: bool = False  # the period of as many days before it beside it, with the changes
     redact: bool = False  # names, commit messages and ids behind stable aliases
+    # Write the report to a private file and ask the editor to show it (window/showDocument).
+    open: bool = False
 
     @classmethod
     def parse(cls, args: Sequence[object]) -> ReportArguments:
@@ -107,7 +124,7 @@ class ReportArguments:
             if not all(isinstance(a, str) for a in positional) or len(positional) > 2:
                 raise ValueError("expected one object {period, format, project}")
             options = dict(zip(("period", "format"), positional, strict=False))
-        period = _choice("period", options.get("period") or "today", report_periods())
+        period = _choice("period", options.get("period") or "today", report_and_standup_periods())
         fmt = _choice("format", options.get("format") or "markdown", report_formats())
         project = options.get("project")
         if project is not None and not isinstance(project, str):
@@ -122,7 +139,12 @@ class ReportArguments:
             raise ValueError("compare must be true or false")
         if not isinstance(redact, bool):
             raise ValueError("redact must be true or false")
-        return cls(period, fmt, project, from_date, to_date, compare, redact)
+        show = options.get("open", False)
+        if not isinstance(show, bool):
+            raise ValueError("open must be true or false")
+        if period == "standup" and (from_date is not None or compare):
+            raise ValueError("standup takes neither fromDate nor compare")
+        return cls(period, fmt, project, from_date, to_date, compare, redact, show)
 
 
 def _iso_date(options: JsonObject, key: str) -> str | None:
@@ -212,6 +234,44 @@ class DeleteArguments:
 
 
 @dataclass(frozen=True)
+class InsightsArguments:
+    """``devfocus.insights``: ``[{period, project, fromDate, toDate, redact}]`` or ``["week"]``.
+    The period defaults to ``week``: most insights compare days, and a day alone shows few."""
+
+    period: str = field(default="week", metadata=choices(report_periods))
+    project: str | None = None  # a path or a file URI: only this project's activity
+    from_date: str | None = field(default=None, metadata=OMITTED)  # YYYY-MM-DD, included
+    to_date: str | None = field(default=None, metadata=OMITTED)
+    redact: bool = False  # names of projects, files, branches, tasks and commits as aliases
+
+    @classmethod
+    def parse(cls, args: Sequence[object]) -> InsightsArguments:
+        first = plain(args[0]) if args else None
+        if isinstance(first, dict):
+            options = first
+        else:
+            positional = [plain(a) for a in args if a is not None]
+            if len(positional) > 1 or not all(isinstance(a, str) for a in positional):
+                raise ValueError("expected one object {period, project} or a period name")
+            options = dict(zip(("period",), positional, strict=False))
+        period = _choice("period", options.get("period") or "week", report_periods())
+        if period == "standup":
+            raise ValueError("period must be a report period; standup has no insights")
+        project = options.get("project")
+        if project is not None and not isinstance(project, str):
+            raise ValueError("project must be a path or a file URI")
+        if isinstance(project, str) and project.startswith("file:"):
+            project = to_fs_path(project)
+        from_date, to_date = _iso_date(options, "fromDate"), _iso_date(options, "toDate")
+        if to_date is not None and from_date is None:
+            raise ValueError("toDate needs fromDate (the first day)")
+        redact = options.get("redact", False)
+        if not isinstance(redact, bool):
+            raise ValueError("redact must be true or false")
+        return cls(period, project, from_date, to_date, redact)
+
+
+@dataclass(frozen=True)
 class GenerateFileArguments:
     """``devfocus.docs.generateFile``: ``[{uri}]``, or ``[uri]``, or ``[path]``."""
 
@@ -228,6 +288,39 @@ class GenerateFileArguments:
             if uri:
                 return cls(uri)
         raise ValueError(f"{GENERATE_FILE}: expected {{uri}} of a Python file")
+
+
+@dataclass(frozen=True)
+class FocusStartArguments:
+    """``devfocus.focus.start``: ``[{minutes}]``, ``[minutes]`` or nothing (then
+    ``devfocus.focusBlock.minutes``). Minutes from 0.01 to 480; fractions allowed."""
+
+    minutes: float | None = None
+
+    @classmethod
+    def parse(cls, args: Sequence[object]) -> FocusStartArguments:
+        # Deferred: the focus block's bounds load with the first block.
+        from devfocus.activity.focusblock import MAX_MINUTES, MIN_MINUTES
+
+        first = plain(args[0]) if args else None
+        if len(args) > 1:
+            raise ValueError(f"{FOCUS_START}: expected one object {{minutes}}")
+        minutes = first.get("minutes") if isinstance(first, dict) else first
+        if isinstance(minutes, str):
+            try:
+                minutes = float(minutes)
+            except ValueError:
+                raise ValueError(f"{FOCUS_START}: minutes must be a number") from None
+        if minutes is None:
+            return cls(None)
+        if isinstance(minutes, bool) or not isinstance(minutes, (int, float)):
+            raise ValueError(f"{FOCUS_START}: minutes must be a number")
+        if not MIN_MINUTES <= minutes <= MAX_MINUTES:
+            raise ValueError(
+                f"{FOCUS_START}: minutes must be from {MIN_MINUTES:g} to {MAX_MINUTES:g}; "
+                f"got {minutes:g}"
+            )
+        return cls(float(minutes))
 
 
 # -- notification params from the client ---------------------------------------------------------
@@ -319,6 +412,43 @@ class GitAccess:
 
 
 @dataclass(frozen=True)
+class WireFocusBlock:
+    """The running focus block, in whichever window it was started."""
+
+    start: str  # ISO 8601, UTC
+    end: str  # ISO 8601, UTC: when it ends as planned
+    remaining_seconds: int
+    switches: int  # context switches made during it so far
+
+    @classmethod
+    def of(cls, block: FocusBlock, now: float) -> WireFocusBlock:
+        # Deferred: loaded with the first status.
+        from devfocus.timeutil import iso_utc
+
+        return cls(
+            iso_utc(block.start),
+            iso_utc(block.end),
+            math.ceil(block.remaining(now)),
+            block.switches,
+        )
+
+
+@dataclass(frozen=True)
+class WireGoal:
+    """Progress toward one goal (``devfocus.goals.*``); only goals that are set are sent."""
+
+    kind: Literal["dailyFocus", "weeklyFocus", "dailyDeepWork", "weeklyDeepWork"]
+    target_seconds: int
+    done_seconds: int
+    share: float  # done over target: 1 is the goal met, more is past it
+
+    @classmethod
+    def of(cls, goal: GoalProgress) -> WireGoal:
+        share = round(goal.share, 3)
+        return cls(goal.kind, int(goal.target_seconds), int(goal.done_seconds), share)
+
+
+@dataclass(frozen=True)
 class WireStatus:
     """The ``devfocus/status`` notification, and the result of ``devfocus.status``,
     ``devfocus.tracking.pause`` and ``devfocus.tracking.resume``."""
@@ -333,6 +463,8 @@ class WireStatus:
     deep_work_seconds: int
     task: StatusTask | None
     git: GitAccess | None = field(default=None, metadata=OMITTED)  # whether git features are on
+    focus_block: WireFocusBlock | None = None  # the running focus block (any window's), or null
+    goals: tuple[WireGoal, ...] = ()  # progress toward each goal that is set
 
     @classmethod
     def of(cls, status: Status) -> WireStatus:
@@ -358,6 +490,10 @@ class WireStatus:
             if task is None
             else StatusTask(task.title, task.kind, task.ref, task.label, task.source),
             git=None if status.git is None else GitAccess.of(status.git),
+            focus_block=None
+            if status.focus_block is None
+            else WireFocusBlock.of(status.focus_block, status.now),
+            goals=tuple(WireGoal.of(goal) for goal in status.goals),
         )
 
 
@@ -420,11 +556,71 @@ class ExportResult:
         return cls(path, fmt, exported.events, dict(exported.history) or None)
 
 
+# ``devfocus.focus.start`` and ``devfocus.focus.stop``: the block started or stopped (null when
+# none was running to stop).
+FocusBlockResult: TypeAlias = "WireFocusBlock | None"
+
 # ``devfocus.data.delete``: rows erased, by what they were (events, commits, checkouts, ...).
 ErasedCounts: TypeAlias = "dict[str, int]"
 
-# ``devfocus.report``: Markdown, or the report as JSON data (its fields: the protocol's docs).
-ReportResult: TypeAlias = "str | JsonObject"
+
+@dataclass(frozen=True)
+class ReportFile:
+    """``devfocus.report`` with ``open``: the private file the report was written to, and
+    whether the editor said it showed it (window/showDocument)."""
+
+    path: str
+    uri: str
+    shown: bool
+
+
+@dataclass(frozen=True)
+class WireSpan:
+    start: str  # ISO 8601, local time with its offset
+    end: str
+
+
+@dataclass(frozen=True)
+class WireEvidence:
+    """What an insight stands on: named figures, and the sessions, files and commits behind it."""
+
+    numbers: dict[str, float]  # camelCase names: {"switchesPerHour": 9.2, "baseline": 4.1}
+    sessions: tuple[WireSpan, ...]
+    files: tuple[str, ...]  # absolute paths
+    commits: tuple[str, ...]  # commit ids
+
+
+@dataclass(frozen=True)
+class WireInsight:
+    id: str  # stable across runs for the same finding
+    kind: str  # context-switching, low-focus, fragmented-day, long-stretch, late-night, ...
+    severity: str  # hint, information or warning
+    start: str  # the time it covers, ISO 8601 local
+    end: str
+    message: str  # one plain sentence: what was found and what might help
+    path: str | None  # the file it is about, if any
+    definition: str | None  # the definition in it ("Cart.total"), if any
+    evidence: WireEvidence
+
+
+@dataclass(frozen=True)
+class WirePeriod:
+    name: str  # as asked (week, today, ...; custom for a range of days)
+    start: str
+    end: str
+
+
+@dataclass(frozen=True)
+class InsightsResult:
+    """``devfocus.insights``: the period looked at and its insights, warnings first."""
+
+    period: WirePeriod
+    insights: tuple[WireInsight, ...]
+
+
+# ``devfocus.report``: Markdown, the report as JSON data (its fields: the protocol's docs), or
+# with ``open`` the file it was written to.
+ReportResult: TypeAlias = "str | ReportFile | JsonObject"
 
 
 @dataclass(frozen=True)
@@ -453,12 +649,15 @@ COMMANDS = (
     Command(PAUSE, None, "WireStatus"),
     Command(RESUME, None, "WireStatus"),
     Command(REPORT, ReportArguments, "ReportResult"),
+    Command(INSIGHTS, InsightsArguments, "InsightsResult"),
     Command(GIT_IMPORT, None, "ImportResult"),
     Command(SET_TASK, TaskArguments, "TaskResult"),
     Command(EXPORT, ExportArguments, "ExportResult"),
     Command(DELETE, DeleteArguments, "ErasedCounts"),
     Command(GENERATE_FILE, GenerateFileArguments, "DocsResult"),
     Command(GENERATE_WORKSPACE, None, "DocsResult"),
+    Command(FOCUS_START, FocusStartArguments, "FocusBlockResult"),
+    Command(FOCUS_STOP, None, "FocusBlockResult"),
 )
 NOTIFICATIONS = (
     (STATUS, WireStatus),

@@ -27,6 +27,7 @@ from devfocus.lsp.protocol import SYNC_KIND, DevFocusProtocol
 from devfocus.lsp.transport import PIECE_BYTES, AsyncReader, read_messages
 
 if TYPE_CHECKING:
+    from devfocus.app.hotspots import EditorInsights
     from devfocus.docs.facts import ModuleFacts
     from devfocus.store.errors import StoreError
 
@@ -60,6 +61,9 @@ class DevFocusServer(LanguageServer):
         from devfocus.app.gitwatch import GitService
 
         self.git = GitService(self.settings, trust=self.trust)
+        self._editor_insights: EditorInsights | None = None  # made with the first use
+        # uri → group → the diagnostics it last published there (see publish_diagnostics_of).
+        self._diagnostics: dict[str, dict[str, list[types.Diagnostic]]] = {}
         self._closed = False
         # Deferred: as above; every feature module loads here.
         from devfocus.lsp.features import FEATURES
@@ -135,6 +139,43 @@ class DevFocusServer(LanguageServer):
             if facts is not None:
                 return facts
         return None
+
+    # -- diagnostics of several features on one document ----------------------------------------
+    def text_document_publish_diagnostics(self, params: types.PublishDiagnosticsParams) -> None:
+        """A client keeps one list of a server's diagnostics per document, replaced by each
+        publish: what a feature publishes goes out with what the others last published for the
+        same document (docstrings and insights on one Python file), as they were until those
+        features publish again."""
+        self.publish_diagnostics_of("", params)
+
+    def publish_diagnostics_of(self, group: str, params: types.PublishDiagnosticsParams) -> None:
+        """Publish ``params`` as ``group``'s diagnostics of the document, with the other groups'
+        last ones (a feature that publishes on documents others publish on names a group)."""
+        groups = self._diagnostics.setdefault(params.uri, {})
+        if params.diagnostics:
+            groups[group] = list(params.diagnostics)
+        else:
+            groups.pop(group, None)
+        if not groups:
+            del self._diagnostics[params.uri]
+        merged = [d for listed in groups.values() for d in listed]
+        super().text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(
+                uri=params.uri, version=params.version, diagnostics=merged
+            )
+        )
+
+    def editor_insights(self) -> EditorInsights:
+        """The definitions' history, the week's ranking of files and the hotspots that the
+        hover and the insight diagnostics share (one git log per file for both)."""
+        if self._editor_insights is None:
+            # Deferred: git's history code loads with the first hover or Python file opened.
+            from devfocus.app.hotspots import EditorInsights
+
+            self._editor_insights = EditorInsights(
+                self.tracking.files_focus, may_read=self.trust.allows
+            )
+        return self._editor_insights
 
     def client_supports(self, dotted: str) -> object:
         """A client capability by its dotted path (``"workspace.configuration"``), or None."""

@@ -1,11 +1,23 @@
-"""Erasing all of the user's data: every event and all git history, in one transaction."""
+"""Erasing all of the user's data: every event, all git history, focus blocks, nudges and the
+figures derived from them, in one transaction."""
 
 from __future__ import annotations
 
 from sqlalchemy import Engine, delete
 
 from devfocus.store.engine import writing
-from devfocus.store.tables import CHECKOUTS, COMMIT_FILES, COMMITS, EVENTS, REPOSITORIES, TASKS
+from devfocus.store.tables import (
+    CHECKOUTS,
+    COMMIT_FILES,
+    COMMITS,
+    DAY_FIGURES,
+    DOCSTRING_DEBT,
+    EVENTS,
+    FOCUS_BLOCKS,
+    NUDGES,
+    REPOSITORIES,
+    TASKS,
+)
 
 _TABLES = (
     ("events", EVENTS),
@@ -14,11 +26,17 @@ _TABLES = (
     ("checkouts", CHECKOUTS),
     ("tasks", TASKS),
     ("repositories", REPOSITORIES),
+    ("focusBlocks", FOCUS_BLOCKS),
+    ("nudges", NUDGES),
+    # Derived from what is above (baselines, docstring debt), but still a record of the days.
+    ("dayFigures", DAY_FIGURES),
+    ("docstringDebt", DOCSTRING_DEBT),
 )
 
 
 def erase_all(engine: Engine) -> dict[str, int]:
-    """Erase every event, repository, commit with its files, checkout and hand-set task; returns
+    """Erase every event, repository, commit with its files, checkout, hand-set task, focus block,
+    nudge, day figure and docstring-debt row; returns
     the rows erased per table. On SQLite the erased content is overwritten (``secure_delete``)
     and the write-ahead log emptied, so the file keeps no readable copy of it."""
     sqlite = engine.dialect.name == "sqlite"

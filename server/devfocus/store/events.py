@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 # Columns a growing edit span changes when it is written again.
-_GROWING = ("end_ms", "lines_added", "lines_removed")
+_GROWING = ("end_ms", "lines_added", "lines_removed", "lines_bulk")
 _KINDS = {k.value: k for k in Kind}
 # The columns of ``events`` in table order (a test holds it to store.tables.EVENTS).
 COLUMNS = (
@@ -34,11 +34,12 @@ COLUMNS = (
     "source",
     "lines_added",
     "lines_removed",
+    "lines_bulk",
 )
 _ACTIVITY_SQL = (
     "SELECT start_ms, end_ms, kind, project, branch, language, path, editor, source, "
-    "lines_added, lines_removed FROM events WHERE start_ms >= :lo AND start_ms < :hi "
-    "ORDER BY start_ms"
+    "lines_added, lines_removed, lines_bulk "
+    "FROM events WHERE start_ms >= :lo AND start_ms < :hi ORDER BY start_ms"
 )
 
 
@@ -56,7 +57,8 @@ def write_events(engine: Engine, rows: Sequence[Mapping[str, Any]]) -> None:
             conn.execute(stmt, list(rows))
             return
         for row in rows:  # any other database: one row at a time, still in one transaction
-            values = {name: row[name] for name in _GROWING}
+            # A row from before lines_bulk existed leaves that column at its default.
+            values = {name: row[name] for name in _GROWING if name in row}
             changed = conn.execute(update(EVENTS).where(EVENTS.c.id == row["id"]).values(values))
             if changed.rowcount == 0:
                 conn.execute(insert(EVENTS).values(dict(row)))
@@ -97,7 +99,7 @@ def load_activities(source: Source, start: float, end: float) -> list[Activity]:
     contexts: dict[tuple[str, str | None], Context] = {}
     out: list[Activity] = []
     append = out.append
-    for s, e, kind, project, branch, language, path, editor, source_id, added, removed in rows:
+    for s, e, kind, project, branch, language, path, editor, src, added, removed, bulk in rows:
         k = kinds.get(kind)
         if k is None:
             continue  # written by a newer version
@@ -108,7 +110,17 @@ def load_activities(source: Source, start: float, end: float) -> list[Activity]:
                 context = contexts[(project, branch)] = Context(project, branch)
         append(
             Activity(
-                s / 1000, e / 1000, k, context, language, path, editor, source_id, added, removed
+                s / 1000,
+                e / 1000,
+                k,
+                context,
+                language,
+                path,
+                editor,
+                src,
+                added,
+                removed,
+                bulk,
             )
         )
     return out

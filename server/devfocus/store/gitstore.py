@@ -426,11 +426,19 @@ def write_branches(engine: Engine, repo_id: int, labels: Mapping[str, str]) -> N
 
 
 def history_export(engine: Engine) -> list[tuple[str, list[dict[str, Any]]]]:
-    """Every git-history table, row by row, for ``devfocus export`` (camelCase keys)."""
+    """Every git-history table and the focus blocks, row by row, for ``devfocus export``
+    (camelCase keys)."""
     from sqlalchemy import select
 
     from devfocus.config import camel_case
-    from devfocus.store.tables import CHECKOUTS, COMMIT_FILES, COMMITS, REPOSITORIES, TASKS
+    from devfocus.store.tables import (
+        CHECKOUTS,
+        COMMIT_FILES,
+        COMMITS,
+        FOCUS_BLOCKS,
+        REPOSITORIES,
+        TASKS,
+    )
 
     out = []
     with engine.connect() as conn:
@@ -440,6 +448,7 @@ def history_export(engine: Engine) -> list[tuple[str, list[dict[str, Any]]]]:
             ("commitFiles", COMMIT_FILES),
             ("checkouts", CHECKOUTS),
             ("tasks", TASKS),
+            ("focusBlocks", FOCUS_BLOCKS),
         ):
             rows = conn.execute(select(table).order_by(*table.primary_key.columns)).mappings()
             out.append((name, [{camel_case(k): v for k, v in row.items()} for row in rows]))

@@ -179,6 +179,81 @@ def _v2_git(meta: MetaData) -> None:
     )
 
 
+def _v3_bulk_lines(meta: MetaData) -> None:
+    from sqlalchemy import Column, Integer
+
+    # Of lines_added: the lines added by single changes of at least devfocus.insights.bulkLines
+    # lines (a paste, a completion, generated code). Rows from before it count none.
+    meta.tables["events"].append_column(
+        Column("lines_bulk", Integer, nullable=False, default=0, server_default="0")
+    )
+
+
+def _v3_add_bulk_lines(conn: Connection) -> None:
+    from sqlalchemy import text
+
+    conn.execute(text("ALTER TABLE events ADD COLUMN lines_bulk INTEGER NOT NULL DEFAULT 0"))
+
+
+def _v4_focus_blocks(meta: MetaData) -> None:
+    from sqlalchemy import BigInteger, Boolean, Column, Index, Integer, String, Table
+
+    # A focus block (devfocus.focus.start), shared by every window. Windows claim its end notice
+    # with a conditional UPDATE of notified_ms, so exactly one announces it.
+    Table(
+        "focus_blocks",
+        meta,
+        Column("id", _event_id(), primary_key=True, autoincrement=True),
+        Column("start_ms", BigInteger, nullable=False),
+        Column("end_ms", BigInteger, nullable=False),  # as planned; when stopped, if it was
+        Column("stopped", Boolean, nullable=False, default=False),
+        Column("switches", Integer, nullable=False, default=0),  # context switches during it
+        Column("source", String(32)),  # the server process (window) that started it
+        Column("notified_ms", BigInteger),  # when its end was announced
+        Index("ix_focus_blocks_end_ms", "end_ms"),
+    )
+    # One row per kind of nudge: when one was last shown (claimed by one window) and until when
+    # "Not today" silenced it.
+    Table(
+        "nudges",
+        meta,
+        Column("kind", String(32), primary_key=True),
+        Column("shown_ms", BigInteger),
+        Column("silenced_until_ms", BigInteger),
+        Column("source", String(32)),
+    )
+
+
+def _v5_insight_history(meta: MetaData) -> None:
+    from sqlalchemy import BigInteger, Column, Index, Integer, String, Table, Text
+
+    # The figures of one past local day (focus and deep work by hour, switches, session
+    # lengths), kept so a baseline of 4 weeks reads 28 rows, not 80,000 events. Derived data:
+    # ``events`` counts the day's events when it was made, and a day whose count changed is
+    # made again. ``rules`` keys what the figures depend on (timeouts, time zone, git authors).
+    Table(
+        "day_figures",
+        meta,
+        Column("day", String(10), primary_key=True),  # YYYY-MM-DD, local
+        Column("rules", String(32), primary_key=True),
+        Column("events", Integer, nullable=False),
+        Column("commits", Integer, nullable=False),
+        Column("figures", Text, nullable=False),  # JSON
+        Column("made_ms", BigInteger, nullable=False),
+    )
+    # Docstring debt of a project, one row a day: its undocumented public definitions.
+    Table(
+        "docstring_debt",
+        meta,
+        Column("project", Text, primary_key=True),
+        Column("day", String(10), primary_key=True),  # YYYY-MM-DD, local
+        Column("at_ms", BigInteger, nullable=False),
+        Column("undocumented", Integer, nullable=False),
+        Column("definitions", Integer, nullable=False),
+        Index("ix_docstring_debt_at_ms", "at_ms"),
+    )
+
+
 def _event_id() -> TypeEngine[int]:
     """SQLite's 64-bit rowid is the id itself; elsewhere a BIGINT."""
     from sqlalchemy import BigInteger, Integer
@@ -189,6 +264,9 @@ def _event_id() -> TypeEngine[int]:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "activity events and the schema version table", _v1_events),
     Migration(2, "git history: repositories, commits, files, checkouts; tasks", _v2_git),
+    Migration(3, "events: lines added in bulk", _v3_bulk_lines, _v3_add_bulk_lines),
+    Migration(4, "focus blocks and nudges", _v4_focus_blocks),
+    Migration(5, "insight history: day figures for baselines, docstring debt", _v5_insight_history),
 )
 
 

@@ -12,8 +12,11 @@ from devfocus.lsp.features.activity import ActivityFeature
 from devfocus.lsp.features.commits import CommitCoachingFeature
 from devfocus.lsp.features.data import DataFeature
 from devfocus.lsp.features.docs import DocsFeature
+from devfocus.lsp.features.focus import FocusFeature
 from devfocus.lsp.features.git import GitFeature
 from devfocus.lsp.features.history import HistoryFeature
+from devfocus.lsp.features.hotspots import HotspotFeature
+from devfocus.lsp.features.insights import InsightsFeature
 from devfocus.lsp.features.report import ReportFeature
 from devfocus.lsp.features.settings import SettingsFeature
 from devfocus.lsp.features.status import StatusFeature
@@ -22,10 +25,13 @@ FEATURES: tuple[type[LanguageFeature], ...] = (
     SettingsFeature,
     ActivityFeature,
     StatusFeature,
+    FocusFeature,
     ReportFeature,
+    InsightsFeature,
     DocsFeature,
     CommitCoachingFeature,
     GitFeature,
     HistoryFeature,
+    HotspotFeature,
     DataFeature,
 )

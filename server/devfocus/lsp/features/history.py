@@ -1,9 +1,12 @@
 """A definition's history on hover: on the name of a Python ``def``/``class`` only, so the hovers
-of other servers (pylsp, pyright) are left alone everywhere else."""
+of other servers (pylsp, pyright) are left alone everywhere else. With it: the week's focus time
+in its file and the file's rank, the developer's churn, and a hotspot insight about it."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
@@ -14,8 +17,6 @@ from devfocus.lsp.feature import LanguageFeature
 from devfocus.lsp.handlers import handler
 
 if TYPE_CHECKING:
-    from devfocus.app.definitionhistory import HistoryService
-    from devfocus.app.focustimes import FocusTimes
     from devfocus.lsp.server import DevFocusServer
 
 FOCUS_WAIT = 2.0  # seconds a hover waits for the focus time before showing the rest
@@ -24,8 +25,6 @@ FOCUS_WAIT = 2.0  # seconds a hover waits for the focus time before showing the 
 class HistoryFeature(LanguageFeature):
     def __init__(self, server: DevFocusServer) -> None:
         super().__init__(server)
-        self._service: HistoryService | None = None
-        self._focus: FocusTimes | None = None
         server.feature(types.TEXT_DOCUMENT_HOVER)(handler(self.hover))
 
     async def hover(self, params: types.HoverParams) -> types.Hover | None:
@@ -48,28 +47,43 @@ class HistoryFeature(LanguageFeature):
 
         codec = self.server.workspace.position_codec
         _, character = server_position(lines, params.position, codec.encoding)
-        service, focus = self._parts()
+        insights = self.server.editor_insights()
+        service = insights.history
         if header_name_at(lines[line], character) is None:
             # Not on a definition's name (cheap, on the event loop); the mouse is over the
             # file, though: read its history now, so a hover on a name will not wait for git.
             service.warm(path)
             return None
-        # The focus time comes from the store thread while git is read on the history one.
-        seconds = asyncio.ensure_future(focus.get(path, FOCUS_WAIT))
+        # The week's focus times come from the store thread while git is read on the history one.
+        ranking = asyncio.ensure_future(insights.week_ranking(FOCUS_WAIT))
         # Another feature's analysis of the document's current version saves parsing it again.
         facts = self.server.module_facts(uri)
-        found = await service.lookup(
-            path, (uri, document.version), document.source, line, character, facts
-        )
-        if found is None:
-            seconds.cancel()  # the fetch itself carries on, for the next hover
-            return None
-        await seconds
-        # Deferred: loaded by the lookup above already.
+        now = service.clock()
+        # Deferred: loaded with the history service above.
+        from devfocus.app.focustimes import week_start
+        from devfocus.app.hotspots import hover_hotspot
         from devfocus.insights.historyhover import render_hover
 
+        found = await service.lookup(
+            path,
+            (uri, document.version),
+            document.source,
+            line,
+            character,
+            facts,
+            since=week_start(now),
+            authors=self.server.settings.git.authors,
+        )
+        if found is None:
+            ranking.cancel()  # the fetch itself carries on, for the next hover
+            return None
+        ranked = await ranking
+        target = Path(os.path.abspath(path)).as_posix()
+        rank = ranked.of(target) if ranked is not None else None
+        seconds = ranked.seconds(target) if ranked is not None else None
+        hotspot = hover_hotspot(found, target, ranked, self.server.settings, now)
         markdown = self._markdown()
-        text = render_hover(found, seconds.result(), service.clock(), markdown=markdown)
+        text = render_hover(found, seconds, now, markdown=markdown, rank=rank, hotspot=hotspot)
         kind = types.MarkupKind.Markdown if markdown else types.MarkupKind.PlainText
         name = types.Range(
             start=types.Position(found.line, found.start),
@@ -82,18 +96,7 @@ class HistoryFeature(LanguageFeature):
 
     def data_erased(self) -> None:
         """The user's data was erased: no hover may show focus time from before."""
-        if self._focus is not None:
-            self._focus.clear()
-
-    def _parts(self) -> tuple[HistoryService, FocusTimes]:
-        if self._service is None or self._focus is None:
-            # Deferred: the history service starts with the first hover.
-            from devfocus.app.definitionhistory import HistoryService
-            from devfocus.app.focustimes import FocusTimes
-
-            self._service = HistoryService(may_read=self.server.trust.allows)
-            self._focus = FocusTimes(self.server.tracking.file_focus)
-        return self._service, self._focus
+        self.server.editor_insights().forget_focus()
 
     def _markdown(self) -> bool:
         formats = self.server.client_supports("text_document.hover.content_format")

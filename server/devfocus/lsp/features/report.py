@@ -1,7 +1,9 @@
-"""``devfocus.report``: the same report as the CLI, as Markdown or JSON."""
+"""``devfocus.report``: the same report as the CLI, as Markdown or JSON; the standup notes; and
+with ``open``, the report written to a private file that the editor is asked to show."""
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
@@ -9,16 +11,28 @@ from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 from devfocus.lsp.feature import LanguageFeature
 from devfocus.lsp.handlers import handler
 from devfocus.lsp.names import REPORT
-from devfocus.lsp.wire import JsonValue
+from devfocus.lsp.wire import JsonValue, to_json
 
 if TYPE_CHECKING:
+    from devfocus.insights.focusreport import Report
+    from devfocus.lsp.messages import ReportArguments
     from devfocus.lsp.server import DevFocusServer
+
+log = logging.getLogger(__name__)
 
 
 class ReportFeature(LanguageFeature):
     def __init__(self, server: DevFocusServer) -> None:
         super().__init__(server)
         server.command(REPORT)(handler(self.report_command))
+
+    def data_erased(self) -> None:
+        """The user's data was erased: so are the report files written from it."""
+        import asyncio  # deferred: only an erase needs it here
+
+        from devfocus.app.reportfiles import remove_report_files
+
+        asyncio.get_running_loop().run_in_executor(None, remove_report_files)
 
     async def report_command(self, *args: object) -> JsonValue:
         # Deferred, for start-up time: the typed messages load with the first command.
@@ -29,8 +43,12 @@ class ReportFeature(LanguageFeature):
         except ValueError as exc:
             raise JsonRpcInvalidParams(f"{REPORT}: {exc}") from exc
         # Deferred: the report engine loads with the first report, not at start-up.
-        from devfocus.insights.periods import Period, custom_period
-        from devfocus.insights.render import render_markdown, report_json
+        from devfocus.insights.periods import STANDUP, Period, custom_period
+
+        if options.period == STANDUP:
+            return await self.standup(options)
+        # Deferred, as above.
+        from devfocus.insights.render import render, report_json
         from devfocus.store.errors import StoreError
 
         period: str | Period = options.period
@@ -49,6 +67,111 @@ class ReportFeature(LanguageFeature):
             )
         except StoreError as error:  # the database cannot be read: say so, not a traceback
             raise JsonRpcInternalError(f"{REPORT}: {error.message}") from error
-        if options.format == "markdown":
-            return render_markdown(report, None, previous)
-        return report_json(report, None, previous)
+        if options.open:
+            return await self.open_report(options, report, previous)
+        if options.format == "json":
+            return report_json(report, None, previous)
+        # Text, Markdown, HTML or CSV; drawing the charts is tens of milliseconds on a long
+        # period: off the event loop.
+        import asyncio  # deferred, with the first report
+
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, render, report, options.format, None, previous)
+
+    # -- standup notes ----------------------------------------------------------------------------
+    async def standup(self, options: ReportArguments) -> JsonValue:
+        """The standup notes (the last working day, today, likely blockers) as text, Markdown or
+        JSON, or written to a Markdown file and shown."""
+        # Deferred, with the first standup.
+        from devfocus.insights.periods import Period
+        from devfocus.insights.standup import (
+            STANDUP_RENDERERS,
+            build_standup,
+            day_periods,
+            recent_period,
+            render_standup_markdown,
+        )
+        from devfocus.store.errors import StoreError
+
+        tracking = self.server.tracking
+        settings = tracking.settings
+        now = tracking.clock()
+
+        async def report_of(period: Period) -> Report:
+            report, _ = await tracking.report(
+                period, project=options.project, redact=options.redact
+            )
+            return report
+
+        try:
+            recent = await report_of(recent_period(now))
+            last_day, today = day_periods(recent, settings.reports.work_week, now)
+            notes = build_standup(
+                await report_of(last_day),
+                await report_of(today),
+                recent,
+                long_session_seconds=settings.insights.long_stretch_minutes * 60,
+                work_week=settings.reports.work_week,
+                now=now,
+            )
+        except StoreError as error:
+            raise JsonRpcInternalError(f"{REPORT}: {error.message}") from error
+        if options.open:  # Markdown, which every editor shows
+            return await self.show_file("standup", "md", render_standup_markdown(notes))
+        if options.format not in STANDUP_RENDERERS:
+            formats = ", ".join(STANDUP_RENDERERS)
+            raise JsonRpcInvalidParams(f"{REPORT}: the standup comes as {formats}")
+        rendered: JsonValue = STANDUP_RENDERERS[options.format](notes, None)
+        return rendered
+
+    # -- reports written to a file and shown ------------------------------------------------------
+    async def open_report(
+        self, options: ReportArguments, report: Report, previous: Report | None
+    ) -> JsonValue:
+        """Writes the report as HTML (format html) or Markdown to a private file and asks the
+        editor to show it."""
+        # Deferred, with the first report opened.
+        import asyncio
+
+        from devfocus.insights.render import RENDERERS
+
+        suffix = {"html": "html", "markdown": "md"}.get(options.format)
+        if suffix is None:
+            raise JsonRpcInvalidParams(
+                f"{REPORT}: open writes html or markdown, not {options.format}"
+            )
+        # Drawing the charts takes tens of milliseconds on a long period: off the event loop.
+        renderer = RENDERERS[options.format]
+        loop = asyncio.get_running_loop()
+        body = await loop.run_in_executor(None, renderer, report, None, previous)
+        return await self.show_file(report.period.name, suffix, body)
+
+    async def show_file(self, name: str, suffix: str, body: str) -> JsonValue:
+        """``body`` in a new private report file, shown with window/showDocument when the
+        client can: HTML in a browser (VS Code's extension shows it in its own webview),
+        Markdown in the editor."""
+        import asyncio  # deferred, with the first report opened
+
+        from lsprotocol import types
+        from pygls.uris import from_fs_path
+
+        from devfocus.app.reportfiles import write_report_file
+        from devfocus.lsp.messages import ReportFile
+
+        loop = asyncio.get_running_loop()
+        try:
+            path = await loop.run_in_executor(None, write_report_file, name, suffix, body)
+        except OSError as error:
+            raise JsonRpcInternalError(f"{REPORT}: cannot write the report: {error}") from error
+        uri = from_fs_path(str(path)) or path.as_uri()
+        shown = False
+        if self.server.client_supports("window.show_document.support"):
+            params = types.ShowDocumentParams(uri=uri, external=suffix == "html", take_focus=True)
+            try:
+                answer = await self.server.window_show_document_async(params)
+            except Exception as error:  # the client failed to show it: the file is still there
+                log.warning("the editor did not show %s: %s", path, error)
+            else:
+                # A client may answer null for "not shown".
+                shown = bool(getattr(answer, "success", False))
+        return to_json(ReportFile(str(path), uri, shown))
