@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,7 @@ class HotspotFeature(LanguageFeature):
         super().__init__(server)
         self._open: set[str] = set()  # the open Python documents
         self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._edited: dict[str, float] = {}  # the last edit of each document (monotonic clock)
         self._tasks: dict[str, asyncio.Task[None]] = {}
         # What was last published per document: (version, diagnostics' content); none: nothing.
         self._published: dict[str, tuple[int | None, tuple[object, ...]]] = {}
@@ -51,15 +53,21 @@ class HotspotFeature(LanguageFeature):
             self._schedule(document.uri, 0.0)
 
     def document_changed(self, params: types.DidChangeTextDocumentParams) -> None:
+        # Called for every keystroke: note the time only. A timer already pending looks again
+        # when the edits settle (see _settled), so a burst costs one timer, not one per change.
         uri = params.text_document.uri
         if uri in self._open:
-            self._schedule(uri, DEBOUNCE_SECONDS)
+            self._edited[uri] = time.monotonic()
+            if uri not in self._timers:
+                loop = asyncio.get_running_loop()
+                self._timers[uri] = loop.call_later(DEBOUNCE_SECONDS, self._settled, uri)
 
     def document_closed(self, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
         if uri not in self._open:
             return
         self._open.discard(uri)
+        self._edited.pop(uri, None)
         self._cancel(uri)
         if self._published.pop(uri, None) is not None:
             self._publish(uri, None, [])
@@ -94,6 +102,16 @@ class HotspotFeature(LanguageFeature):
             timer.cancel()
         loop = asyncio.get_running_loop()
         self._timers[uri] = loop.call_later(delay, self._start, uri)
+
+    def _settled(self, uri: str) -> None:
+        """A look after edits, once none came for the debounce time (the event loop's clock is
+        the monotonic one)."""
+        quiet = time.monotonic() - self._edited.get(uri, 0.0)
+        if quiet < DEBOUNCE_SECONDS:
+            loop = asyncio.get_running_loop()
+            self._timers[uri] = loop.call_later(DEBOUNCE_SECONDS - quiet, self._settled, uri)
+            return
+        self._start(uri)
 
     def _cancel(self, uri: str) -> None:
         timer = self._timers.pop(uri, None)
