@@ -62,7 +62,7 @@ CLI_TARGET_RATIO = 3.0
 TOTAL_ROWS = 1_000_000
 DENSE_DAYS = 7
 DENSE_ROWS_PER_DAY = 3_000
-GENERATOR_VERSION = 1  # bump when the generated data changes
+GENERATOR_VERSION = 2  # bump when the generated data changes
 DATA_DIR = WORK_DIR / "report_1m"
 DB_PATH = DATA_DIR / "devfocus.db"
 META_PATH = DATA_DIR / "meta.json"
@@ -70,7 +70,7 @@ DAY_MS = 86_400_000
 
 READ_SQL = (
     "SELECT start_ms, end_ms, kind, project, branch, language, path, editor, source, "
-    "lines_added, lines_removed FROM events WHERE start_ms >= ? AND start_ms < ? "
+    "lines_added, lines_removed, lines_bulk FROM events WHERE start_ms >= ? AND start_ms < ? "
     "ORDER BY start_ms"
 )
 
@@ -162,9 +162,12 @@ class Day:
         root, _, files = PROJECTS[project]
         path, language = files[file % len(files)]
         branch = self.branches[project]
-        added = removed = 0
+        added = removed = bulk = 0
         if kind == "edit":
             added, removed = rng.randint(0, 12), rng.randint(0, 6)
+            if rng.random() < 0.03:  # a paste or a completion now and then
+                bulk = rng.randint(8, 60)
+                added += bulk
         self.rows.append(
             (
                 rng.getrandbits(63),
@@ -179,6 +182,7 @@ class Day:
                 self.sources[window],
                 added,
                 removed,
+                bulk,
             )
         )
 

@@ -52,7 +52,6 @@ from devfocus.insights.charts import report_charts
 from devfocus.insights.periods import Period, custom_period
 from devfocus.insights.render import render_html, render_markdown
 from devfocus.store.database import Database
-from devfocus.store.events import COLUMNS
 from devfocus.timeutil import day_bounds
 
 TARGET_MS = 500.0
@@ -66,16 +65,6 @@ report_1m.DATA_DIR = WORK_DIR / "report_charts"
 report_1m.DB_PATH = report_1m.DATA_DIR / "devfocus.db"
 report_1m.META_PATH = report_1m.DATA_DIR / "meta.json"
 COMMITS_META = report_1m.DATA_DIR / "commits.json"
-_generate_events = report_1m.generate
-
-
-def generate_events(anchor: float) -> Iterator[list[tuple]]:
-    """report_1m's rows, with any column the events table gained since (lines_bulk) at 0."""
-    for rows in _generate_events(anchor):
-        yield [row + (0,) * (len(COLUMNS) - len(row)) for row in rows]
-
-
-report_1m.generate = generate_events
 
 SUBJECTS = (
     "Fix rounding of tax on refunds",

@@ -11,6 +11,7 @@ import pytest
 
 from tests.cli.test_cli import devfocus
 from tests.lsp.test_status import seed_edits
+from tests.repos import git
 
 
 @pytest.fixture
@@ -73,3 +74,32 @@ def test_a_quiet_period_has_no_insights(tmp_path: Path, make_repo) -> None:
 def test_wrong_options_are_usage_errors(tmp_path: Path) -> None:
     out = devfocus(tmp_path / "data", "insights", "--to", "2026-01-01")
     assert out.returncode == 2 and "--to needs --from" in out.stderr
+
+
+def test_a_file_changed_by_many_commits_and_worked_on_most_is_a_hotspot(
+    make_repo, tmp_path: Path
+) -> None:
+    """Three of your commits (devfocus.insights.hotspotCommits) to app.py in a day you spent an
+    hour in it: the insights name it, with the commits behind it."""
+    data_dir = tmp_path / "data"
+    repo = make_repo("shop")
+    git(repo, "config", "user.email", "dev@example.com")
+    day = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    day -= timedelta(days=2)
+    shas = []
+    for n, hour in enumerate((10, 11, 12)):
+        (repo / "app.py").write_text(f"x = {n}\n")
+        when = (day + timedelta(hours=hour)).isoformat()
+        git(repo, "commit", "-q", "-am", f"Change {n}", date=when)
+        shas.append(git(repo, "rev-parse", "HEAD").strip())
+    seed_edits(data_dir, repo, "main", start=(day + timedelta(hours=9)).timestamp(), minutes=60)
+    first = day.date().isoformat()
+
+    args = ("insights", str(repo), "--from", first, "--to", first, "--format", "json")
+    out = devfocus(data_dir, *args, cwd=repo)
+    assert out.returncode == 0, out.stderr
+    [hotspot] = [i for i in json.loads(out.stdout)["insights"] if i["kind"] == "hotspot"]
+    assert hotspot["path"] == (repo / "app.py").as_posix()
+    assert sorted(hotspot["evidence"]["commits"]) == sorted(shas)
+    assert hotspot["evidence"]["numbers"]["commits"] == 3
+    assert "app.py" in hotspot["message"]

@@ -41,6 +41,7 @@ DEVFOCUS_AT_START = {
     "devfocus.cli.options",
     "devfocus.cli.output",
     "devfocus.cli.process",
+    "devfocus.cli.reading",
     "devfocus.cli.report",
     "devfocus.cli.insights",
     "devfocus.cli.serve",

@@ -232,7 +232,7 @@ def test_a_week_covers_yesterday_too() -> None:
 def test_activity_without_a_project_language_or_editor_gets_placeholder_labels() -> None:
     r = report([edit(at(7, 10), at(7, 10, 10), None, language=None, editor=None)])
     assert rows(r.by_project) == [("(no project)", 600.0, 1.0, None)]
-    assert r.by_branch == []
+    assert rows(r.by_branch) == [("(no project)", 600.0, 1.0, None)]  # rows add up to focus
     assert rows(r.by_language) == [("(unknown)", 600.0, 1.0, None)]
     assert rows(r.by_editor) == [("(unknown)", 600.0, 1.0, None)]
     assert r.sessions[0].contexts == ("(no project)",)

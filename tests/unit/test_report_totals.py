@@ -194,10 +194,7 @@ def test_every_breakdown_sums_to_the_period_focus(
     assert 0 <= focus <= report.period.end - report.period.start
 
     _sums_to_focus(report, "by project", report.by_project)
-    # Branch rows leave out time outside every project (see the strict xfail below).
-    outside = sum(row.seconds for row in report.by_project if row.project is None)
-    branches = sum(row.seconds for row in report.by_branch)
-    assert branches + outside == pytest.approx(focus, abs=TOLERANCE)
+    _sums_to_focus(report, "by branch", report.by_branch)
     _sums_to_focus(report, "by language", report.by_language)
     _sums_to_focus(report, "by editor", report.by_editor)
     if report.by_task:
@@ -248,10 +245,6 @@ def test_a_session_across_midnight_is_split_between_its_days_and_counted_once() 
     assert len(report.switches) == sum(d.switches for d in report.by_day)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="by_branch has no row for time outside every project (focusreport._Totals.branches)",
-)
 def test_branch_rows_sum_to_the_focus_with_time_outside_every_project() -> None:
     """The smallest case: one edit span in a file of no project."""
     at = ANCHORS["autumn"]

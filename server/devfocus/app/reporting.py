@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from devfocus.activity.records import Activity, TaskMark
 from devfocus.app.baselines import KeptDays, figures_rules, past_days, read_debt, read_kept_days
 from devfocus.config import Settings
-from devfocus.git.model import RepoCommit
+from devfocus.git.model import Commit, RepoCommit
 from devfocus.insights.baseline import (
     Baseline,
     baseline_days,
@@ -37,6 +37,7 @@ from devfocus.insights.commitfacts import (
 from devfocus.insights.detectors.inputs import DebtSnapshot, InsightRules
 from devfocus.insights.engine import find_insights, period_facts
 from devfocus.insights.focusreport import LOOKBACK_SECONDS, Report, build_report
+from devfocus.insights.hotspots import commits_by_file, find_hotspots, rank_files
 from devfocus.insights.model import Insight
 from devfocus.insights.periods import Period, resolve_period
 from devfocus.store.events import load_activities
@@ -62,6 +63,7 @@ def insight_rules(settings: Settings) -> InsightRules:
         long_stretch_minutes=insights.long_stretch_minutes,
         late_hour=insights.late_hour,
         work_week=weekday_numbers(settings.reports.work_week),
+        hotspot_commits=insights.hotspot_commits,
     )
 
 
@@ -94,17 +96,29 @@ def commit_scores(
     if not commits:
         return {}
     # Deferred: the coach's rules load only when there are commits to score.
-    from devfocus.git.coach import coach, habits_of
+    from devfocus.git.coach import HABIT_SAMPLE, coach, habits_of
 
     by_root: dict[str, list[RepoCommit]] = defaultdict(list)
     for item in everyone:
         by_root[item.root].append(item)
-    habits = {root: habits_of([i.commit for i in items]) for root, items in by_root.items()}
+    habits = {
+        # The newest commits, as the editor's coaching learns them.
+        root: habits_of(sorted((i.commit for i in items), key=_newest_first)[:HABIT_SAMPLE])
+        for root, items in by_root.items()
+    }
     return {
         i.commit.sha: coach(i.commit.message, i.commit.files, habits[i.root], merge=False).score
         for i in commits
         if not i.commit.merge and i.root in habits
     }
+
+
+def _within(root: str, project: str) -> bool:
+    return root == project or root.startswith(project.rstrip("/") + "/")
+
+
+def _newest_first(commit: Commit) -> float:
+    return -commit.committed_at
 
 
 def make_report(
@@ -195,7 +209,13 @@ def make_report(
     baseline = baseline_of(
         figures, base_start, base_end, late_hour=thresholds.late_hour, scores=base_scores
     )
-    found = _insights(report, activities, baseline, thresholds, tz, extra.debt)
+    in_period = [
+        i
+        for i in everything
+        if period.start <= i.commit.authored_at < period.end
+        and (project is None or _within(i.root, project))
+    ]
+    found = _insights(report, activities, baseline, thresholds, tz, extra.debt, in_period)
     return replace(report, insights=found)
 
 
@@ -214,14 +234,24 @@ def _insights(
     rules: InsightRules,
     tz: tzinfo | None,
     debt: Sequence[DebtSnapshot],
+    commits: Sequence[RepoCommit],
 ) -> list[Insight]:
-    """What the detectors find in ``report`` (made of ``activities``) against ``baseline``."""
+    """What the detectors find in ``report`` (made of ``activities``, with the developer's
+    ``commits`` of the period) against ``baseline``."""
     if report.project is not None:
         debt = [d for d in debt if d.project == report.project]
     facts_of_period = period_facts(report, activities, baseline, rules, tz=tz, debt=debt)
+    period = report.period
     # Other finders plug in here, one line each: their insights of the same report.
     more: list[list[Insight]] = [
         bulk_insertions(report, activities),
+        find_hotspots(
+            rank_files(report.focus_by_file),
+            commits_by_file(commits),
+            min_commits=rules.hotspot_commits,
+            start=period.start,
+            end=period.end,
+        ),
     ]
     return find_insights(facts_of_period, rules, more=more)
 

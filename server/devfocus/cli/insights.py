@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING, Any
 from devfocus.cli import output
 from devfocus.cli.options import add_history_options, add_session_options, settings_from
 from devfocus.cli.process import collector_paused
+from devfocus.cli.reading import add_period_options, bring_history_up_to_date, period_from
 
 if TYPE_CHECKING:
-    from datetime import date
-
     from devfocus.cli.subcommands import Subcommands
 
 FORMATS = ("text", "json")
@@ -27,20 +26,12 @@ def add_parser(subparsers: Subcommands) -> None:
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
     # Imported here, for start-up time: built only when `insights` runs.
-    from devfocus.insights.periods import PERIODS
 
     parser.add_argument("path", nargs="?", help="restrict to the project containing PATH")
-    parser.add_argument(
-        "--period",
-        choices=PERIODS,
-        help="week (the last 7 days, the default), today, yesterday, thisweek, lastweek, 30d, "
-        "90d or year",
-    )
-    parser.add_argument(
-        "--from", dest="first", type=_date, metavar="DATE", help="the first day (YYYY-MM-DD)"
-    )
-    parser.add_argument(
-        "--to", dest="last", type=_date, metavar="DATE", help="the last day (default: today)"
+    add_period_options(
+        parser,
+        "week (the last 7 days, the default), today, yesterday, thisweek, lastweek, 30d, 90d or "
+        "year",
     )
     parser.add_argument(
         "--redact",
@@ -56,33 +47,20 @@ def run(args: argparse.Namespace) -> int:
     # Imported here, for start-up time: only this command reads the store for insights.
     import json
     import time
-    from datetime import date
 
     from devfocus.app.datastore import open_database
     from devfocus.app.locate import Locator
     from devfocus.app.reporting import make_reports
     from devfocus.insights.insightjson import insights_json
-    from devfocus.insights.periods import custom_period, resolve_period
 
     now = time.time()
-    if args.last is not None and args.first is None:
-        output.error("--to needs --from (the first day)")
-        return 2
-    if args.first is not None and args.period is not None:
-        output.error("choose --period or --from/--to, not both")
-        return 2
-    try:
-        period = (
-            custom_period(args.first, args.last or date.max, now)
-            if args.first is not None
-            else resolve_period(args.period or DEFAULT_PERIOD, now)
-        )
-    except ValueError as error:
-        output.error(str(error))
+    period = period_from(args, DEFAULT_PERIOD, now)
+    if period is None:
         return 2
     settings = settings_from(args)
     project = Locator().project_root(args.path) if args.path else None
     database = open_database(settings)
+    bring_history_up_to_date(database, settings, args)
     with output.working(f"Reading activity from {database.display}"), collector_paused():
         report, _ = make_reports(
             database, period, settings, now=now, project=project, redact=args.redact
@@ -114,12 +92,3 @@ def render_text(data: dict[str, Any], title: str) -> str:
             lines.append(f"    {path}")
         lines.append("")
     return "\n".join(lines)
-
-
-def _date(text: str) -> date:
-    from datetime import date  # for start-up time, as above
-
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from devfocus.cli import output
 from devfocus.cli.options import add_history_options, add_session_options, settings_from
 from devfocus.cli.process import collector_paused
+from devfocus.cli.reading import bring_history_up_to_date
 
 if TYPE_CHECKING:
     from devfocus.cli.subcommands import Subcommands
@@ -71,11 +72,7 @@ def run(args: argparse.Namespace) -> int:
         settings = week
     project = Locator().project_root(args.path) if args.path else None
     database = open_database(settings)
-    if args.path and settings.git.enabled and not args.no_import:
-        # Deferred with the rest: the history import is report's, shared.
-        from devfocus.cli.report import _import_quietly
-
-        _import_quietly(database, args.path)
+    bring_history_up_to_date(database, settings, args)
 
     def report_of(period: Period) -> Report:
         report, _ = make_reports(

@@ -11,7 +11,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from devfocus.git.coach import Habits, habits_of
+from devfocus.git.coach import HABIT_SAMPLE, Habits, habits_of
 from devfocus.git.head import checked_out, find_git_dir
 from devfocus.git.logstream import parse_numstat, read_commits
 from devfocus.git.model import Commit, FileChange
@@ -116,7 +116,7 @@ def commits_named(repo: Path | str, revisions: Sequence[str]) -> list[Commit]:
     return list(read_commits(repo, ["--no-walk=sorted", *unique]))
 
 
-def recent_habits(repo: Path | str, count: int = 200) -> Habits:
+def recent_habits(repo: Path | str, count: int = HABIT_SAMPLE) -> Habits:
     """The habits of the last ``count`` commits of HEAD (default habits for an unborn branch)."""
     try:
         commits = list(read_commits(repo, ["-n", str(count), "HEAD"]))
@@ -127,7 +127,7 @@ def recent_habits(repo: Path | str, count: int = 200) -> Habits:
     return habits_of(commits)
 
 
-def habits_before(repo: Path | str, coached: Sequence[Commit], count: int = 200) -> Habits:
+def habits_before(repo: Path | str, coached: Sequence[Commit], count: int = HABIT_SAMPLE) -> Habits:
     """The habits of up to ``count`` commits that precede ``coached`` (which are left out)."""
     shas = {c.sha for c in coached}
     parents = list(dict.fromkeys(p for c in coached for p in c.parents if p not in shas))

@@ -126,6 +126,8 @@ class Report:
     spans: list[ContextSpan] = field(default_factory=list)
     focus_by_hour: HourMatrix = EMPTY_HOURS
     deep_work_by_hour: HourMatrix = EMPTY_HOURS
+    # Focus seconds per file (absolute POSIX path): what hotspots rank files by. Not rendered.
+    focus_by_file: dict[str, float] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -253,6 +255,7 @@ def build_report(
         spans=series.spans,
         focus_by_hour=series.focus_by_hour,
         deep_work_by_hour=series.deep_by_hour,
+        focus_by_file=totals.file_paths(),
     )
 
 
@@ -268,6 +271,8 @@ class _Totals:
     contexts: dict[Context | None, float]
     languages: dict[tuple[str, str | None], float]
     editors: dict[tuple[str, str | None], float]
+    files: dict[tuple[int, str], float]  # (id of the context, path as recorded) → seconds
+    context_of: dict[int, Context | None]
 
     @classmethod
     def of(cls, segments: Sequence[Segment], labels: Sequence[str | None]) -> _Totals:
@@ -278,6 +283,7 @@ class _Totals:
         context_of: dict[int, Context | None] = {}
         languages: dict[str, float] = defaultdict(float)
         editors: dict[str, float] = defaultdict(float)
+        files: dict[tuple[int, str], float] = defaultdict(float)
         for s, label in zip(segments, labels, strict=True):
             seconds = s.end - s.start
             focus += seconds
@@ -285,6 +291,8 @@ class _Totals:
             key = id(s.context)
             context_of[key] = s.context
             by_object[key] += seconds
+            if s.path is not None:
+                files[(key, s.path)] += seconds
             language, editor = s.language, s.editor
             if language is None or editor is None:
                 unknown = HISTORY_LABEL if s.source == HISTORY_SOURCE else "(unknown)"
@@ -303,7 +311,20 @@ class _Totals:
             contexts,
             {(name, None): v for name, v in languages.items()},
             {(name, None): v for name, v in editors.items()},
+            files,
+            context_of,
         )
+
+    def file_paths(self) -> dict[str, float]:
+        """Focus per file, by absolute path: a recorded path is its project's, or absolute
+        without one."""
+        out: dict[str, float] = defaultdict(float)
+        for (key, path), seconds in self.files.items():
+            context = self.context_of[key]
+            if context is not None and not path.startswith("/"):
+                path = f"{context.project.rstrip('/')}/{path}"
+            out[path] += seconds
+        return dict(out)
 
     def projects(self) -> dict[tuple[str, str | None], float]:
         out: dict[tuple[str, str | None], float] = defaultdict(float)
@@ -314,8 +335,8 @@ class _Totals:
     def branches(self) -> dict[tuple[str, str | None], float]:
         out: dict[tuple[str, str | None], float] = defaultdict(float)
         for ctx, seconds in self.contexts.items():
-            if ctx is not None:
-                out[_branch_key(ctx)] += seconds
+            # Time outside every project is a row here too: the rows add up to the focus.
+            out[_branch_key(ctx) if ctx is not None else _project_key(None)] += seconds
         return out
 
 

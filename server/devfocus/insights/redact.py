@@ -97,6 +97,7 @@ def redact(report: Report, aliases: Aliases) -> Report:
         by_task=[_share(s, aliases.task_label(s.label) or "", aliases) for s in report.by_task],
         commits=[_commit(c, aliases) for c in report.commits],
         insights=[redact_insight(i, aliases) for i in report.insights],
+        focus_by_file={},  # file names; what they were for (hotspots) is found before this
     )
 
 

@@ -39,12 +39,13 @@ from devfocus.git.coach.areas import areas_of
 from devfocus.git.coach.context import issue_of_branch
 from devfocus.git.coach.findings import Finding
 from devfocus.git.coach.fixes import Fix, apply_fix
-from devfocus.git.coach.habits import Habits, habits_of
+from devfocus.git.coach.habits import HABIT_SAMPLE, Habits, habits_of
 from devfocus.git.coach.message import SCISSORS, comment_char_of, kept_message, split_lines
 from devfocus.git.coach.rules import check_message
 from devfocus.git.coach.score import Coaching, coach, weekly_trend
 
 __all__ = [
+    "HABIT_SAMPLE",
     "SCISSORS",
     "Coaching",
     "Finding",

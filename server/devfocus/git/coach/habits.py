@@ -65,6 +65,11 @@ def _median(values: Sequence[float]) -> float:
     return (ordered[middle - 1] + ordered[middle]) / 2
 
 
+# A repository's habits are learned from its newest commits, this many: as many for the editor's
+# coaching, `devfocus coach` and the scores in reports.
+HABIT_SAMPLE = 200
+
+
 def habits_of(commits: Sequence[Commit]) -> Habits:
     """What the repository's recent ``commits`` have in common (defaults for no history)."""
     sample = [c for c in commits if not c.merge and kind_of(c.subject) == "commit"]

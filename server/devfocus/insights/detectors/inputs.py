@@ -23,6 +23,7 @@ class InsightRules:
     long_stretch_minutes: float = 90.0
     late_hour: float = 22.0
     work_week: tuple[int, ...] = DEFAULT_WORK_WEEK
+    hotspot_commits: float = 3.0
 
 
 @dataclass(frozen=True)
