@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import time
 
@@ -107,6 +109,26 @@ async def test_a_redacted_report_from_the_editor(session: Session) -> None:
     assert session.repo.as_posix() not in json.dumps(report)
     markdown = await session.command("devfocus.report", {"period": "today", "redact": True})
     assert f"| {labels[0]} |" in markdown and f"| {session.repo.name} |" not in markdown
+
+
+async def test_the_editor_gets_every_format_of_one_report(session: Session) -> None:
+    """HTML with its charts, text, CSV and JSON: the same report, the same figures."""
+    session.type_lines(session.open("app.py"), line=0, count=4)
+    data = await session.command("devfocus.report", {"period": "today", "format": "json"})
+    assert data["schema"] == "devfocus.report/2" and data["linesAdded"] == 4
+
+    html = await session.command("devfocus.report", {"period": "today", "format": "html"})
+    assert html.lower().startswith("<!doctype html>") and "<svg" in html
+    assert session.repo.name in html
+    assert "http://" not in html.replace("http://www.w3.org/2000/svg", "")  # nothing fetched
+
+    text = await session.command("devfocus.report", {"period": "today", "format": "text"})
+    assert text.startswith("DevFocus — Today") and session.repo.name in text
+
+    table = await session.command("devfocus.report", {"period": "today", "format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(table)))
+    sessions = [r for r in rows if r["record"] == "session"]
+    assert len(sessions) == data["sessionCount"] == 1
 
 
 async def test_today_report_includes_activity_not_yet_written(session: Session) -> None:

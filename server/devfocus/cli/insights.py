@@ -25,8 +25,6 @@ def add_parser(subparsers: Subcommands) -> None:
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
-    # Imported here, for start-up time: built only when `insights` runs.
-
     parser.add_argument("path", nargs="?", help="restrict to the project containing PATH")
     add_period_options(
         parser,

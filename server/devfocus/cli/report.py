@@ -23,8 +23,6 @@ def add_parser(subparsers: Subcommands) -> None:
 
 
 def _arguments(report: argparse.ArgumentParser) -> None:
-    # Imported here, for start-up time: built only when `report` runs (and needs it then).
-
     report.add_argument("path", nargs="?", help="restrict to the project containing PATH")
     add_period_options(
         report,

@@ -76,6 +76,17 @@ def custom_period(first: date, last: date, now: float, tz: tzinfo | None = None)
     return _days(CUSTOM, first, min(last, today), now, tz)
 
 
+def requested_period(
+    name: str, first: str | None, last: str | None, now: float, tz: tzinfo | None = None
+) -> Period:
+    """The period an editor asks for: ``name``, or the ISO dates ``first`` to ``last`` (which
+    defaults to today) when ``first`` is given. Raises ValueError naming what is wrong."""
+    if first is None:
+        return resolve_period(name, now, tz)
+    until = date.fromisoformat(last) if last else date.max
+    return custom_period(date.fromisoformat(first), until, now, tz)
+
+
 def previous_period(period: Period, tz: tzinfo | None = None) -> Period:
     """The period of as many days just before ``period``, cut at the same time of day when
     ``period`` ends before its last day does (``today`` so far against yesterday to this hour).

@@ -126,14 +126,8 @@ class ReportArguments:
             options = dict(zip(("period", "format"), positional, strict=False))
         period = _choice("period", options.get("period") or "today", report_and_standup_periods())
         fmt = _choice("format", options.get("format") or "markdown", report_formats())
-        project = options.get("project")
-        if project is not None and not isinstance(project, str):
-            raise ValueError("project must be a path or a file URI")
-        if isinstance(project, str) and project.startswith("file:"):
-            project = to_fs_path(project)
-        from_date, to_date = _iso_date(options, "fromDate"), _iso_date(options, "toDate")
-        if to_date is not None and from_date is None:
-            raise ValueError("toDate needs fromDate (the first day of the report)")
+        project = _project(options)
+        from_date, to_date = _date_range(options)
         compare, redact = options.get("compare", False), options.get("redact", False)
         if not isinstance(compare, bool):
             raise ValueError("compare must be true or false")
@@ -145,6 +139,24 @@ class ReportArguments:
         if period == "standup" and (from_date is not None or compare):
             raise ValueError("standup takes neither fromDate nor compare")
         return cls(period, fmt, project, from_date, to_date, compare, redact, show)
+
+
+def _project(options: JsonObject) -> str | None:
+    """``project``: a path, or a file URI made a path."""
+    project = options.get("project")
+    if project is not None and not isinstance(project, str):
+        raise ValueError("project must be a path or a file URI")
+    if isinstance(project, str) and project.startswith("file:"):
+        project = to_fs_path(project)
+    return project
+
+
+def _date_range(options: JsonObject) -> tuple[str | None, str | None]:
+    """``fromDate`` and ``toDate`` (ISO dates); the last only with the first."""
+    from_date, to_date = _iso_date(options, "fromDate"), _iso_date(options, "toDate")
+    if to_date is not None and from_date is None:
+        raise ValueError("toDate needs fromDate (the first day)")
+    return from_date, to_date
 
 
 def _iso_date(options: JsonObject, key: str) -> str | None:
@@ -257,14 +269,8 @@ class InsightsArguments:
         period = _choice("period", options.get("period") or "week", report_periods())
         if period == "standup":
             raise ValueError("period must be a report period; standup has no insights")
-        project = options.get("project")
-        if project is not None and not isinstance(project, str):
-            raise ValueError("project must be a path or a file URI")
-        if isinstance(project, str) and project.startswith("file:"):
-            project = to_fs_path(project)
-        from_date, to_date = _iso_date(options, "fromDate"), _iso_date(options, "toDate")
-        if to_date is not None and from_date is None:
-            raise ValueError("toDate needs fromDate (the first day)")
+        project = _project(options)
+        from_date, to_date = _date_range(options)
         redact = options.get("redact", False)
         if not isinstance(redact, bool):
             raise ValueError("redact must be true or false")

@@ -87,19 +87,15 @@ class InsightsFeature(LanguageFeature):
             raise JsonRpcInvalidParams(f"{INSIGHTS}: {exc}") from exc
         # Deferred: the report engine and the detectors load with the first request.
         from devfocus.insights.insightjson import insights_json
-        from devfocus.insights.periods import Period, custom_period
+        from devfocus.insights.periods import requested_period
         from devfocus.store.errors import StoreError
 
-        period: str | Period = options.period
-        if options.from_date is not None:
-            from datetime import date  # deferred, as above
-
-            last = date.fromisoformat(options.to_date) if options.to_date else date.max
-            try:
-                first = date.fromisoformat(options.from_date)
-                period = custom_period(first, last, self.server.tracking.clock())
-            except ValueError as exc:
-                raise JsonRpcInvalidParams(f"{INSIGHTS}: {exc}") from exc
+        try:
+            period = requested_period(
+                options.period, options.from_date, options.to_date, self.server.tracking.clock()
+            )
+        except ValueError as exc:
+            raise JsonRpcInvalidParams(f"{INSIGHTS}: {exc}") from exc
         try:
             report, _ = await self.server.tracking.report(
                 period, project=options.project, redact=options.redact

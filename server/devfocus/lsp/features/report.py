@@ -43,7 +43,7 @@ class ReportFeature(LanguageFeature):
         except ValueError as exc:
             raise JsonRpcInvalidParams(f"{REPORT}: {exc}") from exc
         # Deferred: the report engine loads with the first report, not at start-up.
-        from devfocus.insights.periods import STANDUP, Period, custom_period
+        from devfocus.insights.periods import STANDUP, requested_period
 
         if options.period == STANDUP:
             return await self.standup(options)
@@ -51,16 +51,12 @@ class ReportFeature(LanguageFeature):
         from devfocus.insights.render import render, report_json
         from devfocus.store.errors import StoreError
 
-        period: str | Period = options.period
-        if options.from_date is not None:
-            from datetime import date  # deferred, as above
-
-            last = date.fromisoformat(options.to_date) if options.to_date else date.max
-            try:
-                first = date.fromisoformat(options.from_date)
-                period = custom_period(first, last, self.server.tracking.clock())
-            except ValueError as exc:
-                raise JsonRpcInvalidParams(f"{REPORT}: {exc}") from exc
+        try:
+            period = requested_period(
+                options.period, options.from_date, options.to_date, self.server.tracking.clock()
+            )
+        except ValueError as exc:
+            raise JsonRpcInvalidParams(f"{REPORT}: {exc}") from exc
         try:
             report, previous = await self.server.tracking.report(
                 period, project=options.project, compare=options.compare, redact=options.redact
