@@ -25,7 +25,7 @@ from devfocus.app.reporting import insight_rules, make_report
 from devfocus.config import Settings
 from devfocus.insights.baseline import baseline_days, baseline_of, baseline_window
 from devfocus.insights.bulk import bulk_insertions
-from devfocus.insights.engine import find_insights, period_facts
+from devfocus.insights.detection import find_insights, period_facts
 from devfocus.insights.focusreport import LOOKBACK_SECONDS
 from devfocus.store.database import Database
 from devfocus.store.events import load_activities

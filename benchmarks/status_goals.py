@@ -30,9 +30,9 @@ from pathlib import Path
 from _common import Result, emit, header, median, pairwise_ratio
 from devfocus.app.tracking import TrackingService
 from devfocus.config import DatabaseSettings, GoalSettings, Settings
+from devfocus.store.blockstore import start_block
 from devfocus.store.database import Database
 from devfocus.store.events import write_events
-from devfocus.store.focusblocks import start_block
 from devfocus.timeutil import local_date, midnight
 
 TARGET_RATIO = 1.2

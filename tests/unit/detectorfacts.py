@@ -11,8 +11,8 @@ from devfocus.activity.records import Activity, Context
 from devfocus.activity.timeline import Switch
 from devfocus.insights.baseline import Baseline, Span, baseline_of, day_figures
 from devfocus.insights.commitfacts import CommitFact
+from devfocus.insights.detection import period_facts
 from devfocus.insights.detectors.inputs import DebtSnapshot, InsightRules, PeriodFacts
-from devfocus.insights.engine import period_facts
 from devfocus.insights.focusreport import DeepWorkSummary, Report, SessionSummary
 from devfocus.insights.periods import Period
 

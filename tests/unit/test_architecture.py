@@ -224,3 +224,16 @@ def test_every_write_transaction_takes_the_lock_at_its_start() -> None:
         if "engine.begin()" in line
     ]
     assert deferred == [], "use devfocus.store.engine.writing(engine):\n" + "\n".join(deferred)
+
+
+def test_no_two_modules_share_a_file_name() -> None:
+    """A name says what a module is wherever it is read (a traceback, a search, an import):
+    apart from packages' __init__.py and the features, which carry their capability's name."""
+    seen: dict[str, list[str]] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(PACKAGE)
+        if path.name == "__init__.py" or relative.parts[:2] == ("lsp", "features"):
+            continue
+        seen.setdefault(path.name, []).append(relative.as_posix())
+    shared = {name: places for name, places in seen.items() if len(places) > 1}
+    assert shared == {}

@@ -18,11 +18,11 @@ import pytest
 
 from devfocus.activity.records import Context
 from devfocus.insights.charts import report_charts
+from devfocus.insights.charts.daytimeline import timeline_chart
 from devfocus.insights.charts.deepwork import PLOT_HEIGHT as DEEP_PLOT_HEIGHT
 from devfocus.insights.charts.heatmap import heatmap_chart
 from devfocus.insights.charts.projects import projects_chart
 from devfocus.insights.charts.svg import SVG_NS, Chart
-from devfocus.insights.charts.timeline import timeline_chart
 from devfocus.insights.focusreport import Report
 from tests.unit.test_report import ALPHA, BERLIN, UTC, at, day_of_work, edit, report
 

@@ -12,9 +12,11 @@ import pytest
 
 from devfocus.activity.records import TaskMark
 from devfocus.app.userdata import ExportRefused, delete_all, export_to_file
+from devfocus.store.blockstore import silence_nudge, start_block
 from devfocus.store.database import Database
 from devfocus.store.events import count_events, write_events
 from devfocus.store.gitstore import ensure_repository, write_task
+from devfocus.store.insighthistory import save_day_rows, save_debt
 from tests.unit.test_store import row
 
 
@@ -73,6 +75,11 @@ def test_delete_all_erases_every_table_and_leaves_no_copy(
     database.run(
         lambda engine: write_task(engine, TaskMark(5.0, "/src/shop", "main", "zebra-7781", None))
     )
+    database.run(lambda engine: start_block(engine, 10.0, 1510.0, "window-1"))
+    database.run(lambda engine: silence_nudge(engine, "longStretch", 86_400.0))
+    database.run(lambda engine: save_debt(engine, "/home/dev/shop", "2026-01-05", 9.0, 3, 10))
+    figures = {"day": "2026-01-05", "events": 250, "commits": 0, "figures": "{}", "made_ms": 1}
+    database.run(lambda engine: save_day_rows(engine, "rules", [figures]))
     erased = delete_all(database)
     assert erased.counts == {
         "events": 250,
@@ -81,6 +88,10 @@ def test_delete_all_erases_every_table_and_leaves_no_copy(
         "checkouts": 0,
         "tasks": 1,
         "repositories": 1,
+        "focusBlocks": 1,
+        "nudges": 1,
+        "dayFigures": 1,
+        "docstringDebt": 1,
     }
     assert (erased.events, erased.commits) == (250, 0)
     assert database.run(count_events) == 0

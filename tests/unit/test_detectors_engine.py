@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from devfocus.insights.detection import find_insights, ordered
 from devfocus.insights.detectors.inputs import InsightRules
-from devfocus.insights.engine import find_insights, ordered
+from devfocus.insights.insight import Evidence, Insight
 from devfocus.insights.insightjson import insights_json
-from devfocus.insights.model import Evidence, Insight
 from devfocus.insights.redact import Aliases, redact, redact_insight
 from tests.unit.detectorfacts import UTC, at, facts, period, report, session
 

@@ -17,8 +17,7 @@ from devfocus.activity.focusblock import (
 )
 from devfocus.activity.nudges import RATE_LIMIT, NudgeMemory
 from devfocus.activity.timeline import build_timeline
-from devfocus.store.database import Database
-from devfocus.store.focusblocks import (
+from devfocus.store.blockstore import (
     claim_end_notice,
     claim_nudge,
     load_blocks,
@@ -29,6 +28,7 @@ from devfocus.store.focusblocks import (
     start_block,
     stop_block,
 )
+from devfocus.store.database import Database
 from tests.unit.timeline import BETA, DEEP, IDLE, edit, t
 
 

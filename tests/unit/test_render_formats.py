@@ -23,7 +23,7 @@ import pytest
 
 from devfocus.insights.commitfacts import CommitFact
 from devfocus.insights.focusreport import Report
-from devfocus.insights.model import Evidence, Insight
+from devfocus.insights.insight import Evidence, Insight
 from devfocus.insights.redact import Aliases, redact
 from devfocus.insights.render import (
     FORMATS,

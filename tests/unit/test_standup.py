@@ -21,7 +21,7 @@ from devfocus.activity.tasks import task_from_branch
 from devfocus.insights.commitfacts import CommitFact
 from devfocus.insights.focusreport import Report, SessionSummary, build_report
 from devfocus.insights.periods import Period, last_working_day
-from devfocus.insights.standup import (
+from devfocus.insights.standupnotes import (
     RECURRING_DAYS,
     Standup,
     TaskTime,
@@ -226,7 +226,7 @@ def test_a_long_session_without_a_commit_at_its_threshold() -> None:
 
 
 def test_a_task_that_comes_back_at_its_threshold() -> None:
-    from devfocus.insights.standup import recurring_tasks
+    from devfocus.insights.standupnotes import recurring_tasks
 
     assert RECURRING_DAYS == 3
     three_days = [

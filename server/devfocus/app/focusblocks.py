@@ -91,7 +91,7 @@ class LiveFocus:
         """Starts a block of ``minutes`` (the setting's default when None) in every window;
         one running stops. Raises ValueError for minutes out of bounds, StoreError when the
         database cannot take it."""
-        from devfocus.store.focusblocks import start_block
+        from devfocus.store.blockstore import start_block
 
         tracking = self._tracking
         now = tracking.clock()
@@ -106,7 +106,7 @@ class LiveFocus:
 
     async def stop(self) -> FocusBlock | None:
         """Stops the running block, whichever window started it; None when none runs."""
-        from devfocus.store.focusblocks import stop_block
+        from devfocus.store.blockstore import stop_block
 
         tracking = self._tracking
         now = tracking.clock()
@@ -130,7 +130,7 @@ class LiveFocus:
     async def silence(self, kind: NudgeKind) -> float:
         """ "Not today": no nudge of ``kind`` in any window until the next local midnight;
         returns that midnight."""
-        from devfocus.store.focusblocks import silence_nudge
+        from devfocus.store.blockstore import silence_nudge
 
         tracking = self._tracking
         until = silence_until(tracking.clock())
@@ -144,8 +144,8 @@ class LiveFocus:
     async def latest_block(self) -> tuple[int, float, bool] | None:
         """The newest block's id, end and whether it was stopped: one indexed read, for a
         window with nothing else to refresh to notice a block another window started."""
+        from devfocus.store.blockstore import recent_blocks
         from devfocus.store.errors import StoreError
-        from devfocus.store.focusblocks import recent_blocks
 
         tracking = self._tracking
         now = tracking.clock()
@@ -187,8 +187,8 @@ class LiveFocus:
     def _blocks(
         self, timeline: Timeline, now: float
     ) -> tuple[FocusBlock | None, FocusBlock | None]:
+        from devfocus.store.blockstore import recent_blocks
         from devfocus.store.errors import StoreError
-        from devfocus.store.focusblocks import recent_blocks
 
         tracking = self._tracking
         if not tracking._readable():
@@ -208,8 +208,8 @@ class LiveFocus:
         self, block: FocusBlock | None, timeline: Timeline, now: float
     ) -> FocusBlock | None:
         """``block`` with the switches made during it, recorded when this window saw more."""
+        from devfocus.store.blockstore import record_switches
         from devfocus.store.errors import StoreError
-        from devfocus.store.focusblocks import record_switches
 
         if block is None:
             return None
@@ -276,14 +276,14 @@ class LiveFocus:
         return week.focus, week.deep_work
 
     def _claim_end_notice(self, block: FocusBlock, now: float) -> bool:
-        from devfocus.store.focusblocks import claim_end_notice
+        from devfocus.store.blockstore import claim_end_notice
 
         return self._tracking._ensure_database().run(
             lambda engine: claim_end_notice(engine, block.id, now)
         )
 
     def _nudge(self, status: Status, now: float, rules: NudgeRules) -> Nudge | None:
-        from devfocus.store.focusblocks import claim_nudge, nudge_memory
+        from devfocus.store.blockstore import claim_nudge, nudge_memory
 
         if not candidates(status, now, rules):
             return None  # nothing called for: the database is not asked
@@ -303,6 +303,6 @@ class LiveFocus:
 def focus_blocks(database: Database, start: float, end: float) -> list[FocusBlock]:
     """The focus blocks that overlap [start, end), oldest first, each with the context switches
     made during it: for reports and exports."""
-    from devfocus.store.focusblocks import load_blocks
+    from devfocus.store.blockstore import load_blocks
 
     return database.run(lambda engine: load_blocks(engine, start, end))

@@ -34,11 +34,11 @@ from devfocus.insights.commitfacts import (
     my_commits,
     with_history,
 )
+from devfocus.insights.detection import find_insights, period_facts
 from devfocus.insights.detectors.inputs import DebtSnapshot, InsightRules
-from devfocus.insights.engine import find_insights, period_facts
 from devfocus.insights.focusreport import LOOKBACK_SECONDS, Report, build_report
 from devfocus.insights.hotspots import commits_by_file, find_hotspots, rank_files
-from devfocus.insights.model import Insight
+from devfocus.insights.insight import Insight
 from devfocus.insights.periods import Period, resolve_period
 from devfocus.store.events import load_activities
 from devfocus.store.gitstore import load_checkouts, load_commits, load_tasks, repository_emails

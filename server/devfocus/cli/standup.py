@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     from devfocus.app.reporting import make_reports
     from devfocus.insights.focusreport import Report
     from devfocus.insights.periods import Period
-    from devfocus.insights.standup import (
+    from devfocus.insights.standupnotes import (
         STANDUP_RENDERERS,
         build_standup,
         day_periods,

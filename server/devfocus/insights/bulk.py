@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 from devfocus.activity.records import Activity, Kind
 from devfocus.insights.focusreport import Report
-from devfocus.insights.model import Evidence, Insight
+from devfocus.insights.insight import Evidence, Insight
 
 MIN_SHARE = 0.5  # of the period's added lines
 MIN_BULK_LINES = 50

@@ -13,7 +13,7 @@ from devfocus.activity.records import Activity, Context, Kind, TaskMark
 from devfocus.activity.timeline import Segment, Switch, build_timeline, focus_between
 from devfocus.git.sessions import SOURCE as HISTORY_SOURCE
 from devfocus.insights.commitfacts import ATTACH_AFTER, CommitFact, segment_tasks
-from devfocus.insights.model import Insight
+from devfocus.insights.insight import Insight
 from devfocus.insights.periods import Period
 from devfocus.timeutil import day_bounds
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from devfocus.git.linehistory import DefinitionHistory, relative_time
 from devfocus.insights.hotspots import FileRank, hotspot_line
-from devfocus.insights.model import Insight
+from devfocus.insights.insight import Insight
 from devfocus.text import plural
 
 _HEADER = re.compile(r"[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)")

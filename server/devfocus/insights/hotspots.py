@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from devfocus.activity.timeline import Segment
 from devfocus.git.model import RepoCommit
-from devfocus.insights.model import Evidence, Insight, Severity
+from devfocus.insights.insight import Evidence, Insight, Severity
 from devfocus.text import plural
 from devfocus.timeutil import overlap
 

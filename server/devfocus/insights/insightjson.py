@@ -9,7 +9,7 @@ from datetime import tzinfo
 from typing import Any
 
 from devfocus.insights.focusreport import Report
-from devfocus.insights.model import Insight
+from devfocus.insights.insight import Insight
 from devfocus.timeutil import iso_local
 
 

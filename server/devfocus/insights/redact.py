@@ -19,7 +19,7 @@ from devfocus.activity.tasks import Task
 from devfocus.activity.timeline import Switch
 from devfocus.insights.commitfacts import CommitFact
 from devfocus.insights.focusreport import DeepWorkSummary, Report, SessionSummary, Share
-from devfocus.insights.model import Evidence, Insight
+from devfocus.insights.insight import Evidence, Insight
 
 ALIAS_HEX = 6  # hex digits of an alias: 16.7 million per kind, collisions unlikely in one report
 REDACTED_ROOT = "/redacted"  # where aliased projects "live" (reports show roots as paths)

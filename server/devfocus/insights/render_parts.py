@@ -10,7 +10,7 @@ from typing import Any
 
 from devfocus.insights.charts.svg import duration
 from devfocus.insights.focusreport import DayTotal, Report, Share
-from devfocus.insights.model import Insight
+from devfocus.insights.insight import Insight
 from devfocus.insights.periods import PERIOD_TITLES
 from devfocus.text import plural
 

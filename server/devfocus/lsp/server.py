@@ -27,7 +27,7 @@ from devfocus.lsp.protocol import SYNC_KIND, DevFocusProtocol
 from devfocus.lsp.transport import PIECE_BYTES, AsyncReader, read_messages
 
 if TYPE_CHECKING:
-    from devfocus.app.hotspots import EditorInsights
+    from devfocus.app.editorinsights import EditorInsights
     from devfocus.docs.facts import ModuleFacts
     from devfocus.store.errors import StoreError
 
@@ -170,7 +170,7 @@ class DevFocusServer(LanguageServer):
         hover and the insight diagnostics share (one git log per file for both)."""
         if self._editor_insights is None:
             # Deferred: git's history code loads with the first hover or Python file opened.
-            from devfocus.app.hotspots import EditorInsights
+            from devfocus.app.editorinsights import EditorInsights
 
             self._editor_insights = EditorInsights(
                 self.tracking.files_focus, may_read=self.trust.allows

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
+from devfocus.insights.charts.daytimeline import timeline_chart
 from devfocus.insights.charts.deepwork import deep_work_chart
 from devfocus.insights.charts.heatmap import heatmap_chart
 from devfocus.insights.charts.projects import projects_chart
 from devfocus.insights.charts.svg import Chart
-from devfocus.insights.charts.timeline import timeline_chart
 from devfocus.insights.focusreport import Report
 
 __all__ = ["Chart", "report_charts"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from devfocus.insights.detectors.inputs import InsightRules, PeriodFacts, hours
-from devfocus.insights.model import Evidence, Insight
+from devfocus.insights.insight import Evidence, Insight
 from devfocus.timeutil import day_bounds
 
 HABIT_FACTOR = 1.5  # more than one and a half times the usual amount

@@ -8,7 +8,7 @@ from statistics import median
 
 from devfocus.insights.baseline import today_hour
 from devfocus.insights.detectors.inputs import InsightRules, PeriodFacts, hours
-from devfocus.insights.model import Evidence, Insight
+from devfocus.insights.insight import Evidence, Insight
 from devfocus.timeutil import day_bounds
 
 MIN_EXPECTED_SECONDS = 30 * 60  # a baseline with less deep work than this expects nothing

@@ -8,7 +8,7 @@ from datetime import tzinfo
 
 from devfocus.insights.baseline import Baseline, DayFigures
 from devfocus.insights.focusreport import Report
-from devfocus.insights.model import Insight
+from devfocus.insights.insight import Insight
 
 DEFAULT_WORK_WEEK = (0, 1, 2, 3, 4)  # Monday to Friday, as date.weekday() numbers them
 

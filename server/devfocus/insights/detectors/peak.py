@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from devfocus.insights.baseline import DayFigures
 from devfocus.insights.detectors.inputs import InsightRules, PeriodFacts, hours
-from devfocus.insights.model import Evidence, Insight
+from devfocus.insights.insight import Evidence, Insight
 
 WINDOW_HOURS = 2  # the peak is the best run of this many consecutive hours
 MIN_DEEP_SECONDS = 2 * 3600  # less deep work than this shows no pattern

@@ -10,7 +10,7 @@ from operator import attrgetter
 
 from devfocus.activity.records import IDLE_MARKERS, Activity, Kind
 from devfocus.insights.detectors.inputs import InsightRules, PeriodFacts, hours
-from devfocus.insights.model import Evidence, Insight
+from devfocus.insights.insight import Evidence, Insight
 from devfocus.timeutil import local_date
 
 BREAK_SECONDS = 300.0  # a pause this long is a break

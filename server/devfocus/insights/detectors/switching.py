@@ -6,7 +6,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 
 from devfocus.insights.detectors.inputs import InsightRules, PeriodFacts
-from devfocus.insights.model import Evidence, Insight, Severity
+from devfocus.insights.insight import Evidence, Insight, Severity
 
 MIN_FOCUS_HOURS = 1.0  # under an hour of focus, a rate says nothing
 SESSIONS_SHOWN = 5  # the sessions with the most switches, as evidence

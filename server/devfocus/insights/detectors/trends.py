@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from devfocus.insights.detectors.inputs import DebtSnapshot, InsightRules, PeriodFacts
-from devfocus.insights.model import Evidence, Insight, Severity
+from devfocus.insights.insight import Evidence, Insight, Severity
 
 MIN_COMMITS = 5  # scored commits on each side before a change in the mean means something
 SCORE_CHANGE = 1.0  # points out of 10

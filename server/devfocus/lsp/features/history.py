@@ -60,8 +60,8 @@ class HistoryFeature(LanguageFeature):
         facts = self.server.module_facts(uri)
         now = service.clock()
         # Deferred: loaded with the history service above.
+        from devfocus.app.editorinsights import hover_hotspot
         from devfocus.app.focustimes import week_start
-        from devfocus.app.hotspots import hover_hotspot
         from devfocus.insights.historyhover import render_hover
 
         found = await service.lookup(

@@ -4,7 +4,7 @@ definitions of open Python files, published with the document version they were 
 A file is looked at when it opens, when its edits settle, when the settings or the workspace's
 trust change, and when the store or git may say something new (new commits, erased data). A
 look is cheap once the file's log and the week's ranking are cached (see
-:mod:`devfocus.app.hotspots`); diagnostics are sent only when they changed.
+:mod:`devfocus.app.editorinsights`); diagnostics are sent only when they changed.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from devfocus.lsp.documents import is_python
 from devfocus.lsp.feature import LanguageFeature
 
 if TYPE_CHECKING:
-    from devfocus.app.hotspots import PlacedHotspot
+    from devfocus.app.editorinsights import PlacedHotspot
     from devfocus.lsp.server import DevFocusServer
 
 log = logging.getLogger(__name__)

@@ -80,7 +80,7 @@ class ReportFeature(LanguageFeature):
         JSON, or written to a Markdown file and shown."""
         # Deferred, with the first standup.
         from devfocus.insights.periods import Period
-        from devfocus.insights.standup import (
+        from devfocus.insights.standupnotes import (
             STANDUP_RENDERERS,
             build_standup,
             day_periods,

@@ -20,7 +20,7 @@ from devfocus.insights.detectors.stretch import continuous_stretches, long_stret
 from devfocus.insights.detectors.switching import context_switching
 from devfocus.insights.detectors.trends import commit_trend, docstring_debt
 from devfocus.insights.focusreport import Report
-from devfocus.insights.model import Insight
+from devfocus.insights.insight import Insight
 
 DETECTORS: tuple[Detector, ...] = (
     context_switching,

@@ -23,7 +23,7 @@ from devfocus.insights.hotspots import (
     find_hotspots,
     rank_files,
 )
-from devfocus.insights.model import Insight
+from devfocus.insights.insight import Insight
 
 if TYPE_CHECKING:
     from devfocus.config import Settings
