@@ -7,13 +7,16 @@ nothing else (no client library in the loop).
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -30,6 +33,12 @@ BARE_CMD = [PYTHON, str(BENCH_DIR / "bare_server.py")]
 # A clone of a real public repository with its full history, for the benchmarks that take --repo
 # (run_all passes it on through the environment).
 REAL_REPO_ENV = "DEVFOCUS_BENCH_REPO"
+
+# Servers made in a benchmark's own process (did_change, docs_actions, burst's memory profile)
+# save activity where DEVFOCUS_DATA_DIR says: a folder of the run's own, never the user's data.
+_RUN_DATA = tempfile.mkdtemp(prefix="devfocus-bench-data-")
+os.environ["DEVFOCUS_DATA_DIR"] = _RUN_DATA
+atexit.register(shutil.rmtree, _RUN_DATA, ignore_errors=True)
 
 
 def add_repo_option(parser: argparse.ArgumentParser, default_text: str) -> None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import os
 import random
 import shutil
 import sys
@@ -153,5 +152,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("DEVFOCUS_DATA_DIR", tempfile.mkdtemp(prefix="devfocus-bench-data-"))
     sys.exit(main())
