@@ -42,6 +42,7 @@ BENCHMARKS = (
     "git_live",
     "history_hover",
     "insight_diagnostics",
+    "status_goals",
     "hostile_input",
     "ignore_checks",
     "vscode_start",

@@ -7,9 +7,8 @@ import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
-from devfocus.git.coach.areas import CI_PREFIXES, areas_of, is_doc, is_test
+from devfocus.git.coach.areas import CI_PREFIXES, areas_of, is_doc, is_test, path_parts
 from devfocus.git.coach.habits import Habits
 from devfocus.git.coach.message import (
     BODY_WIDTH,
@@ -140,7 +139,7 @@ def guess_prefix(subject: Subject, habits: Habits, files: Sequence[FileChange]) 
     """``type:`` or ``type(scope):`` when the files or the first verb make the type certain and
     the repository uses it."""
     kind = None
-    parts = [PurePosixPath(f.path).parts for f in files if f.path]
+    parts = [path_parts(f.path) for f in files if f.path]
     if parts and all(is_doc(p) for p in parts):
         kind = "docs"
     elif parts and all(is_test(p) for p in parts):

@@ -7,9 +7,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from pathlib import PurePosixPath
 
-from devfocus.git.coach.areas import areas_of, is_doc, is_test, lines_changed
+from devfocus.git.coach.areas import areas_of, is_doc, is_test, lines_changed, path_parts
 from devfocus.git.coach.findings import Finding
 from devfocus.git.coach.habits import Habits, file_limits
 from devfocus.git.coach.message import (
@@ -143,7 +142,7 @@ def _strengths(
         if "too-many-files" not in rules and "unrelated-areas" not in rules:
             where = "one area" if len(areas) == 1 else f"{len(areas)} related areas"
             out.append(f"Focused: {len(files)} file{'s' * (len(files) != 1)} in {where}")
-        parts = [PurePosixPath(f.path).parts for f in files]
+        parts = [path_parts(f.path) for f in files]
         if any(is_test(p) for p in parts) and any(not is_test(p) and not is_doc(p) for p in parts):
             out.append("Tests change together with the code")
         if lines <= file_limits(habits)[2]:
