@@ -187,6 +187,8 @@ def build_report(
 
     clipped: list[Segment] = []
     labels: list[str | None] = []  # the task label of each clipped segment
+    # One Task object stands for many segments: its label (a join) is made once.
+    label_of: dict[int, str] = {}
     for seg, task in zip(timeline.segments, tasks, strict=True):
         if seg.end <= lo or seg.start >= hi or not _in_project(seg.context, project):
             continue
@@ -203,7 +205,13 @@ def build_report(
                 seg.source,
             )
         clipped.append(seg)
-        labels.append(task.label if task is not None else None)
+        if task is None:
+            labels.append(None)
+            continue
+        label = label_of.get(id(task))
+        if label is None:
+            label = label_of[id(task)] = task.label
+        labels.append(label)
     totals = _Totals.of(clipped, labels)
     focus = totals.focus
 
