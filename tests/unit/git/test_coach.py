@@ -576,3 +576,18 @@ def test_while_commit_all_waits_for_its_editor_its_index_is_read(tmp_path: Path)
     git(repo, "-c", f"core.editor={sys.executable} {editor}", "commit", "-q", "-a")
     assert seen.read_text() == "[('a.py', 1)]"
     assert staged_changes(repo) == []  # committed: nothing staged any more
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["src/shop/cart.py", "./docs//guide.md", "README", "a/.bashrc", "a/b.", "a/b.tar.gz", "a/./b"],
+)
+def test_paths_are_split_as_pathlib_splits_them(path: str) -> None:
+    """Scoring splits paths with str methods, for speed: the same parts and suffixes."""
+    from pathlib import PurePosixPath
+
+    from devfocus.git.coach.areas import path_parts, suffix_of
+
+    assert path_parts(path) == PurePosixPath(path).parts
+    name = PurePosixPath(path).name
+    assert suffix_of(name) == PurePosixPath(name).suffix

@@ -33,7 +33,7 @@ def path_parts(path: str) -> tuple[str, ...]:
     return tuple(part for part in path.split("/") if part and part != ".")
 
 
-def _suffix(name: str) -> str:
+def suffix_of(name: str) -> str:
     """``PurePosixPath(name).suffix``: from the last dot, unless it starts or ends the name."""
     dot = name.rfind(".")
     return name[dot:] if 0 < dot < len(name) - 1 else ""
@@ -67,7 +67,7 @@ def is_doc(parts: tuple[str, ...]) -> bool:
     name = parts[-1]
     return (
         parts[0].lower() in _DOC_DIRS
-        or _suffix(name).lower() in _DOC_SUFFIXES
+        or suffix_of(name).lower() in _DOC_SUFFIXES
         or name.split(".")[0].upper() in ("README", "CHANGELOG", "CHANGES", "LICENSE", "NEWS")
     )
 
