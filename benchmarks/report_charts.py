@@ -50,7 +50,8 @@ from devfocus.config import Settings
 from devfocus.insights import focusreport
 from devfocus.insights.charts import report_charts
 from devfocus.insights.periods import Period, custom_period
-from devfocus.insights.render import render_html, render_markdown
+from devfocus.insights.render_html import render_html
+from devfocus.insights.render_markdown import render_markdown
 from devfocus.store.database import Database
 from devfocus.timeutil import day_bounds
 

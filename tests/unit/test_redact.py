@@ -18,7 +18,9 @@ from devfocus.insights.commitfacts import CommitFact
 from devfocus.insights.focusreport import build_report
 from devfocus.insights.periods import resolve_period
 from devfocus.insights.redact import Aliases, redact
-from devfocus.insights.render import render_markdown, render_text, report_json
+from devfocus.insights.render_json import report_json
+from devfocus.insights.render_markdown import render_markdown
+from devfocus.insights.render_text import render_text
 
 UTC = timezone.utc
 DAY = datetime(2026, 3, 4, tzinfo=UTC).timestamp()

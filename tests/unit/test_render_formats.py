@@ -25,18 +25,12 @@ from devfocus.insights.commitfacts import CommitFact
 from devfocus.insights.focusreport import Report
 from devfocus.insights.insight import Evidence, Insight
 from devfocus.insights.redact import Aliases, redact
-from devfocus.insights.render import (
-    FORMATS,
-    RENDERERS,
-    SCHEMA,
-    render,
-    render_csv,
-    render_html,
-    render_markdown,
-    render_text,
-    report_json,
-)
-from devfocus.insights.render_csv import COLUMNS
+from devfocus.insights.render import FORMATS, render, renderer
+from devfocus.insights.render_csv import COLUMNS, render_csv
+from devfocus.insights.render_html import render_html
+from devfocus.insights.render_json import SCHEMA, report_json
+from devfocus.insights.render_markdown import render_markdown
+from devfocus.insights.render_text import render_text
 from tests.unit.test_report import UTC, at, day_of_work, report
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "docs" / "report.schema.json"
@@ -365,7 +359,7 @@ def test_csv_with_compare_has_the_period_before() -> None:
 
 def test_every_format_renders_to_text() -> None:
     assert FORMATS == ("text", "markdown", "html", "json", "csv")
-    assert set(RENDERERS) == set(FORMATS)
+    assert all(callable(renderer(name)) for name in FORMATS)
     for name in FORMATS:
         out = render(full(), name, UTC, previous())
         assert (out.endswith("\n") and "3900" in out) or "1h 05m" in out

@@ -26,13 +26,11 @@ from devfocus.insights.focusreport import (
     build_report,
 )
 from devfocus.insights.periods import Period, resolve_period
-from devfocus.insights.render import (
-    RENDERERS,
-    duration,
-    render_markdown,
-    render_text,
-    report_json,
-)
+from devfocus.insights.render import FORMATS, renderer
+from devfocus.insights.render_json import report_json
+from devfocus.insights.render_markdown import render_markdown
+from devfocus.insights.render_parts import duration
+from devfocus.insights.render_text import render_text
 
 UTC = timezone.utc
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -546,16 +544,15 @@ def test_json_report_uses_local_times_with_their_offset() -> None:
 
 def test_every_format_has_a_renderer() -> None:
     r = report(day_of_work())
-    assert set(RENDERERS) == {"text", "markdown", "html", "json", "csv"}
-    assert RENDERERS["text"](r, UTC) == render_text(r, UTC)
-    assert RENDERERS["json"](r, UTC) == report_json(r, UTC)
+    assert set(FORMATS) == {"text", "markdown", "html", "json", "csv"}
+    assert renderer("text")(r, UTC, None) == render_text(r, UTC)
+    assert renderer("json")(r, UTC, None) == report_json(r, UTC)
 
 
 # -- idle days and comparisons ------------------------------------------------------------------
 
 
 def test_days_with_nothing_collapse_into_one_line() -> None:
-    from devfocus.insights.render import render_markdown, render_text
 
     monday = datetime(2026, 1, 5, tzinfo=UTC)
     first = Activity(monday.timestamp() + 9 * 3600, monday.timestamp() + 10 * 3600, Kind.EDIT)
@@ -576,7 +573,6 @@ def test_days_with_nothing_collapse_into_one_line() -> None:
 
 def test_compare_sets_the_period_before_beside_it() -> None:
     from devfocus.insights.periods import previous_period
-    from devfocus.insights.render import render_markdown, render_text, report_json
 
     day = datetime(2026, 1, 6, tzinfo=UTC).timestamp()
     acts = [

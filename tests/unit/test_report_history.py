@@ -21,7 +21,9 @@ from devfocus.insights.commitfacts import (
 )
 from devfocus.insights.focusreport import WeekScore, build_report
 from devfocus.insights.periods import resolve_period
-from devfocus.insights.render import render_markdown, render_text, report_json
+from devfocus.insights.render_json import report_json
+from devfocus.insights.render_markdown import render_markdown
+from devfocus.insights.render_text import render_text
 
 ROOT = "/src/app"
 ME = "me@example.com"

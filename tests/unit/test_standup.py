@@ -245,3 +245,7 @@ def test_a_task_that_comes_back_at_its_threshold() -> None:
     assert recurring_tasks(two_days, {TASK}, UTC) == []
     # Not worked on in the two days of the notes: not this standup's business.
     assert recurring_tasks(three_days, {"other"}, UTC) == []
+    # A session past midnight is on both days: here the second and third.
+    past_midnight = SessionSummary(at(3, "23:40"), at(4, "00:20"), 40 * 60, ("shop",), 0, TASK)
+    found = recurring_tasks([session(2, "09:00", "09:30"), past_midnight], {TASK}, UTC)
+    assert [b.days for b in found] == [(date(2026, 12, 2), date(2026, 12, 3), date(2026, 12, 4))]

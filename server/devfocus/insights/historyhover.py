@@ -73,7 +73,7 @@ def render_hover(
     ``rank``: the file's among the files with focus time this week; ``hotspot``: the insight
     about the definition, if any. The churn line comes with ``found.churn``.
     """
-    from devfocus.insights.render import duration
+    from devfocus.insights.render_parts import duration
 
     def code(text: str) -> str:
         return f"`{text}`" if markdown else text

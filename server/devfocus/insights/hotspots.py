@@ -214,7 +214,7 @@ def _commits(count: int) -> str:
 
 def _duration(seconds: float) -> str:
     # Deferred: the renderers import the report model, which may import this module.
-    from devfocus.insights.render import duration
+    from devfocus.insights.render_parts import duration
 
     return duration(seconds)
 

@@ -1,51 +1,43 @@
 """Reports in every format, from one report model: text (a terminal), Markdown with charts (an
 editor's preview), HTML (one self-contained file to keep or share), JSON (other tools, a
-versioned schema) and CSV (spreadsheets). One module per format; this one names them."""
+versioned schema) and CSV (spreadsheets). One module per format; this one names them, and loads
+only the one asked for: the terminal's text report never loads the charts."""
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Callable
 from datetime import tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from devfocus.insights.focusreport import Report
-from devfocus.insights.render_csv import render_csv
-from devfocus.insights.render_html import render_html
-from devfocus.insights.render_json import SCHEMA, report_json
-from devfocus.insights.render_markdown import render_markdown
-from devfocus.insights.render_parts import duration
-from devfocus.insights.render_text import render_text
+if TYPE_CHECKING:
+    from devfocus.insights.focusreport import Report
 
-__all__ = [
-    "FORMATS",
-    "RENDERERS",
-    "SCHEMA",
-    "duration",
-    "render",
-    "render_csv",
-    "render_html",
-    "render_markdown",
-    "render_text",
-    "report_json",
-]
-
-FORMATS = ("text", "markdown", "html", "json", "csv")
-# format → renderer(report, tz, previous); JSON's is data (a dict), the others' text.
-RENDERERS: dict[str, Callable[[Report, tzinfo | None, Report | None], Any]] = {
-    "text": render_text,
-    "markdown": render_markdown,
-    "html": render_html,
-    "json": report_json,
-    "csv": render_csv,
+Renderer = Callable[["Report", tzinfo | None, "Report | None"], Any]
+# format → (its module, its renderer(report, tz, previous)); JSON's gives data, the others text.
+_RENDERERS: dict[str, tuple[str, str]] = {
+    "text": ("render_text", "render_text"),
+    "markdown": ("render_markdown", "render_markdown"),
+    "html": ("render_html", "render_html"),
+    "json": ("render_json", "report_json"),
+    "csv": ("render_csv", "render_csv"),
 }
+FORMATS = tuple(_RENDERERS)
+
+
+def renderer(format: str) -> Renderer:
+    """The renderer of ``format`` (one of :data:`FORMATS`)."""
+    module, function = _RENDERERS[format]
+    found: Renderer = getattr(importlib.import_module(f"devfocus.insights.{module}"), function)
+    return found
 
 
 def render(
     report: Report, format: str, tz: tzinfo | None = None, previous: Report | None = None
 ) -> str:
     """``report`` in ``format`` (one of :data:`FORMATS`) as text, JSON included."""
-    rendered = RENDERERS[format](report, tz, previous)
+    rendered = renderer(format)(report, tz, previous)
     if format == "json":
         return json.dumps(rendered, indent=2, ensure_ascii=False) + "\n"
     return str(rendered)

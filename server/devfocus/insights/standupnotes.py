@@ -29,7 +29,7 @@ from devfocus.insights.periods import (
     last_working_day,
     resolve_period,
 )
-from devfocus.insights.render import duration
+from devfocus.insights.render_parts import duration
 from devfocus.text import clip, plural
 from devfocus.timeutil import iso_local, local_date
 
@@ -165,13 +165,16 @@ def recurring_tasks(
     sessions: Sequence[SessionSummary], touched: set[str], tz: tzinfo | None = None
 ) -> list[Blocker]:
     """Tasks of ``touched`` whose sessions fall on at least :data:`RECURRING_DAYS` different
-    local days, most days first."""
+    local days (a session past midnight on both), most days first."""
     days: dict[str, set[date]] = defaultdict(set)
     spans: dict[str, list[SessionSummary]] = defaultdict(list)
     for s in sessions:
         if s.task is None or s.task not in touched:
             continue
-        days[s.task].add(local_date(s.start, tz))
+        day, last = local_date(s.start, tz), local_date(s.end, tz)
+        while day <= last:
+            days[s.task].add(day)
+            day += timedelta(days=1)
         spans[s.task].append(s)
     out = []
     for task, seen in sorted(days.items(), key=lambda kv: (-len(kv[1]), kv[0])):

@@ -48,7 +48,8 @@ class ReportFeature(LanguageFeature):
         if options.period == STANDUP:
             return await self.standup(options)
         # Deferred, as above.
-        from devfocus.insights.render import render, report_json
+        from devfocus.insights.render import render
+        from devfocus.insights.render_json import report_json
         from devfocus.store.errors import StoreError
 
         try:
@@ -129,7 +130,7 @@ class ReportFeature(LanguageFeature):
         # Deferred, with the first report opened.
         import asyncio
 
-        from devfocus.insights.render import RENDERERS
+        from devfocus.insights.render import renderer
 
         suffix = {"html": "html", "markdown": "md"}.get(options.format)
         if suffix is None:
@@ -137,9 +138,8 @@ class ReportFeature(LanguageFeature):
                 f"{REPORT}: open writes html or markdown, not {options.format}"
             )
         # Drawing the charts takes tens of milliseconds on a long period: off the event loop.
-        renderer = RENDERERS[options.format]
         loop = asyncio.get_running_loop()
-        body = await loop.run_in_executor(None, renderer, report, None, previous)
+        body = await loop.run_in_executor(None, renderer(options.format), report, None, previous)
         return await self.show_file(report.period.name, suffix, body)
 
     async def show_file(self, name: str, suffix: str, body: str) -> JsonValue:
