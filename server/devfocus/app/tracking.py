@@ -440,34 +440,7 @@ class TrackingService:
         self._ensure_database().run(lambda engine: write_task(engine, task))
         return TaskSet(title=title or None, kind=task.kind, project=root, branch=branch)
 
-    # -- focus time in one file ------------------------------------------------------------------
-    async def file_focus(self, path: str, since: float) -> float:
-        """Focus seconds spent in the file at ``path`` from ``since`` until now, counted as
-        reports count them: the timeline of all activity, then this file's part of it."""
-        from pathlib import Path
-
-        now = self.clock()
-        target = Path(os.path.abspath(path)).as_posix()
-
-        def on_store(records: list[Record]) -> float:
-            from devfocus.insights.focusreport import LOOKBACK_SECONDS
-            from devfocus.timeutil import overlap
-
-            timeline = self._timeline(records, since - LOOKBACK_SECONDS, now, "file focus")
-            total = 0.0
-            for segment in timeline.segments:
-                if segment.path is None or segment.end <= since:
-                    continue
-                context, where = segment.context, segment.path
-                # Paths are stored relative to their project (absolute without one).
-                if context is not None and not os.path.isabs(where):
-                    where = f"{context.project.rstrip('/')}/{where}"
-                if where == target:
-                    total += overlap(segment.start, segment.end, since, now)
-            return total
-
-        return await self._in_store(on_store, self.tracker.drain(now))
-
+    # -- focus time per file ---------------------------------------------------------------------
     async def files_focus(self, since: float) -> dict[str, float]:
         """Focus seconds per file (absolute POSIX path) from ``since`` until now, counted as
         reports count them: one timeline of all activity, for the ranking of files."""
