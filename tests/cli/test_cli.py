@@ -35,9 +35,11 @@ def devfocus(data_dir: Path, *args: str, cwd: Path | None = None) -> subprocess.
 @pytest.fixture
 def history(make_repo, tmp_path: Path) -> tuple[Path, Path, Path]:
     """Two projects with activity today: 20 minutes in api, then 10 in web."""
+    now = time.time()
+    if now % 86400 < 41 * 60:  # the commands run with TZ=UTC
+        pytest.skip("too close to midnight (UTC): forty minutes ago was yesterday")
     data_dir = tmp_path / "data"
     api, web = make_repo("api"), make_repo("web", branch="develop")
-    now = time.time()
     seed_edits(data_dir, api, "main", start=now - 40 * 60, minutes=20)
     seed_edits(data_dir, web, "develop", start=now - 20 * 60, minutes=10)
     return data_dir, api, web
