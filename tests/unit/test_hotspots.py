@@ -22,7 +22,7 @@ from devfocus.insights.hotspots import (
 )
 
 START, END = 1_000_000.0, 1_000_000.0 + 7 * 86400
-ROOT = "/work/shop"
+ROOT = "/home/dev/shop"
 CART = f"{ROOT}/cart.py"
 
 
