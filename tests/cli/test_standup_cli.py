@@ -16,9 +16,6 @@ The task came back on four days: a likely blocker too.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -26,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from tests.cli.test_cli import devfocus
 from tests.lsp.test_status import seed_edits
 from tests.repos import git
 
@@ -34,18 +32,6 @@ BRANCH = "feature/ABC-12-login"
 TASK = "ABC-12 login"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MINUTE = 60
-
-
-def devfocus(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DEVFOCUS_DATA_DIR": str(data_dir), "TZ": "UTC"}
-    return subprocess.run(
-        [sys.executable, "-m", "devfocus", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 def day(back: int) -> datetime:

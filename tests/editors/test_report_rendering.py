@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import os
 import struct
-import subprocess
-import sys
 import zlib
 from collections import Counter
 from collections.abc import Iterator
@@ -27,6 +25,7 @@ import pytest
 
 from devfocus.insights.charts.svg import PALETTE
 from tests.artifacts import artifacts_dir
+from tests.cli.test_cli import devfocus as run_devfocus
 from tests.repos import git
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="Chromium runs on Linux here")
@@ -55,15 +54,8 @@ def commits(repo: Path, day: int, start: str, count: int, every: int = 12) -> No
 
 
 def devfocus(data_dir: Path, *args: str) -> str:
-    env = {**os.environ, "DEVFOCUS_DATA_DIR": str(data_dir), "TZ": "UTC"}
-    done = subprocess.run(
-        [sys.executable, "-m", "devfocus", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
+    """What the CLI prints, run as a user runs it; it must succeed."""
+    done = run_devfocus(data_dir, *args)
     assert done.returncode == 0, done.stderr
     return done.stdout
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from devfocus.cli import output
 from devfocus.cli.options import add_history_options, add_session_options, settings_from
 from devfocus.cli.process import collector_paused
-from devfocus.cli.reading import add_period_options, bring_history_up_to_date, period_from
+from devfocus.cli.reading import add_period_options, open_for_reading, period_from
 
 if TYPE_CHECKING:
     from devfocus.cli.subcommands import Subcommands
@@ -46,8 +46,6 @@ def run(args: argparse.Namespace) -> int:
     import json
     import time
 
-    from devfocus.app.datastore import open_database
-    from devfocus.app.locate import Locator
     from devfocus.app.reporting import make_reports
     from devfocus.insights.insightjson import insights_json
 
@@ -56,9 +54,7 @@ def run(args: argparse.Namespace) -> int:
     if period is None:
         return 2
     settings = settings_from(args)
-    project = Locator().project_root(args.path) if args.path else None
-    database = open_database(settings)
-    bring_history_up_to_date(database, settings, args)
+    database, project = open_for_reading(settings, args)
     with output.working(f"Reading activity from {database.display}"), collector_paused():
         report, _ = make_reports(
             database, period, settings, now=now, project=project, redact=args.redact

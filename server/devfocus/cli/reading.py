@@ -59,6 +59,19 @@ def period_from(args: argparse.Namespace, default: str, now: float) -> Period | 
         return None
 
 
+def open_for_reading(settings: Settings, args: argparse.Namespace) -> tuple[Database, str | None]:
+    """The database the settings name, the history of PATH's repository brought up to date in
+    it, and PATH's project root (None without PATH: every project)."""
+    # Imported here, for start-up time: only the commands that read a period open the store.
+    from devfocus.app.datastore import open_database
+    from devfocus.app.locate import Locator
+
+    project = Locator().project_root(args.path) if args.path else None
+    database = open_database(settings)
+    bring_history_up_to_date(database, settings, args)
+    return database, project
+
+
 def bring_history_up_to_date(
     database: Database, settings: Settings, args: argparse.Namespace
 ) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from devfocus.cli import output
 from devfocus.cli.options import add_history_options, add_session_options, settings_from
 from devfocus.cli.process import collector_paused
-from devfocus.cli.reading import bring_history_up_to_date
+from devfocus.cli.reading import open_for_reading
 
 if TYPE_CHECKING:
     from devfocus.cli.subcommands import Subcommands
@@ -51,8 +51,6 @@ def run(args: argparse.Namespace) -> int:
     import json
     import time
 
-    from devfocus.app.datastore import open_database
-    from devfocus.app.locate import Locator
     from devfocus.app.reporting import make_reports
     from devfocus.insights.focusreport import Report
     from devfocus.insights.periods import Period
@@ -70,9 +68,7 @@ def run(args: argparse.Namespace) -> int:
         if week is None:
             return 2
         settings = week
-    project = Locator().project_root(args.path) if args.path else None
-    database = open_database(settings)
-    bring_history_up_to_date(database, settings, args)
+    database, project = open_for_reading(settings, args)
 
     def report_of(period: Period) -> Report:
         report, _ = make_reports(
