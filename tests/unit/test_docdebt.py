@@ -8,7 +8,8 @@ from devfocus.app.docdebt import count_debt
 
 
 def test_bad_files_count_nothing_and_the_others_are_counted(tmp_path: Path) -> None:
-    (tmp_path / "good.py").write_text('"""A module."""\n\n\ndef f():\n    pass\n\n\nclass C:\n    pass\n')
+    good = '"""A module."""\n\n\ndef f():\n    pass\n\n\nclass C:\n    pass\n'
+    (tmp_path / "good.py").write_text(good)
     (tmp_path / "broken.py").write_text("def f(:\n    pass\n")
     (tmp_path / "binary.py").write_bytes(b"\x00\x01def g(): pass\n")
     # Nested past what Python's parser takes: refused by the parser process, not a crash here.
