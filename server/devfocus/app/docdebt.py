@@ -2,9 +2,8 @@
 once a day and kept (table ``docstring_debt``), so reports can tell when it grows (they read it
 with :func:`devfocus.app.baselines.read_debt`).
 
-Counting reads each Python file's facts (``ast``, no libcst) in the parser process, as the
-server's other parsing does: a huge or pathological module costs that process, never the server.
-It runs off the event loop; a project's first :data:`MAX_FILES` files are counted.
+Counting parses each Python file with ``ast`` (the docstring engine's facts, no libcst), off the
+event loop; a project's first :data:`MAX_FILES` files are counted.
 """
 
 from __future__ import annotations
@@ -12,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from devfocus.app.docstrings import facts_isolated, iter_python_files, read_source
+from devfocus.app.docstrings import iter_python_files, read_source
+from devfocus.docs.facts import analyze
 
 MAX_FILES = 5000
 
@@ -26,8 +26,7 @@ class DebtCount:
 
 def count_debt(root: Path, max_files: int = MAX_FILES) -> DebtCount:
     """The undocumented public definitions (modules, classes, functions, methods) of the Python
-    files under ``root``; files that cannot be read or parsed count nothing (the parser process
-    says why, and its facts then hold no definitions)."""
+    files under ``root``; files that cannot be read or parsed count nothing."""
     undocumented = definitions = files = 0
     for path in iter_python_files([str(root)]):
         if files >= max_files:
@@ -37,7 +36,7 @@ def count_debt(root: Path, max_files: int = MAX_FILES) -> DebtCount:
             source, _ = read_source(path)
         except (OSError, ValueError):
             continue
-        for definition in facts_isolated(source).definitions:
+        for definition in analyze(source).definitions:
             if not definition.public or definition.skipped or definition.in_function:
                 continue
             definitions += 1
