@@ -36,6 +36,7 @@ BENCHMARKS = (
     "docs_check",
     "docs_generate",
     "docs_worker",
+    "ai_docstrings",
     "git_ingest",
     "import_real",
     "cli_fixed",
@@ -46,6 +47,7 @@ BENCHMARKS = (
     "hostile_input",
     "ignore_checks",
     "vscode_start",
+    "ai_quality",
 )
 
 

@@ -7,14 +7,17 @@ these folders on PYTHONPATH (so nothing has to be installed, and it works offlin
 
     bundled/libs/          devfocus and every pure-Python dependency, for all versions
     bundled/native/cpXY/   what CPython X.Y needs of its own: the dependencies with compiled
-                           parts (libcst, PyYAML) built for it on this platform, and releases
-                           that differ by version (SQLAlchemy 2.0 for 3.10); never also in libs/
+                           parts (libcst, PyYAML, and pydantic-core and jiter of the AI SDKs)
+                           built for it on this platform, and releases that differ by version
+                           (SQLAlchemy 2.0 for 3.10); never also in libs/
     bundled/manifest.json  {"devfocus", "platform", "pythons", "native"}: the client reads
                            "pythons" to refuse an interpreter this build has nothing for;
                            "native" lists each version's own distributions
 
-The .vsix is built per platform (linux-x64, darwin-arm64, ...); each holds every supported
-Python version's compiled parts.
+The server is bundled with the extras in EXTRAS: `ai` brings the official `anthropic` and `openai`
+SDKs, so a provider set in VS Code works without installing anything (they are imported only
+when a model is asked). The .vsix is built per platform (linux-x64, darwin-arm64, ...); each
+holds every supported Python version's compiled parts.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SUPPORTED = ("3.10", "3.11", "3.12", "3.13", "3.14")
+# pyproject.toml's optional dependencies the extension ships with.
+EXTRAS = ("ai",)
 # Not needed to run the server: byte code (Python writes its own), installers' scripts, and the
 # test suites that some libraries ship inside their packages.
 STRIP_DIRS = ("__pycache__", "tests")
@@ -172,12 +177,13 @@ def bundle(out: Path, pythons: list[str]) -> dict[str, object]:
         wheels = Path(tmp) / "wheels"
         pip("wheel", "--quiet", "--no-deps", "--wheel-dir", str(wheels), str(ROOT))
         (wheel,) = wheels.glob("devfocus-*.whl")
+        requirement = f"devfocus[{','.join(EXTRAS)}] @ {wheel.resolve().as_uri()}"
         staging = Path(tmp) / "bundled"
         trees = {}
         for python in pythons:
             tree = staging / "native" / f"cp{python.replace('.', '')}"
             try:
-                pip_install(tree, python, str(wheel))
+                pip_install(tree, python, requirement)
             except RuntimeError as error:
                 print(f"skipping Python {python}: {str(error).splitlines()[-1]}")
                 shutil.rmtree(tree, ignore_errors=True)

@@ -3,6 +3,18 @@
 
 import * as vscode from 'vscode';
 import { LanguageClient } from 'vscode-languageclient/node';
+import {
+  AIKeys,
+  CLEAR_KEY_COMMAND,
+  KeyPrompts,
+  KeyProvider,
+  KeySettings,
+  KEY_PROVIDERS,
+  PROVIDER_NAMES,
+  SET_KEY_COMMAND,
+  keyProblem,
+  secretName,
+} from './aiKey';
 import { Commands } from './commands';
 import { RUNNING_CONTEXT } from './manifest';
 import { onInterpreterChange } from './python';
@@ -32,7 +44,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const insights = new InsightsView();
   context.subscriptions.push(log, statusBar, reports, insights);
 
+  // The server asks the keys for its environment at each start; the keys restart the server.
+  const keys: AIKeys = new AIKeys(
+    context.secrets,
+    aiSettings,
+    keyPrompts(),
+    (): Promise<void> => server.restart(),
+    (message) => log.info(message),
+  );
   const server = new ServerManager(context, log, {
+    environment: () => keys.environment(),
     starting: () => {
       void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, false);
       statusBar.starting();
@@ -59,6 +80,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
   manager = server;
   context.subscriptions.push(server);
+  const keyNames = new Set(KEY_PROVIDERS.map(secretName));
+  context.subscriptions.push(
+    vscode.commands.registerCommand(SET_KEY_COMMAND, () => keys.set()),
+    vscode.commands.registerCommand(CLEAR_KEY_COMMAND, () => keys.clear()),
+    // Secrets are shared by every window: a key set or cleared in another one reaches this
+    // window's server too.
+    context.secrets.onDidChange((event) => {
+      if (keyNames.has(event.key)) {
+        void keys.refresh();
+      }
+    }),
+  );
 
   const commands = new Commands(server, statusBar, reports, log, insights);
   for (const [id, run] of Object.entries(commands.handlers())) {
@@ -87,6 +120,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (event.affectsConfiguration(`${CLIENT_ID}.server.command`)) {
         log.info('devfocus.server.command changed: restarting the server');
         void server.restart();
+      } else if (
+        event.affectsConfiguration(`${CLIENT_ID}.ai.provider`) ||
+        event.affectsConfiguration(`${CLIENT_ID}.ai.apiKeyEnv`)
+      ) {
+        // Another provider's key, or the same key under another variable: a new process.
+        void keys.refresh();
       }
     }),
   );
@@ -130,6 +169,62 @@ function sendActiveEditor(client: LanguageClient, editor: vscode.TextEditor | un
   // Output panels and other virtual documents are not somewhere the user works.
   const params: ActiveEditorParams = { uri: uri?.scheme === 'file' ? uri.toString() : null };
   void client.sendNotification(ACTIVE_EDITOR, params);
+}
+
+/** The AI settings the key depends on: the window's provider and every folder's. */
+function aiSettings(): KeySettings {
+  const window = vscode.workspace.getConfiguration(CLIENT_ID);
+  const provider = window.get<string>('ai.provider') ?? 'none';
+  const folders = (vscode.workspace.workspaceFolders ?? []).map(
+    (folder) =>
+      vscode.workspace.getConfiguration(CLIENT_ID, folder.uri).get<string>('ai.provider') ?? 'none',
+  );
+  return {
+    provider,
+    providers: [provider, ...folders],
+    apiKeyEnv: window.get<string>('ai.apiKeyEnv') ?? '',
+  };
+}
+
+/** What Set and Clear AI API Key ask and say, with VS Code's widgets. */
+function keyPrompts(): KeyPrompts {
+  return {
+    pickProvider: async (choices, action) => {
+      const items = choices.map((provider) => ({
+        label: PROVIDER_NAMES[provider],
+        description: provider,
+        provider,
+      }));
+      const picked = await vscode.window.showQuickPick(items, {
+        title: action === 'set' ? 'DevFocus: whose API key?' : 'DevFocus: remove which API key?',
+        placeHolder:
+          action === 'set'
+            ? 'The provider the key is for (devfocus.ai.provider)'
+            : "The key is removed from VS Code's secret storage",
+      });
+      return picked?.provider;
+    },
+    askKey: (provider: KeyProvider) =>
+      Promise.resolve(
+        vscode.window.showInputBox({
+          title: `DevFocus: ${PROVIDER_NAMES[provider]} API key`,
+          prompt:
+            "Kept in VS Code's secret storage and handed to the DevFocus server when it starts; " +
+            'never written to your settings.',
+          password: true,
+          ignoreFocusOut: true,
+          validateInput: (value) => (value.trim() ? keyProblem(value) : null),
+        }),
+      ),
+    tell: (message, ...buttons) =>
+      Promise.resolve(vscode.window.showInformationMessage(message, ...buttons)),
+    useProvider: (provider) =>
+      Promise.resolve(
+        vscode.workspace
+          .getConfiguration(CLIENT_ID)
+          .update('ai.provider', provider, vscode.ConfigurationTarget.Global),
+      ),
+  };
 }
 
 async function showFailure(reason: string, log: vscode.LogOutputChannel): Promise<void> {

@@ -104,6 +104,30 @@ export function commandLaunch(command: readonly string[]): Launch {
   return { command: parts[0], args: parts.slice(1), env: {} };
 }
 
+/**
+ * The server process's environment: the editor's own, what the launch needs, and `extra` (the AI
+ * key from SecretStorage, which wins over a key the editor inherited). `extra` never replaces a
+ * variable the launch sets: a key under `PYTHONPATH` would stop the server from starting.
+ */
+export function serverEnvironment(
+  inherited: Readonly<Record<string, string | undefined>>,
+  launch: Launch,
+  extra: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(inherited)) {
+    if (value !== undefined) {
+      env[name] = value;
+    }
+  }
+  for (const [name, value] of Object.entries(extra)) {
+    if (!(name in launch.env)) {
+      env[name] = value;
+    }
+  }
+  return Object.assign(env, launch.env);
+}
+
 /** Why an interpreter could not be run, from the error `child_process.execFile` gave. */
 export function probeFailure(
   error: Error & { code?: string | number | null },

@@ -47,6 +47,9 @@ export const COMMANDS: readonly PaletteCommand[] = [
   },
   { id: 'devfocus.importGitHistory', title: 'Import Git History', when: running },
   { id: 'devfocus.deleteMyData', title: 'Delete My Data', when: running },
+  // Stored in VS Code's secret storage, so they work before the server runs (and restart it).
+  { id: 'devfocus.ai.setApiKey', title: 'Set AI API Key' },
+  { id: 'devfocus.ai.clearApiKey', title: 'Clear AI API Key' },
   { id: 'devfocus.showOutput', title: 'Show Output' },
   { id: 'devfocus.restartServer', title: 'Restart Server' },
   { id: 'devfocus.showMenu', title: 'Show Menu' },

@@ -24,12 +24,14 @@ export const EXPORT = 'devfocus.export';
 export const DELETE = 'devfocus.data.delete';
 export const GENERATE_FILE = 'devfocus.docs.generateFile';
 export const GENERATE_WORKSPACE = 'devfocus.docs.generateWorkspace';
+export const GENERATE_WITH_AI = 'devfocus.docs.generateWithAI';
 export const FOCUS_START = 'devfocus.focus.start';
 export const FOCUS_STOP = 'devfocus.focus.stop';
+export const WRITE_COMMIT_WITH_AI = 'devfocus.commit.writeWithAI';
 
 /**
- * `devfocus.report`: `[{period, format, project, fromDate, toDate, compare, redact, open}]` or
- * `["week", "json"]`.
+ * `devfocus.report`: `[{period, format, project, fromDate, toDate, compare, redact, open, narrate,
+ * renarrate}]` or `["week", "json"]`.
  */
 export interface ReportArguments {
   period?:
@@ -46,6 +48,12 @@ export interface ReportArguments {
   redact?: boolean;
   /** Write the report to a private file and ask the editor to show it (window/showDocument). */
   open?: boolean;
+  /**
+   * A narrative beside the figures (the configured model's, else DevFocus's own text); renarrate:
+   * ask the model again instead of the one kept for the period (implies narrate).
+   */
+  narrate?: boolean;
+  renarrate?: boolean;
 }
 
 /**
@@ -85,9 +93,39 @@ export interface InsightsArguments {
   redact?: boolean;
 }
 
-/** `devfocus.docs.generateFile`: `[{uri}]`, or `[uri]`, or `[path]`. */
+/** `devfocus.docs.generateFile`: `[{uri, ai}]`, or `[uri]`, or `[path]`. */
 export interface GenerateFileArguments {
   uri: string;
+  /** The prose from the configured model (devfocus.ai), else the template */
+  ai?: boolean;
+}
+
+/** `devfocus.docs.generateWorkspace`: nothing, or `[{ai}]`. */
+export interface GenerateWorkspaceArguments {
+  /** The prose from the configured model (devfocus.ai), else the template */
+  ai: boolean;
+}
+
+/**
+ * `devfocus.docs.generateWithAI`: `[{uri, version, qualname}]`: one definition's docstring, written
+ * or updated with the configured model's prose (what the "with AI" quick fixes run). `version`: the
+ * document's version the action was offered for; `qualname`: the definition's qualified name
+ * (`Class.method`; "" for the module).
+ */
+export interface GenerateWithAIArguments {
+  uri: string;
+  qualname: string;
+  version?: number | null;
+}
+
+/**
+ * `devfocus.commit.writeWithAI`: `[{uri, version}]` or `[uri]`: the commit message document
+ * (COMMIT_EDITMSG) whose message is drafted.
+ */
+export interface WriteCommitArguments {
+  uri: string;
+  /** The version the action was listed for */
+  version?: number | null;
 }
 
 /**
@@ -145,6 +183,19 @@ export interface GitAccess {
   notRead: NotRead[];
 }
 
+/** The status's `ai` part, present when a provider is configured: whether it answers. */
+export interface AIState {
+  provider: string;
+  model: string;
+  state: 'ready' | 'degraded' | 'unconfigured';
+  /** Why it is degraded or unconfigured: no-key, paused, timeout... */
+  reason: string | null;
+  /** The last failure (or what is missing), in words */
+  message: string | null;
+  /** ISO 8601, UTC: while paused after repeated failures */
+  pausedUntil: string | null;
+}
+
 /** The running focus block, in whichever window it was started. */
 export interface WireFocusBlock {
   /** ISO 8601, UTC */
@@ -186,6 +237,8 @@ export interface WireStatus {
   focusBlock: WireFocusBlock | null;
   /** Progress toward each goal that is set */
   goals: WireGoal[];
+  /** Only with a provider configured */
+  ai?: AIState;
 }
 
 /** One repository's part of `devfocus.git.import`. */
@@ -284,7 +337,10 @@ export interface InsightsResult {
   insights: WireInsight[];
 }
 
-/** `devfocus.docs.generateFile` and `devfocus.docs.generateWorkspace`. */
+/**
+ * `devfocus.docs.generateFile`, `devfocus.docs.generateWorkspace` and
+ * `devfocus.docs.generateWithAI`. With `ai`, where each docstring's words came from.
+ */
 export interface DocsResult {
   /** Docstrings written */
   applied: number;
@@ -294,7 +350,38 @@ export interface DocsResult {
   cancelled: boolean;
   /** Why the editor did not apply an edit */
   failures: string[];
+  /**
+   * With ai: docstrings whose words the model wrote now, that were kept from an earlier answer, and
+   * that are the template's (fallbacks: why, for those the model failed).
+   */
+  fromModel?: number;
+  fromCache?: number;
+  fromTemplate?: number;
+  fallbacks?: string[];
 }
+
+/** What the commit coach found in a message. */
+export interface CommitFinding {
+  rule: string;
+  severity: string;
+  /** 1-based, in the message */
+  line: number;
+  message: string;
+}
+
+/**
+ * `devfocus.commit.writeWithAI`: the drafted message, its score (out of 10, as the coach's) and
+ * what the coach found in it; `applied`: whether the editor took the edit.
+ */
+export interface CommitDraftResult {
+  subject: string;
+  body: string;
+  score: number;
+  findings: CommitFinding[];
+  applied: boolean;
+}
+
+export type CommitDraftAnswer = CommitDraftResult | null;
 
 export type ErasedCounts = Record<string, number>;
 
@@ -315,8 +402,10 @@ export interface CommandResults {
   'devfocus.data.delete': ErasedCounts;
   'devfocus.docs.generateFile': DocsResult;
   'devfocus.docs.generateWorkspace': DocsResult;
+  'devfocus.docs.generateWithAI': DocsResult;
   'devfocus.focus.start': FocusBlockResult;
   'devfocus.focus.stop': FocusBlockResult;
+  'devfocus.commit.writeWithAI': CommitDraftAnswer;
 }
 
 /** What each command takes: one object (commands not listed take nothing). */
@@ -327,7 +416,9 @@ export interface CommandArguments {
   'devfocus.export': ExportArguments;
   'devfocus.data.delete': DeleteArguments;
   'devfocus.docs.generateFile': GenerateFileArguments;
+  'devfocus.docs.generateWithAI': GenerateWithAIArguments;
   'devfocus.focus.start': FocusStartArguments;
+  'devfocus.commit.writeWithAI': WriteCommitArguments;
 }
 
 /** The params of each notification. */

@@ -22,6 +22,7 @@ import {
   LaunchProblem,
   commandLaunch,
   pythonLaunch,
+  serverEnvironment,
   sourceName,
 } from './launch';
 import { STATUS } from './protocol';
@@ -49,6 +50,8 @@ export interface ServerEvents {
   status(params: unknown): void;
   /** The server asks to show a document: true if the extension showed it itself. */
   showDocument?(uri: vscode.Uri): Promise<boolean>;
+  /** Variables added to the server's environment at each start (the AI key); never logged. */
+  environment?(): Promise<Record<string, string>>;
 }
 
 /** Reads the bundled server's manifest; none when running from a source checkout. */
@@ -127,8 +130,9 @@ export class ServerManager implements vscode.Disposable {
       );
       return;
     }
+    const extra = (await this.events.environment?.()) ?? {};
     this.log.info(`starting the server: ${[launch.command, ...launch.args].join(' ')}`);
-    const client = this.createClient(launch);
+    const client = this.createClient(launch, extra);
     this.client = client;
     this.initialized = false;
     try {
@@ -180,14 +184,18 @@ export class ServerManager implements vscode.Disposable {
     );
   }
 
-  private createClient(launch: Launch): LanguageClient {
+  private createClient(launch: Launch, extra: Record<string, string>): LanguageClient {
     const serverOptions: ServerOptions = {
       command: launch.command,
       args: launch.args,
       // No `transport`: the client would add `--stdio`, and stdio is the server's default anyway.
       // Started in the extension's folder, not the workspace: nothing of the project is on the
       // server's module path, whatever the command.
-      options: { cwd: this.context.extensionPath, env: { ...process.env, ...launch.env } },
+      // `extra` (the AI key) goes only into the process's environment, never into a message.
+      options: {
+        cwd: this.context.extensionPath,
+        env: serverEnvironment(process.env, launch, extra),
+      },
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [

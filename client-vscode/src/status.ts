@@ -1,12 +1,14 @@
 // How a `devfocus/status` notification looks in the status bar. Pure: no `vscode` import, so the
 // node test runner covers it.
 
-import { GitAccess, WireGoal, WireStatus } from './protocol';
+import { AIState, GitAccess, WireGoal, WireStatus } from './protocol';
 
 export type State = WireStatus['state'];
 
 /** VS Code's command that opens the Workspace Trust editor (linked from the tooltip). */
 export const MANAGE_TRUST_COMMAND = 'workbench.trust.manage';
+/** The extension's Set AI API Key (linked from the tooltip while the provider has no key). */
+export const SET_AI_KEY_COMMAND = 'devfocus.ai.setApiKey';
 
 /** The looks of the item: `deep` is an active session in a deep-work block, `focus` a running
  * focus block (in any window), which counts down. */
@@ -158,6 +160,7 @@ function tooltipLines(status: WireStatus, look: Look): string[] {
     lines.push('', 'Nothing is recorded until you resume.');
   }
   lines.push(...gitLines(status.git));
+  lines.push(...aiLines(status.ai));
   lines.push('', 'Click for DevFocus commands.');
   return lines;
 }
@@ -225,6 +228,52 @@ export function gitLines(git: GitAccess | undefined): string[] {
     '',
     `Git: \`${repository.root.replace(/`/g, "'")}\` ${escapeMarkdown(repository.reason)}`,
   ]);
+}
+
+const AI_STATES: Record<AIState['state'], string> = {
+  ready: 'ready',
+  degraded: 'degraded',
+  unconfigured: 'not set up',
+};
+
+/** The server's reasons (devfocus.ai.exchange) in words; any other reason is shown as sent. */
+const AI_REASONS: Record<string, string> = {
+  'no-key': 'no API key',
+  'no-sdk': "the provider's SDK is not installed",
+  paused: 'paused after repeated failures',
+  'rate-limited': 'the provider keeps answering that it is busy (429)',
+  timeout: 'the provider did not answer in time',
+  unreachable: 'the provider cannot be reached',
+  'server-error': 'the provider answers with errors',
+  refused: 'the provider refused the request (the key or the model?)',
+  'bad-reply': 'the model did not answer with the JSON asked for',
+};
+
+/** What the tooltip says of AI: nothing while it is off (the server sends no `ai` then), else
+ * `AI: anthropic (claude-haiku-4-5) — degraded: …`, and how to give a missing key. */
+export function aiLines(ai: AIState | undefined | null): string[] {
+  if (!ai || (ai.state as string) === 'off') {
+    return [];
+  }
+  const model = ai.model ? ` (${escapeMarkdown(ai.model)})` : '';
+  const reason = ai.reason ? (AI_REASONS[ai.reason] ?? ai.reason) : '';
+  const why = ai.state !== 'ready' && reason ? `: ${escapeMarkdown(reason)}` : '';
+  const icon = ai.state === 'ready' ? '$(sparkle)' : '$(warning)';
+  const state = AI_STATES[ai.state] ?? ai.state;
+  const lines = ['', `${icon} AI: ${escapeMarkdown(ai.provider)}${model} — ${state}${why}`];
+  if (ai.state !== 'ready' && ai.message) {
+    lines.push(escapeMarkdown(ai.message));
+  }
+  if (ai.state === 'degraded' && ai.pausedUntil) {
+    const until = Date.parse(ai.pausedUntil);
+    if (!Number.isNaN(until)) {
+      lines.push(`AI is paused until ${timeOfDay(until)}.`);
+    }
+  }
+  if (ai.state === 'unconfigured' && (ai.reason === 'no-key' || /\bkey\b/i.test(ai.reason ?? ''))) {
+    lines.push(`[Set AI API Key](command:${SET_AI_KEY_COMMAND})`);
+  }
+  return lines;
 }
 
 /** Branch and task names are user text: keep them from turning into Markdown. */

@@ -3,7 +3,14 @@
 import * as vscode from 'vscode';
 import { PAUSED_CONTEXT } from './manifest';
 import { WireStatus } from './protocol';
-import { Look, MANAGE_TRUST_COMMAND, focusBlockEnd, present, sessionAnchor } from './status';
+import {
+  Look,
+  MANAGE_TRUST_COMMAND,
+  SET_AI_KEY_COMMAND,
+  focusBlockEnd,
+  present,
+  sessionAnchor,
+} from './status';
 
 // VS Code gives an item's background only the error and warning colours (paused has the
 // warning one); a running focus block stands out by its icon and its own foreground colour.
@@ -85,8 +92,9 @@ export class FocusStatusBar implements vscode.Disposable {
       // Rebuilt only when a notification came: every second would make an open hover flicker.
       this.tooltipFor = status;
       const tooltip = new vscode.MarkdownString(shown.tooltip.join('  \n'), true);
-      // Its one link opens the Workspace Trust editor; no other command runs from it.
-      tooltip.isTrusted = { enabledCommands: [MANAGE_TRUST_COMMAND] };
+      // Its links open the Workspace Trust editor and Set AI API Key; no other command runs
+      // from it.
+      tooltip.isTrusted = { enabledCommands: [MANAGE_TRUST_COMMAND, SET_AI_KEY_COMMAND] };
       this.item.tooltip = tooltip;
     }
     this.item.accessibilityInformation = { label: `DevFocus: ${shown.text}` };

@@ -7,6 +7,7 @@ import {
   parseVersion,
   probeFailure,
   pythonLaunch,
+  serverEnvironment,
 } from '../src/launch';
 
 const manifest: BundleManifest = {
@@ -93,5 +94,29 @@ describe('probeFailure', () => {
     const problem = probeFailure(error, 'python3', 'path');
     assert.match(problem.message, /could not find Python/);
     assert.match(problem.message, /devfocus\.server\.command/);
+  });
+});
+
+describe('serverEnvironment', () => {
+  const launch = pythonLaunch(['python3'], 'path', [3, 12, 0], bundle, undefined, ':');
+  it('adds the AI key to the editor’s environment, over a key the editor inherited', () => {
+    const env = serverEnvironment(
+      { PATH: '/usr/bin', ANTHROPIC_API_KEY: 'old', UNSET: undefined },
+      launch,
+      { ANTHROPIC_API_KEY: 'stored' },
+    );
+    assert.equal(env.ANTHROPIC_API_KEY, 'stored');
+    assert.equal(env.PATH, '/usr/bin');
+    assert.equal(env.PYTHONPATH, launch.env.PYTHONPATH);
+    assert.ok(!('UNSET' in env));
+  });
+  it('keeps the inherited key when none is stored', () => {
+    const env = serverEnvironment({ OPENAI_API_KEY: 'from-shell' }, launch, {});
+    assert.equal(env.OPENAI_API_KEY, 'from-shell');
+  });
+  it('never lets a key replace a variable the launch needs', () => {
+    const env = serverEnvironment({}, launch, { PYTHONPATH: 'sk-key', PYTHONSAFEPATH: 'x' });
+    assert.equal(env.PYTHONPATH, '/ext/bundled/native/cp312:/ext/bundled/libs');
+    assert.equal(env.PYTHONSAFEPATH, '1');
   });
 });

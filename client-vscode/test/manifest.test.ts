@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { CATEGORY, CLIENT_SETTINGS, COMMANDS } from '../src/manifest';
+import * as protocol from '../src/protocol';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -64,6 +65,15 @@ describe('contributes.commands', () => {
     for (const command of COMMANDS) {
       assert.ok(!serverCommands.includes(command.id), command.id);
       assert.ok(!/^devfocus\.(tracking|task|docs|git)\./.test(command.id), command.id);
+    }
+  });
+  it('do not clash with any command the server declares (the AI key commands included)', () => {
+    const serverCommands: string[] = Object.values(protocol as Record<string, unknown>).filter(
+      (value): value is string => typeof value === 'string' && /^devfocus\.[\w.]+$/.test(value),
+    );
+    assert.ok(serverCommands.includes('devfocus.status'));
+    for (const command of COMMANDS) {
+      assert.ok(!serverCommands.includes(command.id), command.id);
     }
   });
 });

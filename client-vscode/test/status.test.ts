@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  aiLines,
   CONTEXT_WIDTH,
   contextLabel,
   escapeMarkdown,
@@ -14,6 +15,7 @@ import {
   MANAGE_TRUST_COMMAND,
   present,
   sessionAnchor,
+  SET_AI_KEY_COMMAND,
 } from '../src/status';
 import { WireStatus } from '../src/protocol';
 
@@ -287,5 +289,80 @@ describe('goals in the tooltip', () => {
     ];
     const tooltip = present(status({ goals }), NOW, undefined).tooltip;
     assert.ok(tooltip.includes("Today's deep-work goal: 1h 00m of 2h 00m (50%)"));
+  });
+});
+
+describe('AI in the tooltip', () => {
+  const ai = {
+    provider: 'anthropic',
+    model: 'claude-haiku-4-5',
+    state: 'ready' as const,
+    reason: null,
+    message: null,
+    pausedUntil: null,
+  };
+  it('says nothing while AI is off (the server sends no ai part)', () => {
+    assert.deepEqual(aiLines(undefined), []);
+    const tooltip = present(status(), NOW, undefined).tooltip;
+    assert.ok(!tooltip.some((l) => l.includes('AI:')));
+  });
+  it('names the provider and the model, and the state', () => {
+    assert.deepEqual(aiLines(ai), [
+      '',
+      '$(sparkle) AI: anthropic (claude\\-haiku\\-4\\-5) — ready',
+    ]);
+    const tooltip = present(status({ ai }), NOW, undefined).tooltip;
+    assert.ok(tooltip.some((l) => l.startsWith('$(sparkle) AI: anthropic')));
+  });
+  it('says why it is degraded, and until when it is paused', () => {
+    const paused = new Date(NOW + 5 * 60 * 1000);
+    const lines = aiLines({
+      ...ai,
+      state: 'degraded',
+      reason: 'paused after 5 failures in a row',
+      message: null,
+      pausedUntil: paused.toISOString(),
+    });
+    assert.equal(
+      lines[1],
+      '$(warning) AI: anthropic (claude\\-haiku\\-4\\-5) — degraded: paused after 5 failures in a row',
+    );
+    assert.match(lines[2], /^AI is paused until \d\d:\d\d\.$/);
+  });
+  it('shows the last failure in the server’s words', () => {
+    const lines = aiLines({
+      ...ai,
+      state: 'degraded',
+      reason: 'timeout',
+      message: 'anthropic did not answer within 60 s',
+    });
+    assert.match(lines[1], /— degraded: the provider did not answer in time$/);
+    assert.equal(lines[2], 'anthropic did not answer within 60 s');
+  });
+  it('puts the server’s reasons in words', () => {
+    const lines = aiLines({ ...ai, state: 'unconfigured', reason: 'no-key' });
+    assert.match(lines[1], /— not set up: no API key$/);
+    assert.equal(lines[2], `[Set AI API Key](command:${SET_AI_KEY_COMMAND})`);
+    const paused = aiLines({ ...ai, state: 'degraded', reason: 'paused' });
+    assert.match(paused[1], /— degraded: paused after repeated failures$/);
+    assert.equal(paused.length, 2);
+  });
+  it('links Set AI API Key when the provider has no key', () => {
+    const lines = aiLines({
+      ...ai,
+      state: 'unconfigured',
+      reason: 'no API key in ANTHROPIC_API_KEY',
+    });
+    assert.match(lines[1], /— not set up: no API key in ANTHROPIC\\_API\\_KEY$/);
+    assert.equal(lines[2], `[Set AI API Key](command:${SET_AI_KEY_COMMAND})`);
+    const noModel = aiLines({
+      ...ai,
+      provider: 'openai-compatible',
+      model: '',
+      state: 'unconfigured',
+      reason: 'devfocus.ai.model is empty',
+    });
+    assert.equal(noModel.length, 2); // a key would not help
+    assert.match(noModel[1], /AI: openai\\-compatible — not set up/);
   });
 });

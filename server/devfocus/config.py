@@ -358,6 +358,109 @@ class NudgeSettings:
     )
 
 
+AI_PROVIDERS = ("none", "anthropic", "openai", "openai-compatible")
+# Never sent to a model, whatever else is allowed: secrets live in these files.
+DEFAULT_AI_EXCLUDES: tuple[str, ...] = (
+    ".env",
+    ".env.*",
+    "*.env",
+    ".envrc",
+    ".netrc",
+    ".npmrc",
+    ".pypirc",
+    ".git-credentials",
+    "*.pem",
+    "*.key",
+    "*.p12",
+    "*.pfx",
+    "id_rsa*",
+    "id_ed25519*",
+    "id_ecdsa*",
+    "**/secrets/**",
+    "**/.secrets/**",
+    "secrets.*",
+    "*.secret",
+    "*.secrets",
+    "client_secret*.json",
+    "credentials.*",
+    "*credentials*.json",
+    "*credentials*.y*ml",
+    "*.credentials",
+    "service-account*.json",
+)
+
+
+@dataclass(frozen=True)
+class AISettings:
+    provider: str = _setting(
+        "none",
+        "Who writes prose for docstrings, commit messages and report narratives: `none` (nothing "
+        "leaves the machine), `anthropic` (Messages API), `openai` (Chat Completions) or "
+        "`openai-compatible` (the OpenAI API at `baseUrl`: Ollama, LM Studio, vLLM, llama.cpp's "
+        "server). The key comes from the environment: `ANTHROPIC_API_KEY`, `OPENAI_API_KEY`, or "
+        "the variable `apiKeyEnv` names.",
+        choices=AI_PROVIDERS,
+        scope="machine-overridable",
+    )
+    model: str = _setting(
+        "",
+        "The model to ask. Empty: `claude-haiku-4-5` for Anthropic, `gpt-5-mini` for OpenAI; an "
+        "OpenAI-compatible server needs the name of a model it serves (for example `llama3.2`).",
+        scope="machine-overridable",
+    )
+    base_url: str = _setting(
+        "",
+        "Where the provider's API is, for a gateway, a proxy or a local server (for example "
+        "`http://localhost:11434/v1` for Ollama). Empty: the provider's own API. A machine "
+        "setting: a workspace cannot send your key elsewhere.",
+        scope="machine",
+    )
+    api_key_env: str = _setting(
+        "",
+        "The environment variable holding the API key. Empty: `ANTHROPIC_API_KEY` or "
+        "`OPENAI_API_KEY` by provider (an OpenAI-compatible server needs none).",
+        scope="machine",
+    )
+    timeout_seconds: float = _setting(
+        60.0,
+        "Time limit of one request to the model, retries apart.",
+        minimum=1,
+        maximum=600,
+    )
+    max_retries: float = _setting(
+        2.0,
+        "Retries of a request that failed for a reason worth retrying (429, 5xx, overloaded, a "
+        "dropped connection), with backoff honouring `Retry-After`.",
+        minimum=0,
+        maximum=10,
+    )
+    max_concurrent: float = _setting(
+        4.0,
+        "Requests to the model at the same time, at most.",
+        minimum=1,
+        maximum=64,
+    )
+    requests_per_minute: float = _setting(
+        50.0,
+        "Requests to the model in any minute, at most; a whole-workspace run queues rather "
+        "than floods.",
+        minimum=1,
+        maximum=10000,
+    )
+    send_code: bool = _setting(
+        False,
+        "Send function bodies and diff hunks to the model. Off: only names, signatures, "
+        "docstrings, commit subjects, file paths and change counts are sent.",
+        scope="machine-overridable",
+    )
+    exclude: tuple[str, ...] = _setting(
+        DEFAULT_AI_EXCLUDES,
+        "Files never sent to a model, in any form (gitignore-style globs matched against the "
+        "path inside the project).",
+        scope="machine-overridable",
+    )
+
+
 @dataclass(frozen=True)
 class Settings:
     tracking: TrackingSettings = field(default_factory=TrackingSettings)
@@ -370,6 +473,7 @@ class Settings:
     goals: GoalSettings = field(default_factory=GoalSettings)
     focus_block: FocusBlockSettings = field(default_factory=FocusBlockSettings)
     nudges: NudgeSettings = field(default_factory=NudgeSettings)
+    ai: AISettings = field(default_factory=AISettings)
 
 
 @dataclass(frozen=True)

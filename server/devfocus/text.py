@@ -33,3 +33,17 @@ def clip(text: str, width: int) -> str:
     if len(text) <= width:
         return text
     return text[: max(width - 1, 0)] + ELLIPSIS
+
+
+# Characters that change what a text shows or how it is read without being seen: C0 controls
+# (but tab and newline), DEL, zero-width and direction marks, line and paragraph separators, and
+# the bidirectional embeddings and isolates of "Trojan Source".
+_INVISIBLE = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f\x85\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
+)
+
+
+def without_invisible(text: str) -> str:
+    """``text`` without the characters of :data:`_INVISIBLE` (for text a model wrote, before it
+    goes into a file or a message)."""
+    return _INVISIBLE.sub("", text)

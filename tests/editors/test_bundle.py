@@ -72,8 +72,9 @@ def test_a_bare_python_imports_everything_from_the_bundle(bundle: Path, tmp_path
     )
     assert bare.returncode != 0, "the system Python has pygls: this test would prove nothing"
     code = (
-        "import devfocus, libcst, libcst.native, sqlalchemy, pygls, jedi;"
-        "print(devfocus.__file__, libcst.__file__, sqlalchemy.__file__, pygls.__file__)"
+        "import devfocus, libcst, libcst.native, sqlalchemy, pygls, jedi, anthropic, openai;"
+        "print(devfocus.__file__, libcst.__file__, sqlalchemy.__file__, pygls.__file__,"
+        " anthropic.__file__, openai.__file__)"
     )
     done = subprocess.run(
         [SYSTEM_PYTHON, "-c", code],

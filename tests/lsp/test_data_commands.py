@@ -414,6 +414,7 @@ async def test_delete_erases_everything_and_the_status_shows_it(
             "nudges": 0,
             "dayFigures": result["dayFigures"],
             "docstringDebt": result["docstringDebt"],
+            "aiAnswers": 0,
         }
         assert result["events"] >= stored  # what was buffered is counted too
         for table in ("events", *HISTORY_TABLES.values(), *DERIVED_TABLES):

@@ -34,6 +34,7 @@ DEVFOCUS_AT_START = {
     "devfocus.app.tracking",
     "devfocus.app.trustgate",
     "devfocus.cli",
+    "devfocus.cli.ai",
     "devfocus.cli.coach",
     "devfocus.cli.data",
     "devfocus.cli.docs",

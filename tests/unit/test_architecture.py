@@ -16,7 +16,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "server" / "devfocus"
-PURE = ["activity", "insights", "git", "docs", "timeutil.py"]
+PURE = ["activity", "insights", "git", "docs", "ai", "timeutil.py"]
 FORBIDDEN = ("pygls", "lsprotocol", "sqlalchemy")
 
 # Which part of devfocus may import which. A part is a subpackage or a top-level module of
@@ -35,11 +35,13 @@ MAY_IMPORT: dict[str, set[str]] = {
     # the core's data on disk: settings and the database
     "config": {"text", "timeutil"},
     "store": {"activity", "config", "git", "text", "timeutil"},
+    # the AI layer: prompts from the core's facts, replies checked against them, the providers
+    "ai": CORE | {"config"},
     # services: the core wired to the database, git, the disk and the network
-    "app": CORE | {"config", "store", "devfocus"},
+    "app": CORE | {"ai", "config", "store", "devfocus"},
     # adapters for the editor and the terminal: they reach the database through app only
-    "lsp": CORE | {"app", "config", "devfocus"},
-    "cli": CORE | {"app", "config", "devfocus", "lsp"},  # lsp: `devfocus serve` starts it
+    "lsp": CORE | {"ai", "app", "config", "devfocus"},
+    "cli": CORE | {"ai", "app", "config", "devfocus", "lsp"},  # lsp: `devfocus serve` starts it
     "__main__": {"cli"},
     "devfocus": set(),
 }

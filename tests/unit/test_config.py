@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from devfocus.config import (
+    DEFAULT_AI_EXCLUDES,
     DEFAULT_EXCLUDES,
     Settings,
     database_url,
@@ -57,6 +58,16 @@ INSIGHT_SETTINGS: dict[str, tuple[Any, Any]] = {
     "devfocus.nudges.longStretch": (False, True),
     "devfocus.nudges.switchesPerHour": (8.0, 10),
     "devfocus.nudges.stretchMinutes": (100.0, 80),
+    "devfocus.ai.provider": ("none", "openai-compatible"),
+    "devfocus.ai.model": ("", "llama3.2"),
+    "devfocus.ai.baseUrl": ("", "http://localhost:11434/v1"),
+    "devfocus.ai.apiKeyEnv": ("", "MY_GATEWAY_KEY"),
+    "devfocus.ai.timeoutSeconds": (60.0, 30),
+    "devfocus.ai.maxRetries": (2.0, 0),
+    "devfocus.ai.maxConcurrent": (4.0, 2),
+    "devfocus.ai.requestsPerMinute": (50.0, 20),
+    "devfocus.ai.sendCode": (False, True),
+    "devfocus.ai.exclude": (DEFAULT_AI_EXCLUDES, ["*.secret.py"]),
 }
 
 

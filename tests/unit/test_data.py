@@ -92,6 +92,7 @@ def test_delete_all_erases_every_table_and_leaves_no_copy(
         "nudges": 1,
         "dayFigures": 1,
         "docstringDebt": 1,
+        "aiAnswers": 0,
     }
     assert (erased.events, erased.commits) == (250, 0)
     assert database.run(count_events) == 0

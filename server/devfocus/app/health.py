@@ -1,6 +1,7 @@
 """What ``devfocus doctor`` checks, for any front end: versions, the data directory, the
-database (schema, integrity, who may read its files) and git (whether it runs, which
-repositories DevFocus reads). Each check answers a JSON-ready dict with a ``problems`` list."""
+database (schema, integrity, who may read its files), git (whether it runs, which
+repositories DevFocus reads) and the AI provider (configured, key, reachable). Each check
+answers a JSON-ready dict with a ``problems`` list."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ import os
 import platform
 import stat
 from pathlib import Path
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from devfocus import __version__
 from devfocus.config import DATA_DIR_ENV
+
+if TYPE_CHECKING:
+    from devfocus.config import Settings
 
 LIBRARIES = ("pygls", "lsprotocol", "cattrs", "SQLAlchemy", "platformdirs", "pathspec")
 
@@ -179,3 +183,65 @@ def check_data_directory(directory: Path) -> DataDirectoryCheck:
             f"when it next opens its database, or run chmod 700 {directory}"
         )
     return info
+
+
+class AICheck(TypedDict, total=False):
+    provider: str  # "none" when off
+    model: str
+    baseUrl: str  # "" for the provider's own API
+    key: str  # where the key is looked for, and whether it is there: never the key itself
+    sdk: str  # the SDK and its version, or "missing"
+    state: str  # off, ready, degraded, unconfigured
+    reachable: bool
+    lastError: str | None
+    problems: list[str]
+
+
+AI_SDKS = {"anthropic": "anthropic", "openai": "openai", "openai-compatible": "openai"}
+
+
+def check_ai(settings: Settings) -> AICheck:
+    """The AI provider: configured or not, where its key is looked for (and whether it is
+    there), its SDK, and whether it answers a cheap request (only when one is configured: doctor
+    makes no network call otherwise)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    ai = settings.ai
+    if ai.provider == "none":
+        return {"provider": "none", "state": "off", "problems": []}
+    import asyncio
+
+    from devfocus.ai.keys import api_key, key_variable
+    from devfocus.app.aiservice import AIService
+
+    sdk = AI_SDKS[ai.provider]
+    try:
+        sdk_found = f"{sdk} {version(sdk)}"
+    except PackageNotFoundError:
+        sdk_found = "missing"
+    variable = key_variable(ai)
+    has_key = api_key(ai, os.environ) is not None
+    service = AIService(settings)
+
+    async def probe() -> tuple[str, str | None, str | None]:
+        try:
+            health = await service.probe()
+            return health.state, health.reason, health.last_error
+        finally:
+            await service.aclose()
+
+    state, reason, last_error = asyncio.run(probe())
+    problems = [last_error or reason or state] if state != "ready" else []
+    return {
+        "provider": ai.provider,
+        "model": service.model,
+        "baseUrl": ai.base_url,
+        "key": f"${variable} " + ("is set" if has_key else "is not set")
+        if variable
+        else "none needed",
+        "sdk": sdk_found,
+        "state": state,
+        "reachable": state == "ready",
+        "lastError": last_error,
+        "problems": problems,
+    }

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import TYPE_CHECKING, ParamSpec, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypedDict, TypeVar
 
 from devfocus.activity.tracker import COALESCE_GAP, Record, Tracker
 from devfocus.config import Settings, database_url
@@ -418,6 +418,33 @@ class TrackingService:
                 )
             except StoreError as error:
                 log.debug("docstring debt of %s not kept: %s", project, error.message)
+
+        await self._in_store(on_store)
+
+    # -- answers of AI models ----------------------------------------------------------------------
+    async def load_ai_answer(self, key: str) -> dict[str, Any] | None:
+        """The model's answer kept under ``key`` (see devfocus.ai.cachekey), if any."""
+
+        def on_store() -> dict[str, Any] | None:
+            from devfocus.store.aicache import load_answer
+
+            return self._ensure_database().read(lambda source: load_answer(source, key))
+
+        return await self._in_store(on_store)
+
+    async def keep_ai_answer(
+        self, key: str, kind: str, data: dict[str, Any], provider: str, model: str
+    ) -> None:
+        """Keep a model's answer under ``key``; a database that cannot be written loses only
+        the saving (the answer is asked again next time)."""
+        now = self.clock()
+
+        def on_store() -> None:
+            from devfocus.store.aicache import save_answer
+
+            self._ensure_database().run(
+                lambda engine: save_answer(engine, key, kind, data, provider, model, now)
+            )
 
         await self._in_store(on_store)
 

@@ -14,11 +14,11 @@ import sys
 from collections.abc import Callable, Sequence
 
 from devfocus import __version__
-from devfocus.cli import coach, data, docs, doctor, insights, output, report, serve, standup
+from devfocus.cli import ai, coach, data, docs, doctor, insights, output, report, serve, standup
 from devfocus.cli.subcommands import Subcommands
 from devfocus.store.errors import StoreError
 
-COMMANDS = (serve, report, standup, insights, data, doctor, docs, coach)
+COMMANDS = (serve, report, standup, insights, data, doctor, docs, coach, ai)
 Run = Callable[[argparse.Namespace], int]
 
 

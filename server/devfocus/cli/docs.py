@@ -14,7 +14,8 @@ from devfocus.cli import output
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from devfocus.app.docstrings import DocsConfig
+    from devfocus.app.aiservice import AIService
+    from devfocus.app.docstrings import DocsConfig, FixResult
     from devfocus.cli.subcommands import Subcommands
     from devfocus.docs.facts import Span
 
@@ -42,7 +43,17 @@ def _arguments(docs: argparse.ArgumentParser) -> None:
     fix.add_argument(
         "--diff", action="store_true", help="print a unified diff instead of writing files"
     )
+    fix.add_argument(
+        "--ai",
+        action="store_true",
+        help="the words from the configured AI model (the structure stays the engine's; "
+        "needs --ai-provider or DEVFOCUS_AI_PROVIDER)",
+    )
     _add_common(fix)
+    # Imported here, for start-up time, as in _add_common.
+    from devfocus.cli.options import add_ai_options
+
+    add_ai_options(fix)
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -189,27 +200,44 @@ def _too_much(exc: BaseException) -> str:
 
 
 def fix(args: argparse.Namespace) -> int:
+    if args.ai:
+        return _fix_with_ai(args)
     # Imported here, for start-up time, as in check().
-    import difflib
-
     from devfocus.app.docstrings import fix_source
 
     files = _EachFile(args, partial(fix_source, _config(args)))
-    changed_files = written = refused = unread = 0
+    tally = _Tally(args.diff)
     for path, source, encoding, result in files:
+        tally.add(path, source, encoding, result)
+    tally.unread += files.skipped
+    output.summary(tally.summary() + ".")
+    return tally.exit_code()
+
+
+class _Tally:
+    """What `docs fix` did to each file (written, or shown as a diff), counted for its summary."""
+
+    def __init__(self, diff: bool) -> None:
+        self.diff = diff
+        self.changed_files = self.written = self.refused = self.unread = 0
+
+    def add(self, path: Path, source: str, encoding: str, result: FixResult) -> None:
         if result.problem is not None:
             output.error(f"{path}: not fixed: {result.problem}")
-            unread += 1
-            continue
+            self.unread += 1
+            return
         for qualname, reason in result.refused:
-            refused += 1
+            self.refused += 1
             where = f" `{qualname}`" if qualname else ""
             output.error(f"{path}:{where} not fixed: {reason}")
         if result.source == source:
-            continue
-        changed_files += 1
-        written += len(result.edits)
-        if args.diff:
+            return
+        self.changed_files += 1
+        self.written += len(result.edits)
+        if self.diff:
+            # Imported here, for start-up time: only a diff needs it.
+            import difflib
+
             sys.stdout.writelines(
                 difflib.unified_diff(
                     source.splitlines(keepends=True),
@@ -220,16 +248,94 @@ def fix(args: argparse.Namespace) -> int:
             )
         else:
             _write(path, result.source, encoding)
-    unread += files.skipped
-    verb = "would change" if args.diff else "changed"
-    plural = output.plural
-    output.summary(
-        f"{plural(written, 'docstring')} {verb} in {plural(changed_files, 'file')}"
-        + (f"; {refused} left alone (see above)" if refused else "")
-        + (f"; {plural(unread, 'file')} could not be fixed (see above)" if unread else "")
-        + "."
+
+    def summary(self) -> str:
+        verb = "would change" if self.diff else "changed"
+        plural = output.plural
+        return (
+            f"{plural(self.written, 'docstring')} {verb} in {plural(self.changed_files, 'file')}"
+            + (f"; {self.refused} left alone (see above)" if self.refused else "")
+            + (
+                f"; {plural(self.unread, 'file')} could not be fixed (see above)"
+                if self.unread
+                else ""
+            )
+        )
+
+    def exit_code(self) -> int:
+        return 1 if self.unread or (self.diff and self.changed_files) else 0
+
+
+def _fix_with_ai(args: argparse.Namespace) -> int:
+    """`docs fix --ai`: the model's words in the engine's docstrings, file by file."""
+    # Imported here, for start-up time: only --ai loads the AI layer and the settings.
+    import asyncio
+    from dataclasses import replace
+
+    from devfocus.cli.aiopen import ai_service
+    from devfocus.cli.options import settings_from
+
+    config = _config(args)
+    settings = replace(settings_from(args), docs=config.settings)
+    if settings.ai.provider == "none":
+        output.error(
+            "--ai needs an AI provider: --ai-provider (or DEVFOCUS_AI_PROVIDER) anthropic, openai "
+            "or openai-compatible, and its key in the environment"
+        )
+        return 2
+    service = ai_service(settings)
+    try:
+        return asyncio.run(_fix_files_with_ai(args, service, config))
+    except KeyboardInterrupt:
+        output.error("interrupted: the files written so far stay written")
+        return 130
+
+
+async def _fix_files_with_ai(
+    args: argparse.Namespace, service: AIService, config: DocsConfig
+) -> int:
+    # Imported here, for start-up time, as above.
+    from collections import Counter
+
+    from devfocus.app.aidocs import fix_with_ai
+
+    files = _EachFile(args, lambda source, path: None)  # analysed by fix_with_ai
+    tally = _Tally(args.diff)
+    origins: Counter[str] = Counter()
+    fallbacks = excluded = 0
+    try:
+        with output.progress_bar("docstring", label=f"asking {service.provider}") as bar:
+
+            def counted(*_: object) -> None:
+                bar.update()
+
+            for path, source, encoding, _ in files:
+                result = await fix_with_ai(service, config, source, str(path), on_reply=counted)
+                if result.excluded is not None:
+                    output.error(f"{path}: not sent: {result.excluded}")
+                    excluded += 1
+                    continue
+                for why in result.fallbacks:
+                    output.error(f"{path}: {why}")
+                fallbacks += len(result.fallbacks)
+                tally.add(path, source, encoding, result.fixed)
+                if result.fixed.problem is None:
+                    origins.update(o.origin for o in result.outcomes)
+    finally:
+        await service.aclose()
+    tally.unread += files.skipped
+    words = (
+        f"{origins['model']} from the model, {origins['cache']} from the cache, "
+        f"{origins['template']} from the template"
     )
-    return 1 if unread or (args.diff and changed_files) else 0
+    if fallbacks:
+        words += f" ({fallbacks} because the model's answer could not be used; see above)"
+    elif origins["template"]:
+        words += " (they needed no new words)"
+    if excluded:
+        words += f"; {output.plural(excluded, 'file')} not sent (devfocus.ai.exclude)"
+    output.summary(f"{tally.summary()}. Words: {words}.")
+    return tally.exit_code()
 
 
 def _write(path: Path, text: str, encoding: str) -> None:

@@ -8,7 +8,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from devfocus.cli import output
-from devfocus.cli.options import add_database_option, settings_from
+from devfocus.cli.options import add_ai_options, add_database_option, settings_from
 
 if TYPE_CHECKING:
     from devfocus.cli.subcommands import Subcommands
@@ -28,6 +28,7 @@ def _arguments(doctor: argparse.ArgumentParser) -> None:
         "path", nargs="?", help="a folder whose git repositories are checked (default: here)"
     )
     add_database_option(doctor)
+    add_ai_options(doctor)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -52,7 +53,9 @@ def run(args: argparse.Namespace) -> int:
             "repositories": health.check_repositories(Path(args.path or ".")),
         },
     }
-    # git is optional: its absence is reported, not a failure
+    with output.working("Asking the AI provider whether it answers"):
+        result["ai"] = health.check_ai(settings)  # no network call unless one is configured
+    # git and AI are optional: their absence or failure is reported, not a failure
     healthy = database["ok"] and not folder["problems"]
     result["healthy"] = healthy
     if args.format == "json":
@@ -97,5 +100,21 @@ def render_text(r: dict[str, Any]) -> str:
     lines += [f"  ✗ {p}" for p in git.get("problems", [])]
     for repo in git["repositories"]:  # not read is a choice git makes too, not a failure
         lines.append(f"  {repo['root']}: " + ("read" if repo["read"] else repo["reason"]))
+    lines += render_ai(r["ai"])
     lines += ["", "healthy" if r["healthy"] else "problems found (see ✗ above)"]
     return "\n".join(lines)
+
+
+def render_ai(ai: dict[str, Any]) -> list[str]:
+    if ai["provider"] == "none":
+        return ["AI              off (devfocus.ai.provider: none): nothing is sent anywhere"]
+    where = ai["baseUrl"] or "the provider's API"
+    lines = [
+        f"AI              {ai['provider']} ({ai['model'] or 'no model set'}) at {where}",
+        f"                key: {ai['key']}; SDK: {ai['sdk']}",
+        f"                {'reachable' if ai['reachable'] else ai['state']}",
+    ]
+    if ai.get("lastError"):
+        lines.append(f"                last error: {ai['lastError']}")
+    lines += [f"  ✗ {p}" for p in ai["problems"]]
+    return lines

@@ -4,6 +4,7 @@ settings they give, validated like the editor's."""
 from __future__ import annotations
 
 import argparse
+import os
 from typing import TYPE_CHECKING, Any
 
 from devfocus.cli import output
@@ -73,6 +74,61 @@ def add_history_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+# The AI options: flag → (the setting's key in devfocus.ai, the environment variable used when the
+# flag is absent).
+AI_OPTIONS = {
+    "--ai-provider": ("provider", "DEVFOCUS_AI_PROVIDER"),
+    "--ai-model": ("model", "DEVFOCUS_AI_MODEL"),
+    "--ai-base-url": ("baseUrl", "DEVFOCUS_AI_BASE_URL"),
+    "--ai-max-concurrent": ("maxConcurrent", "DEVFOCUS_AI_MAX_CONCURRENT"),
+    "--ai-requests-per-minute": ("requestsPerMinute", "DEVFOCUS_AI_REQUESTS_PER_MINUTE"),
+}
+_AI_NUMBERS = frozenset({"maxConcurrent", "requestsPerMinute"})
+
+
+def add_ai_options(parser: argparse.ArgumentParser) -> None:
+    """The devfocus.ai settings a command line sets (each else its DEVFOCUS_AI_* variable)."""
+    # Imported here, for start-up time, as above.
+    from devfocus.config import AI_PROVIDERS, AISettings
+
+    defaults = AISettings()
+    helps = {
+        "--ai-provider": f"devfocus.ai.provider: {', '.join(AI_PROVIDERS)} (default: none)",
+        "--ai-model": "devfocus.ai.model (default: the provider's)",
+        "--ai-base-url": "devfocus.ai.baseUrl: a gateway, proxy or local server",
+        "--ai-max-concurrent": "devfocus.ai.maxConcurrent: requests at once "
+        f"(default {defaults.max_concurrent:g})",
+        "--ai-requests-per-minute": "devfocus.ai.requestsPerMinute "
+        f"(default {defaults.requests_per_minute:g})",
+    }
+    for flag, (key, variable) in AI_OPTIONS.items():
+        number = key in _AI_NUMBERS
+        metavar = "N" if number else "URL" if flag == "--ai-base-url" else "NAME"
+        parser.add_argument(
+            flag,
+            metavar=metavar,
+            type=float if number else str,
+            help=f"{helps[flag]}; else ${variable}",
+        )
+
+
+def _ai_settings(args: argparse.Namespace) -> dict[str, Any]:
+    raw: dict[str, Any] = {}
+    for flag, (key, variable) in AI_OPTIONS.items():
+        value = getattr(args, flag[2:].replace("-", "_"), None)
+        if value is None:
+            value = os.environ.get(variable) or None
+            if value is not None and key in _AI_NUMBERS:
+                try:
+                    value = float(value)
+                except ValueError:
+                    output.error(f"${variable}: {value!r} is not a number: ignored")
+                    continue
+        if value is not None:
+            raw[key] = value
+    return raw
+
+
 def settings_from(args: argparse.Namespace) -> Settings:
     """Settings from the command line, validated like the editor's; each problem on stderr."""
     # Imported here, for start-up time: `--version` and `coach` need no settings.
@@ -91,6 +147,9 @@ def settings_from(args: argparse.Namespace) -> Settings:
         raw.setdefault("git", {})["authors"] = list(args.author)
     if getattr(args, "database_url", None):
         raw.setdefault("database", {})["url"] = args.database_url
+    ai = _ai_settings(args)
+    if ai:
+        raw["ai"] = ai
     settings, problems = load_settings(raw)
     for problem in problems:
         output.error(str(problem))

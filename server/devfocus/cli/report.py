@@ -7,12 +7,20 @@ import sys
 from typing import TYPE_CHECKING
 
 from devfocus.cli import output
-from devfocus.cli.options import add_history_options, add_session_options, settings_from
+from devfocus.cli.options import (
+    add_ai_options,
+    add_history_options,
+    add_session_options,
+    settings_from,
+)
 from devfocus.cli.process import collector_paused
 from devfocus.cli.reading import add_period_options, open_for_reading, period_from
 
 if TYPE_CHECKING:
     from devfocus.cli.subcommands import Subcommands
+    from devfocus.config import Settings
+    from devfocus.insights.focusreport import Report
+    from devfocus.insights.standupnotes import Standup
 
 # As insights/render.py's FORMATS, which is not imported before `report` runs (start-up time).
 FORMATS = ("text", "markdown", "html", "json", "csv")
@@ -48,8 +56,25 @@ def _arguments(report: argparse.ArgumentParser) -> None:
         "self-contained file with its charts; json (schema devfocus.report/2); csv, one row per "
         "session, switch, commit and insight",
     )
+    add_narrate_options(report, "the report")
     add_session_options(report)
     add_history_options(report)
+
+
+def add_narrate_options(parser: argparse.ArgumentParser, what: str) -> None:
+    """--narrate, --renarrate and the AI options (the standup has them too)."""
+    parser.add_argument(
+        "--narrate",
+        action="store_true",
+        help=f"add a narrative of {what}, written by the AI provider (the --ai-* options or "
+        "DEVFOCUS_AI_*), kept for the period; without one, DevFocus's own text, and why",
+    )
+    parser.add_argument(
+        "--renarrate",
+        action="store_true",
+        help="like --narrate, but ask the model again instead of using the narrative kept",
+    )
+    add_ai_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -75,5 +100,31 @@ def run(args: argparse.Namespace) -> int:
             compare=args.compare,
             redact=args.redact,
         )
+    if args.narrate or args.renarrate:
+        result = narrated(result, settings, args.renarrate)
     sys.stdout.write(render(result, args.format, None, previous))
     return 0
+
+
+def narrated(
+    report: Report, settings: Settings, refresh: bool, standup: Standup | None = None
+) -> Report:
+    """``report`` with its narrative: the model's (kept per period), else DevFocus's own text."""
+    # Imported here, for start-up time: only --narrate loads the AI layer.
+    import asyncio
+
+    from devfocus.app.ainarrative import narrate
+    from devfocus.cli.aiopen import ai_service
+
+    service = ai_service(settings)
+
+    async def run() -> Report:
+        try:
+            return await narrate(report, service, refresh=refresh, standup=standup)
+        finally:
+            await service.aclose()
+
+    if not service.configured:
+        return asyncio.run(run())
+    with output.working(f"Narrating with {service.provider} ({service.model})"):
+        return asyncio.run(run())

@@ -11,6 +11,7 @@ from devfocus.cli import output
 from devfocus.cli.options import add_history_options, add_session_options, settings_from
 from devfocus.cli.process import collector_paused
 from devfocus.cli.reading import open_for_reading
+from devfocus.cli.report import add_narrate_options
 
 if TYPE_CHECKING:
     from devfocus.cli.subcommands import Subcommands
@@ -42,6 +43,7 @@ def _arguments(standup: argparse.ArgumentParser) -> None:
         "aliases, to share the notes",
     )
     standup.add_argument("--format", choices=FORMATS, default="text")
+    add_narrate_options(standup, "the notes")
     add_session_options(standup)
     add_history_options(standup)
 
@@ -51,9 +53,12 @@ def run(args: argparse.Namespace) -> int:
     import json
     import time
 
+    from devfocus.ai.narrative import standup_narrative
     from devfocus.app.reporting import make_reports
+    from devfocus.cli.report import narrated
     from devfocus.insights.focusreport import Report
     from devfocus.insights.periods import Period
+    from devfocus.insights.render_json import narrative_texts_json
     from devfocus.insights.standupnotes import (
         STANDUP_RENDERERS,
         build_standup,
@@ -88,9 +93,17 @@ def run(args: argparse.Namespace) -> int:
             work_week=work_week,
             now=now,
         )
+    told = None
+    if args.narrate or args.renarrate:
+        # The recent days' report: its summary tells them, the notes tell the two days.
+        told = narrated(recent, settings, args.renarrate, notes).narrative
     rendered = STANDUP_RENDERERS[args.format](notes, None)
     if args.format == "json":
+        if told is not None:
+            rendered["narrative"] = narrative_texts_json(told)
         rendered = json.dumps(rendered, indent=2, ensure_ascii=False) + "\n"
+    else:
+        rendered += standup_narrative(told, args.format)
     sys.stdout.write(rendered)
     return 0
 

@@ -8,7 +8,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from devfocus.docs.docstring import Docstring, Entry, Section, SectionKind, split_top_level
+from devfocus.docs.docstring import (
+    Docstring,
+    Entry,
+    Section,
+    SectionKind,
+    split_top_level,
+    wrap,
+)
 from devfocus.docs.facts import Definition, ModuleFacts, Param
 from devfocus.docs.prose import NameProse, Prose
 from devfocus.docs.styles import SECTION_ORDER, Style
@@ -156,6 +163,16 @@ def return_type(definition: Definition, options: Options) -> str | None:
     return None
 
 
+def _indent_width(facts: ModuleFacts, definition: Definition) -> int:
+    """Columns the docstring's lines are indented by (as the edit indents them)."""
+    if definition.kind == "module":
+        return 0
+    indent = definition.body_indent
+    if indent is None:
+        indent = definition.indent + facts.indent_unit
+    return len(indent.expandtabs(4))
+
+
 def _new_entry(name: str, type_: str | None, text: str) -> Entry:
     return Entry(name, type_, [text])
 
@@ -164,6 +181,9 @@ def generate(facts: ModuleFacts, definition: Definition, options: Options) -> Do
     """A complete docstring for a definition that has none."""
     style, prose = options.style, options.prose
     doc = Docstring(summary=[prose.summary(definition)])
+    description = prose.description(definition)
+    if description:
+        doc.description = wrap(description, options.width - _indent_width(facts, definition))
     if not style.calls_for:
         return doc
     sections: dict[SectionKind, Section] = {}

@@ -99,9 +99,13 @@ EXCEPTIONS = {
 
 
 class Prose(Protocol):
-    """Where the words come from; implemented from names here and by language models later."""
+    """Where the words come from: from names here, from a language model in
+    :mod:`devfocus.ai.docprompt`. ``description`` is the paragraph after the summary of a new
+    docstring; an empty one is left out."""
 
     def summary(self, definition: Definition) -> str: ...
+
+    def description(self, definition: Definition) -> str: ...
 
     def parameter(self, definition: Definition, param: Param) -> str: ...
 
@@ -201,6 +205,9 @@ class NameProse:
         if definition.returns_value or (definition.returns not in (None, "None")):
             return sentence("return the " + _phrase(parts))
         return sentence("run " + _phrase(parts))
+
+    def description(self, definition: Definition) -> str:
+        return ""  # names say what a definition is called, not more than the summary says
 
     def parameter(self, definition: Definition, param: Param) -> str:
         if param.kind == "var-positional":

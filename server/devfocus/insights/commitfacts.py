@@ -38,6 +38,9 @@ class HistoryRules:
     credit: float = 1800.0
 
 
+PATHS_KEPT = 20  # a commit's paths a report keeps (a vendoring commit can change thousands)
+
+
 @dataclass(frozen=True)
 class CommitFact:
     """One of the developer's commits, as a report shows it."""
@@ -55,6 +58,9 @@ class CommitFact:
     reachable: bool
     task: Task | None
     score: float | None = None
+    # The first files it changed (paths inside the repository), for narratives; ``files`` counts
+    # them all.
+    paths: tuple[str, ...] = ()
 
     @property
     def context(self) -> Context:
@@ -109,6 +115,7 @@ def facts(
                 reachable=item.reachable,
                 task=task_from_message(c.message),
                 score=scores.get(c.sha),
+                paths=tuple(f.path for f in c.files[:PATHS_KEPT]),
             )
         )
     return out

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
+from typing import Literal
 
 from devfocus.activity.records import Activity, Context, Kind, TaskMark
 from devfocus.activity.timeline import Segment, Switch, build_timeline, focus_between
@@ -97,6 +98,46 @@ class DeepWorkSummary:
     context: Context
 
 
+NarrativeSource = Literal["model", "cache", "programmatic"]
+
+
+@dataclass(frozen=True)
+class StandupNarrative:
+    """The standup notes told in a few sentences: what was done, what is next, what is in the
+    way."""
+
+    yesterday: str
+    today: str
+    blockers: str
+
+
+@dataclass(frozen=True)
+class Narrative:
+    """Prose beside a report's figures, never instead of them: written by a model, taken from
+    the cache, or the engine's own sentences (``source``); ``note`` says why a model's text is
+    not there, or which of its texts were set aside."""
+
+    source: NarrativeSource
+    summary: str  # the period (the week) in a few sentences
+    sessions: tuple[str, ...] = ()  # one per Report.sessions, in their order
+    standup: StandupNarrative | None = None  # with standup notes only
+    note: str | None = None
+    provider: str | None = None  # who wrote it (model and cache)
+    model: str | None = None
+
+    def provenance(self) -> str:
+        """One sentence: where the text comes from, and why when it is the engine's."""
+        who = f"{self.provider}, {self.model}" if self.model else str(self.provider)
+        if self.source == "model":
+            line = f"Written by the model ({who})."
+        elif self.source == "cache":
+            line = f"Written by the model ({who}) for this period earlier, kept in the cache."
+        else:
+            line = "The engine's own text"
+            return f"{line}: {self.note}." if self.note else f"{line}."
+        return f"{line} {self.note[0].upper()}{self.note[1:]}" if self.note else line
+
+
 @dataclass(frozen=True)
 class Report:
     period: Period
@@ -128,6 +169,8 @@ class Report:
     deep_work_by_hour: HourMatrix = EMPTY_HOURS
     # Focus seconds per file (absolute POSIX path): what hotspots rank files by. Not rendered.
     focus_by_file: dict[str, float] = field(default_factory=dict)
+    # Asked for (devfocus report --narrate): the period told in prose, beside the figures.
+    narrative: Narrative | None = None
 
     @property
     def empty(self) -> bool:

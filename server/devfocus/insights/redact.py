@@ -132,6 +132,7 @@ def _commit(commit: CommitFact, aliases: Aliases) -> CommitFact:
         sha=aliases.commit_id(commit.sha),
         subject=aliases.of("commit", commit.subject),
         task=aliases.task(commit.task),
+        paths=tuple(_path(path, aliases, {}) for path in commit.paths),
     )
 
 

@@ -98,6 +98,8 @@ def render_html(
                 numeric=(1, 2, 3),
             )
         )
+    if report.narrative is not None:
+        out.append(narrative_html(report, tz))
     drawn = report_charts(report, tz) if charts else []
     if drawn:
         out.append("<h2>Charts</h2>")
@@ -210,3 +212,42 @@ def render_html(
             )
         )
     return "".join(out) + "</main></body></html>\n"
+
+
+def narrative_html(report: Report, tz: tzinfo | None = None) -> str:
+    """The report's narrative: where it comes from, the period, the standup, each session
+    beside its time and focus (every text escaped)."""
+    narrative = report.narrative
+    if narrative is None:
+        return ""
+    out = [
+        '<section class="narrative"><h2>Narrative</h2>',
+        f'<p class="muted">{_e(narrative.provenance())}</p>',
+        f"<p>{_e(narrative.summary)}</p>",
+    ]
+    if narrative.standup is not None:
+        told = narrative.standup
+        out.append("<h3>Standup</h3><ul>")
+        out += [
+            f"<li><strong>{title}</strong>: {_e(text)}</li>"
+            for title, text in (
+                ("Yesterday", told.yesterday),
+                ("Today", told.today),
+                ("Blockers", told.blockers),
+            )
+        ]
+        out.append("</ul>")
+    multi_day = len(report.period.days) > 1
+    told_sessions = list(zip(report.sessions, narrative.sessions, strict=False))
+    if told_sessions:
+        out.append(
+            _table(
+                ("when", "focus", "narrative"),
+                [
+                    (span_text(s.start, s.end, tz, multi_day), duration(s.focus_seconds), text)
+                    for s, text in told_sessions
+                ],
+                numeric=(1,),
+            )
+        )
+    return "".join(out) + "</section>"

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import tzinfo
 from typing import Any
 
-from devfocus.insights.focusreport import HourMatrix, Report, Share
+from devfocus.insights.focusreport import HourMatrix, Narrative, Report, Share
 from devfocus.insights.insightjson import insight_json
 from devfocus.timeutil import iso_local
 
@@ -47,7 +47,7 @@ def report_json(
             for key, value in before.items()
             if isinstance(value, int) and not isinstance(value, bool)
         }
-    return out | {
+    whole = out | {
         "generatedAt": t(report.generated_at),
         "project": report.project,
         "byProject": [_share_json(s) for s in report.by_project],
@@ -139,6 +139,9 @@ def report_json(
             for w in report.coaching
         ],
     }
+    if report.narrative is not None:  # with --narrate only
+        whole["narrative"] = narrative_json(report, tz)
+    return whole
 
 
 def _summary_json(report: Report, t: Callable[[float], str]) -> dict[str, Any]:
@@ -171,3 +174,32 @@ def _day_projects(projects: Sequence[Share], seconds: Sequence[float]) -> list[d
 
 def _hours(matrix: HourMatrix) -> list[list[int]]:
     return [[round(s) for s in row] for row in matrix]
+
+
+def narrative_json(report: Report, tz: tzinfo | None = None) -> dict[str, Any] | None:
+    """The report's narrative (with ``--narrate``): its texts, where they come from, and each
+    session's text with the session's start and end."""
+    narrative = report.narrative
+    if narrative is None:
+        return None
+    sessions = [
+        {"start": iso_local(s.start, tz), "end": iso_local(s.end, tz), "text": text}
+        for s, text in zip(report.sessions, narrative.sessions, strict=False)
+    ]
+    return {**narrative_texts_json(narrative), "sessions": sessions}
+
+
+def narrative_texts_json(narrative: Narrative) -> dict[str, Any]:
+    """A narrative's texts and where they come from (the standup's ``narrative`` is this)."""
+    told = narrative.standup
+    return {
+        "source": narrative.source,
+        "note": narrative.note,
+        "provider": narrative.provider,
+        "model": narrative.model,
+        "provenance": narrative.provenance(),
+        "summary": narrative.summary,
+        "standup": None
+        if told is None
+        else {"yesterday": told.yesterday, "today": told.today, "blockers": told.blockers},
+    }

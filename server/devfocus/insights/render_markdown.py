@@ -76,6 +76,8 @@ def render_markdown(
             f"| {label} | {now} | {before} | {change} |"
             for label, now, before, change in comparison_rows(report, previous)
         ]
+    if report.narrative is not None:
+        lines += ["", *narrative_markdown(report, tz)]
     drawn = report_charts(report, tz) if charts else []
     if drawn:
         lines += ["", "## Charts"]
@@ -153,3 +155,34 @@ def render_markdown(
         lines += ["|---|---:|---:|"]
         lines += [f"| {w.week:%d %b %Y} | {w.score:.1f} | {w.commits} |" for w in report.coaching]
     return "\n".join(lines) + "\n"
+
+
+def narrative_markdown(report: Report, tz: tzinfo | None = None) -> list[str]:
+    """The report's narrative: where it comes from, the period, the standup, each session
+    beside its time and focus. The texts are escaped: a model's words make no markup."""
+    narrative = report.narrative
+    if narrative is None:
+        return []
+    lines = ["## Narrative", "", f"*{md_escape(narrative.provenance())}*", ""]
+    lines.append(md_escape(narrative.summary))
+    if narrative.standup is not None:
+        told = narrative.standup
+        lines += ["", "### Standup", ""]
+        lines += [
+            f"- **{title}**: {md_escape(text)}"
+            for title, text in (
+                ("Yesterday", told.yesterday),
+                ("Today", told.today),
+                ("Blockers", told.blockers),
+            )
+        ]
+    multi_day = len(report.period.days) > 1
+    told_sessions = list(zip(report.sessions, narrative.sessions, strict=False))
+    if told_sessions:
+        lines += ["", "| when | focus | narrative |", "|---|---:|---|"]
+        lines += [
+            f"| {span_text(s.start, s.end, tz, multi_day)} | {duration(s.focus_seconds)} "
+            f"| {md_escape(text)} |"
+            for s, text in told_sessions
+        ]
+    return lines

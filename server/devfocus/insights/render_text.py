@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from datetime import tzinfo
 
 from devfocus.insights.focusreport import Report
@@ -43,6 +44,8 @@ def render_text(report: Report, tz: tzinfo | None = None, previous: Report | Non
         lines += ["", f"Compared with {previous_title(previous, tz)}"]
         for label, now, before, change in comparison_rows(report, previous):
             lines.append(f"  {label.ljust(11)}  {now.rjust(7)}  {before.rjust(7)}  {change}")
+    if report.narrative is not None:
+        lines += ["", *narrative_lines(report, tz)]
     if report.insights:
         lines += ["", "Insights"]
         for insight in report.insights:
@@ -105,3 +108,35 @@ def render_text(report: Report, tz: tzinfo | None = None, previous: Report | Non
                 f"  {w.week:%d %b %Y}  {w.score:4.1f}  {score_bar}  {plural(w.commits, 'commit')}"
             )
     return "\n".join(lines) + "\n"
+
+
+def narrative_lines(report: Report, tz: tzinfo | None = None) -> list[str]:
+    """The report's narrative: where it comes from, the period, the standup, each session
+    beside its time and focus."""
+    narrative = report.narrative
+    if narrative is None:
+        return []
+
+    def para(text: str, indent: str) -> list[str]:
+        return textwrap.wrap(text, 96, initial_indent=indent, subsequent_indent=indent)
+
+    lines = ["Narrative", *para(narrative.provenance(), "  "), "", *para(narrative.summary, "  ")]
+    if narrative.standup is not None:
+        told = narrative.standup
+        lines += ["", "  Standup"]
+        for title, text in (
+            ("Yesterday", told.yesterday),
+            ("Today", told.today),
+            ("Blockers", told.blockers),
+        ):
+            lines += para(f"{title}: {text}", "    ")
+    multi_day = len(report.period.days) > 1
+    told_sessions = list(zip(report.sessions, narrative.sessions, strict=False))
+    if told_sessions:
+        lines += ["", "  Sessions"]
+    for s, text in told_sessions:
+        lines.append(
+            f"    {span_text(s.start, s.end, tz, multi_day)}  {duration(s.focus_seconds).rjust(7)}"
+        )
+        lines += para(text, "      ")
+    return lines

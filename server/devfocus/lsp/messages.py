@@ -25,6 +25,7 @@ from devfocus.lsp.names import (  # re-exported: the protocol is read from this 
     FOCUS_START,
     FOCUS_STOP,
     GENERATE_FILE,
+    GENERATE_WITH_AI,
     GENERATE_WORKSPACE,
     GIT_IMPORT,
     INSIGHTS,
@@ -36,6 +37,7 @@ from devfocus.lsp.names import (  # re-exported: the protocol is read from this 
     STATUS_COMMAND,
     WINDOW_STATE,
     WORKSPACE_TRUST,
+    WRITE_COMMIT_WITH_AI,
 )
 from devfocus.lsp.wire import OMITTED, JsonObject, JsonValue, choices, plain
 
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
     from devfocus.activity.focusblock import FocusBlock
     from devfocus.activity.goals import GoalProgress
     from devfocus.activity.status import Status
+    from devfocus.ai.exchange import Health
     from devfocus.app.gitsync import ImportResult as Imported
     from devfocus.app.userdata import Exported
     from devfocus.git.trust import GitAccess as Access
@@ -100,8 +103,8 @@ def _choice(name: str, value: JsonValue, choices: tuple[str, ...]) -> str:
 # -- arguments -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ReportArguments:
-    """``devfocus.report``: ``[{period, format, project, fromDate, toDate, compare, redact, open}]``
-    or ``["week", "json"]``."""
+    """``devfocus.report``: ``[{period, format, project, fromDate, toDate, compare, redact, open,
+    narrate, renarrate}]`` or ``["week", "json"]``."""
 
     period: str = field(default="today", metadata=choices(report_and_standup_periods))
     format: str = field(default="markdown", metadata=choices(report_formats))
@@ -113,6 +116,10 @@ class ReportArguments:
     redact: bool = False  # names, commit messages and ids behind stable aliases
     # Write the report to a private file and ask the editor to show it (window/showDocument).
     open: bool = False
+    # A narrative beside the figures (the configured model's, else DevFocus's own text);
+    # renarrate: ask the model again instead of the one kept for the period (implies narrate).
+    narrate: bool = False
+    renarrate: bool = False
 
     @classmethod
     def parse(cls, args: Sequence[object]) -> ReportArguments:
@@ -138,7 +145,21 @@ class ReportArguments:
             raise ValueError("open must be true or false")
         if period == "standup" and (from_date is not None or compare):
             raise ValueError("standup takes neither fromDate nor compare")
-        return cls(period, fmt, project, from_date, to_date, compare, redact, show)
+        narrate, renarrate = options.get("narrate", False), options.get("renarrate", False)
+        if not isinstance(narrate, bool) or not isinstance(renarrate, bool):
+            raise ValueError("narrate and renarrate must be true or false")
+        return cls(
+            period,
+            fmt,
+            project,
+            from_date,
+            to_date,
+            compare,
+            redact,
+            show,
+            narrate=narrate or renarrate,
+            renarrate=renarrate,
+        )
 
 
 def _project(options: JsonObject) -> str | None:
@@ -279,21 +300,94 @@ class InsightsArguments:
 
 @dataclass(frozen=True)
 class GenerateFileArguments:
-    """``devfocus.docs.generateFile``: ``[{uri}]``, or ``[uri]``, or ``[path]``."""
+    """``devfocus.docs.generateFile``: ``[{uri, ai}]``, or ``[uri]``, or ``[path]``."""
 
     uri: str
+    ai: bool = False  # the prose from the configured model (devfocus.ai), else the template
 
     @classmethod
     def parse(cls, args: Sequence[object]) -> GenerateFileArguments:
         first = plain(args[0]) if args else None
+        ai: JsonValue = False
         if isinstance(first, dict):
+            ai = first.get("ai", False)
             first = first.get("uri")
+        if not isinstance(ai, bool):
+            raise ValueError(f"{GENERATE_FILE}: ai must be true or false")
         if isinstance(first, str) and first:
-            is_uri = ":" in first.split("/", 1)[0]
-            uri = first if is_uri else from_fs_path(first)
+            uri = _uri_of(first)
             if uri:
-                return cls(uri)
+                return cls(uri, ai)
         raise ValueError(f"{GENERATE_FILE}: expected {{uri}} of a Python file")
+
+
+def _uri_of(text: str) -> str | None:
+    """A URI as given, or a path made one."""
+    is_uri = ":" in text.split("/", 1)[0]
+    return text if is_uri else from_fs_path(text)
+
+
+@dataclass(frozen=True)
+class GenerateWorkspaceArguments:
+    """``devfocus.docs.generateWorkspace``: nothing, or ``[{ai}]``."""
+
+    ai: bool = False  # the prose from the configured model (devfocus.ai), else the template
+
+    @classmethod
+    def parse(cls, args: Sequence[object]) -> GenerateWorkspaceArguments:
+        first = plain(args[0]) if args else None
+        if first is None:
+            return cls()
+        ai = first.get("ai", False) if isinstance(first, dict) else None
+        if len(args) > 1 or not isinstance(ai, bool):
+            raise ValueError(f"{GENERATE_WORKSPACE}: expected nothing or {{ai: true}}")
+        return cls(ai)
+
+
+@dataclass(frozen=True)
+class GenerateWithAIArguments:
+    """``devfocus.docs.generateWithAI``: ``[{uri, version, qualname}]``: one definition's
+    docstring, written or updated with the configured model's prose (what the "with AI" quick
+    fixes run). ``version``: the document's version the action was offered for; ``qualname``:
+    the definition's qualified name (``Class.method``; "" for the module)."""
+
+    uri: str
+    qualname: str
+    version: int | None = None
+
+    @classmethod
+    def parse(cls, args: Sequence[object]) -> GenerateWithAIArguments:
+        options = _first_object(GENERATE_WITH_AI, args)
+        uri, qualname, version = options.get("uri"), options.get("qualname"), options.get("version")
+        if not isinstance(uri, str) or not uri or _uri_of(uri) is None:
+            raise ValueError(f"{GENERATE_WITH_AI}: uri must be the URI of a Python file")
+        if not isinstance(qualname, str):
+            raise ValueError(f"{GENERATE_WITH_AI}: qualname must be a definition's name")
+        if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+            raise ValueError(f"{GENERATE_WITH_AI}: version must be an integer")
+        return cls(_uri_of(uri) or uri, qualname, version)
+
+
+@dataclass(frozen=True)
+class WriteCommitArguments:
+    """``devfocus.commit.writeWithAI``: ``[{uri, version}]`` or ``[uri]``: the commit message
+    document (COMMIT_EDITMSG) whose message is drafted."""
+
+    uri: str
+    version: int | None = None  # the version the action was listed for
+
+    @classmethod
+    def parse(cls, args: Sequence[object]) -> WriteCommitArguments:
+        first = plain(args[0]) if args else None
+        version: JsonValue = None
+        if isinstance(first, dict):
+            version = first.get("version")
+            first = first.get("uri")
+        if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+            raise ValueError(f"{WRITE_COMMIT_WITH_AI}: version must be an integer")
+        if isinstance(first, str) and first:
+            return cls(first, version)
+        raise ValueError(f"{WRITE_COMMIT_WITH_AI}: expected {{uri, version}} of a commit message")
 
 
 @dataclass(frozen=True)
@@ -418,6 +512,29 @@ class GitAccess:
 
 
 @dataclass(frozen=True)
+class AIState:
+    """The status's ``ai`` part, present when a provider is configured: whether it answers."""
+
+    provider: str
+    model: str
+    state: Literal["ready", "degraded", "unconfigured"]
+    reason: str | None = None  # why it is degraded or unconfigured: no-key, paused, timeout...
+    message: str | None = None  # the last failure (or what is missing), in words
+    paused_until: str | None = None  # ISO 8601, UTC: while paused after repeated failures
+
+    @classmethod
+    def of(cls, health: Health) -> AIState | None:
+        if health.state == "off":
+            return None
+        # Deferred: loaded with the first status.
+        from devfocus.timeutil import iso_utc
+
+        paused = iso_utc(health.paused_until) if health.paused_until is not None else None
+        message = health.last_error if health.state != "ready" else None
+        return cls(health.provider, health.model, health.state, health.reason, message, paused)
+
+
+@dataclass(frozen=True)
 class WireFocusBlock:
     """The running focus block, in whichever window it was started."""
 
@@ -471,9 +588,10 @@ class WireStatus:
     git: GitAccess | None = field(default=None, metadata=OMITTED)  # whether git features are on
     focus_block: WireFocusBlock | None = None  # the running focus block (any window's), or null
     goals: tuple[WireGoal, ...] = ()  # progress toward each goal that is set
+    ai: AIState | None = field(default=None, metadata=OMITTED)  # only with a provider configured
 
     @classmethod
-    def of(cls, status: Status) -> WireStatus:
+    def of(cls, status: Status, ai: Health | None = None) -> WireStatus:
         # Deferred: loaded with the first status.
         from devfocus.timeutil import iso_utc
 
@@ -500,6 +618,7 @@ class WireStatus:
             if status.focus_block is None
             else WireFocusBlock.of(status.focus_block, status.now),
             goals=tuple(WireGoal.of(goal) for goal in status.goals),
+            ai=AIState.of(ai) if ai is not None else None,
         )
 
 
@@ -631,13 +750,46 @@ ReportResult: TypeAlias = "str | ReportFile | JsonObject"
 
 @dataclass(frozen=True)
 class DocsResult:
-    """``devfocus.docs.generateFile`` and ``devfocus.docs.generateWorkspace``."""
+    """``devfocus.docs.generateFile``, ``devfocus.docs.generateWorkspace`` and
+    ``devfocus.docs.generateWithAI``. With ``ai``, where each docstring's words came from."""
 
     applied: int  # docstrings written
     files: int
     refused: tuple[str, ...]  # places left alone, and why
     cancelled: bool
     failures: tuple[str, ...]  # why the editor did not apply an edit
+    # With ai: docstrings whose words the model wrote now, that were kept from an earlier
+    # answer, and that are the template's (fallbacks: why, for those the model failed).
+    from_model: int | None = field(default=None, metadata=OMITTED)
+    from_cache: int | None = field(default=None, metadata=OMITTED)
+    from_template: int | None = field(default=None, metadata=OMITTED)
+    fallbacks: tuple[str, ...] | None = field(default=None, metadata=OMITTED)
+
+
+@dataclass(frozen=True)
+class CommitFinding:
+    """What the commit coach found in a message."""
+
+    rule: str
+    severity: str
+    line: int  # 1-based, in the message
+    message: str
+
+
+@dataclass(frozen=True)
+class CommitDraftResult:
+    """``devfocus.commit.writeWithAI``: the drafted message, its score (out of 10, as the
+    coach's) and what the coach found in it; ``applied``: whether the editor took the edit."""
+
+    subject: str
+    body: str
+    score: float
+    findings: tuple[CommitFinding, ...]
+    applied: bool
+
+
+# ``devfocus.commit.writeWithAI``: null when no draft was made (the reason is shown).
+CommitDraftAnswer: TypeAlias = "CommitDraftResult | None"
 
 
 @dataclass(frozen=True)
@@ -661,9 +813,12 @@ COMMANDS = (
     Command(EXPORT, ExportArguments, "ExportResult"),
     Command(DELETE, DeleteArguments, "ErasedCounts"),
     Command(GENERATE_FILE, GenerateFileArguments, "DocsResult"),
+    # Takes GenerateWorkspaceArguments too ({ai}); listed as taking nothing, which it may.
     Command(GENERATE_WORKSPACE, None, "DocsResult"),
+    Command(GENERATE_WITH_AI, GenerateWithAIArguments, "DocsResult"),
     Command(FOCUS_START, FocusStartArguments, "FocusBlockResult"),
     Command(FOCUS_STOP, None, "FocusBlockResult"),
+    Command(WRITE_COMMIT_WITH_AI, WriteCommitArguments, "CommitDraftAnswer"),
 )
 NOTIFICATIONS = (
     (STATUS, WireStatus),

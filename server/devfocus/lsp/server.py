@@ -27,6 +27,8 @@ from devfocus.lsp.protocol import SYNC_KIND, DevFocusProtocol
 from devfocus.lsp.transport import PIECE_BYTES, AsyncReader, read_messages
 
 if TYPE_CHECKING:
+    from devfocus.ai.exchange import Prompt
+    from devfocus.app.aiservice import AIService
     from devfocus.app.editorinsights import EditorInsights
     from devfocus.docs.facts import ModuleFacts
     from devfocus.store.errors import StoreError
@@ -61,6 +63,7 @@ class DevFocusServer(LanguageServer):
         from devfocus.app.gitwatch import GitService
 
         self.git = GitService(self.settings, trust=self.trust)
+        self._ai: AIService | None = None  # made with the first use
         self._editor_insights: EditorInsights | None = None  # made with the first use
         # uri → group → the diagnostics it last published there (see publish_diagnostics_of).
         self._diagnostics: dict[str, dict[str, list[types.Diagnostic]]] = {}
@@ -109,8 +112,22 @@ class DevFocusServer(LanguageServer):
             except Exception:
                 log.exception("%s failed in %s", hook, type(feature).__name__)
 
+    @property
+    def ai(self) -> AIService:
+        """The AI layer for the current settings (made on first use, after start-up)."""
+        if self._ai is None:
+            # Deferred: not on the start-up path; the client and SDKs load with the first question.
+            from devfocus.app.aiservice import AIService, TrackingCache
+
+            self._ai = AIService(self.settings, TrackingCache(self.tracking))
+            self._ai.trace = self._trace_prompt
+            self._ai.on_change = self.state_changed
+        return self._ai
+
     def settings_changed(self) -> None:
         """The settings or the workspace's trust changed (the services have them already)."""
+        if self._ai is not None:
+            self._ai.configure(self.settings)
         self._each_feature("settings_changed")
 
     def state_changed(self) -> None:
@@ -119,6 +136,8 @@ class DevFocusServer(LanguageServer):
 
     def data_erased(self) -> None:
         """The user's data was erased."""
+        if self._ai is not None:
+            self._ai.forget_answers()
         self._each_feature("data_erased")
 
     def open_document(self, uri: str) -> LineDocument | None:
@@ -196,6 +215,8 @@ class DevFocusServer(LanguageServer):
             except Exception:
                 log.exception("initialize failed in %s", type(feature).__name__)
         self.tracking.prime(self.settings, self.roots)
+        if params.trace is not None:  # pygls takes it from $/setTrace only
+            self.protocol.trace = params.trace
 
     async def _initialized(self, params: types.InitializedParams) -> None:
         """The one start-up: the services start once the client is ready, then every feature."""
@@ -216,6 +237,21 @@ class DevFocusServer(LanguageServer):
             except Exception:
                 log.exception("initialized failed in %s", type(feature).__name__)
         log.info("DevFocus %s ready; %d workspace folder(s)", self.version, len(self.roots))
+
+    def _trace_prompt(self, prompt: Prompt) -> None:
+        """While the editor traces verbosely (VS Code: ``devfocus.trace.server``), what is sent
+        to a model goes to its trace, exactly: the user sees what leaves the machine."""
+        if self.protocol.trace != types.TraceValue.Verbose:
+            return
+        # Deferred: only while tracing.
+        from devfocus.ai.preview import describe_prompt
+
+        self.log_trace(
+            types.LogTraceParams(
+                message=f"AI {prompt.purpose} request to {self.ai.provider} ({self.ai.model})",
+                verbose=describe_prompt(prompt),
+            )
+        )
 
     def _shutdown(self, params: None) -> None:
         self._each_feature("shutdown")

@@ -7,6 +7,7 @@ from sqlalchemy import Engine, delete
 
 from devfocus.store.engine import writing
 from devfocus.store.tables import (
+    AI_CACHE,
     CHECKOUTS,
     COMMIT_FILES,
     COMMITS,
@@ -31,12 +32,15 @@ _TABLES = (
     # Derived from what is above (baselines, docstring debt), but still a record of the days.
     ("dayFigures", DAY_FIGURES),
     ("docstringDebt", DOCSTRING_DEBT),
+    # Prose models wrote from the user's code and activity.
+    ("aiAnswers", AI_CACHE),
 )
 
 
 def erase_all(engine: Engine) -> dict[str, int]:
     """Erase every event, repository, commit with its files, checkout, hand-set task, focus block,
-    nudge, day figure and docstring-debt row; returns
+    nudge, day figure, docstring-debt row and
+    cached AI answer; returns
     the rows erased per table. On SQLite the erased content is overwritten (``secure_delete``)
     and the write-ahead log emptied, so the file keeps no readable copy of it."""
     sqlite = engine.dialect.name == "sqlite"

@@ -254,6 +254,26 @@ def _v5_insight_history(meta: MetaData) -> None:
     )
 
 
+def _v6_ai_cache(meta: MetaData) -> None:
+    from sqlalchemy import BigInteger, Column, Index, String, Table, Text
+
+    # What a model answered, keyed by a hash of everything the answer depends on (the
+    # definition's source, the style, the provider and the model, or a period's facts): asking
+    # again is instant and costs nothing. Holds prose the user may not want kept: erased with
+    # the rest of their data.
+    Table(
+        "ai_cache",
+        meta,
+        Column("key", String(64), primary_key=True),  # sha256, hex
+        Column("kind", String(16), nullable=False),  # docstring, commit, narrative
+        Column("answer", Text, nullable=False),  # the answer's JSON object
+        Column("provider", String(32), nullable=False),
+        Column("model", Text, nullable=False),
+        Column("made_ms", BigInteger, nullable=False),
+        Index("ix_ai_cache_made_ms", "made_ms"),
+    )
+
+
 def _event_id() -> TypeEngine[int]:
     """SQLite's 64-bit rowid is the id itself; elsewhere a BIGINT."""
     from sqlalchemy import BigInteger, Integer
@@ -267,6 +287,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "events: lines added in bulk", _v3_bulk_lines, _v3_add_bulk_lines),
     Migration(4, "focus blocks and nudges", _v4_focus_blocks),
     Migration(5, "insight history: day figures for baselines, docstring debt", _v5_insight_history),
+    Migration(6, "answers of AI models, by what they depend on", _v6_ai_cache),
 )
 
 

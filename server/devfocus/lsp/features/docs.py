@@ -1,16 +1,25 @@
 """Docstrings in the editor: diagnostics (``devfocus-docs``), quick fixes and a source action on a
 per-(uri, version) index built in the background, edits computed on ``codeAction/resolve``, and
-the ``devfocus.docs.generateFile`` / ``generateWorkspace`` commands."""
+the ``devfocus.docs.generateFile`` / ``generateWorkspace`` commands.
+
+With an AI provider configured, each quick fix has a twin "with AI" that runs
+``devfocus.docs.generateWithAI``: listing it asks no model; the command does the work under a
+cancellable progress bar, and ``generateFile`` / ``generateWorkspace`` take ``{ai: true}``. Only
+the questions to the model are awaited on the event loop; planning and edits are made on the
+docstring thread, as every other docstring edit is (see :mod:`devfocus.app.aidocs`).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
@@ -19,11 +28,12 @@ from pygls.uris import from_fs_path, to_fs_path
 from devfocus.lsp.analysis import SEVERITY, AnalysisFeature, Work
 from devfocus.lsp.documents import is_python, server_position
 from devfocus.lsp.handlers import handler
-from devfocus.lsp.names import GENERATE_FILE, GENERATE_WORKSPACE
+from devfocus.lsp.names import GENERATE_FILE, GENERATE_WITH_AI, GENERATE_WORKSPACE
 from devfocus.lsp.progress import WorkDoneProgress
 from devfocus.lsp.wire import JsonValue, to_json
 
 if TYPE_CHECKING:
+    from devfocus.app.aidocs import AIEdits, Outcome, Plan, Reply, Request
     from devfocus.app.docindex import DocumentIndex, Target
     from devfocus.app.docstrings import DocsConfig
     from devfocus.docs.checks import Finding
@@ -34,6 +44,7 @@ if TYPE_CHECKING:
     from devfocus.lsp.server import DevFocusServer
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SOURCE = "devfocus-docs"
 GENERATE_KIND = "source.generateDocstrings.devfocus"
@@ -65,6 +76,7 @@ class DocsFeature(AnalysisFeature["DocumentIndex"]):
         self._not_analysed_said: set[str] = set()  # documents the editor does not analyse
         server.command(GENERATE_FILE)(handler(self.generate_file))
         server.command(GENERATE_WORKSPACE)(handler(self.generate_workspace))
+        server.command(GENERATE_WITH_AI)(handler(self.generate_with_ai))
 
     # -- documents ---------------------------------------------------------------------------
     def analyses(self, uri: str, language_id: str) -> bool:
@@ -184,6 +196,9 @@ class DocsFeature(AnalysisFeature["DocumentIndex"]):
             actions.append(self._source_action(index))
         if not self._resolve_supported():
             actions = await self._with_edits(actions)
+        if want_fixes and self._ai_configured():
+            # Beside each template fix; carried by a command, so listing asks no model.
+            actions += [self._ai_action(index, t) for t in targets]
         return actions
 
     def _targets_for(self, index: DocumentIndex, params: types.CodeActionParams) -> list[Target]:
@@ -225,6 +240,19 @@ class DocsFeature(AnalysisFeature["DocumentIndex"]):
             data={"uri": index.uri, "version": index.version, "qualname": definition.qualname},
         )
 
+    def _ai_action(self, index: DocumentIndex, target: Target) -> types.CodeAction:
+        definition = target.definition
+        name = f"`{definition.name}`" if definition.kind != "module" else "the module"
+        verb = "Generate docstring" if target.fix == "generate" else "Update docstring"
+        title = f"{verb} with AI for {name}"
+        arguments = {"uri": index.uri, "version": index.version, "qualname": definition.qualname}
+        return types.CodeAction(
+            title=title,
+            kind=types.CodeActionKind.QuickFix,
+            command=types.Command(title=title, command=GENERATE_WITH_AI, arguments=[arguments]),
+            data={**arguments, "ai": True},
+        )
+
     def _source_action(self, index: DocumentIndex) -> types.CodeAction:
         return types.CodeAction(
             title="Generate missing docstrings in file",
@@ -236,6 +264,8 @@ class DocsFeature(AnalysisFeature["DocumentIndex"]):
         data = action.data
         if not isinstance(data, Mapping) or not isinstance(data.get("uri"), str):
             return None  # not one of this feature's
+        if data.get("ai") is True:
+            return action  # its command does the work: resolving asks no model
         uri = data["uri"]
         index = await self.index_of(uri)
         if index is None:
@@ -276,9 +306,10 @@ class DocsFeature(AnalysisFeature["DocumentIndex"]):
         from devfocus.lsp.messages import GenerateFileArguments
 
         try:
-            uri = GenerateFileArguments.parse(args).uri
+            arguments = GenerateFileArguments.parse(args)
         except ValueError as exc:
             raise JsonRpcInvalidParams(str(exc)) from exc
+        uri = arguments.uri
         refusal = None
         if uri in self.server.protocol.ignored:
             refusal = f"{uri} is too large or binary for DevFocus to edit"
@@ -289,19 +320,257 @@ class DocsFeature(AnalysisFeature["DocumentIndex"]):
         if refusal is not None:
             log.info("%s: %s", GENERATE_FILE, refusal)
             return to_json(await self._apply([], cancelled=False, refused=[refusal]))
+        if arguments.ai:
+            return to_json(await self._generate_with_ai([uri], "Generating docstrings with AI"))
         async with self._progress("Generating docstrings") as progress:
             progress.report(Path(_path(uri) or uri).name, 0)
             files = await self._fix_files([uri], progress)
         return to_json(await self._apply(files, progress.cancelled))
 
     async def generate_workspace(self, *args: object) -> JsonValue:
+        # Deferred, for start-up time: the typed messages load with the first command.
+        from devfocus.lsp.messages import GenerateWorkspaceArguments
+
+        try:
+            ai = GenerateWorkspaceArguments.parse(args).ai
+        except ValueError as exc:
+            raise JsonRpcInvalidParams(str(exc)) from exc
         roots = self.server.roots
+        if ai:
+            loop = asyncio.get_running_loop()
+            paths = await loop.run_in_executor(self.analysis.pool(), _python_files, roots)
+            uris = [u for u in (from_fs_path(str(p)) for p in paths) if u]
+            title = "Generating docstrings in the workspace with AI"
+            return to_json(await self._generate_with_ai(uris, title))
         async with self._progress("Generating docstrings in the workspace") as progress:
             loop = asyncio.get_running_loop()
             paths = await loop.run_in_executor(self.analysis.pool(), _python_files, roots)
             uris = [from_fs_path(str(p)) or "" for p in paths]
             files = await self._fix_files([u for u in uris if u], progress)
         return to_json(await self._apply(files, progress.cancelled))
+
+    # -- with AI -------------------------------------------------------------------------------
+    async def generate_with_ai(self, *args: object) -> JsonValue:
+        """``devfocus.docs.generateWithAI``: one definition's docstring with the model's prose."""
+        # Deferred, for start-up time: the typed messages load with the first command.
+        from devfocus.lsp.messages import GenerateWithAIArguments
+
+        try:
+            arguments = GenerateWithAIArguments.parse(args)
+        except ValueError as exc:
+            raise JsonRpcInvalidParams(str(exc)) from exc
+        uri, qualname = arguments.uri, arguments.qualname
+        if not self._ai_configured():
+            return to_json(await self._ai_refused(NOT_CONFIGURED))
+        if uri not in self.languages:
+            raise JsonRpcInvalidParams(f"{GENERATE_WITH_AI}: {uri} is not an open Python file")
+        index = await self.index_of(uri)
+        target = index.target(qualname) if index is not None else None
+        if index is None or target is None:
+            why = f"`{qualname or 'the module'}` has no missing or stale docstring now"
+            return to_json(await self._ai_refused(why, types.MessageType.Info))
+        name = _shown(target.definition.name, target.definition.kind)
+        plan, made = await self._ai_plan(index, qualname)
+        done: tuple[DocumentIndex, AIEdits] | None = (index, made) if made is not None else None
+        if done is None:  # the model is asked: the user sees it work, and may cancel
+            async with self._progress(f"Writing the docstring of {name} with AI") as progress:
+                progress.report(f"asking {self.server.ai.provider}", 0)
+                done = await self._cancellable(self._ai_edits(index, qualname, plan), progress)
+        if done is None:
+            return to_json(await self._apply([], cancelled=True, outcomes=[]))
+        index, result = done
+        if result.excluded is not None:
+            return to_json(await self._ai_refused(result.excluded))
+        refused = [f"{d.qualname or 'module'}: {why}" for d, why in result.refused]
+        fix = _FileFix(uri, index.version, index.facts.lines, result.edits, refused)
+        answer = await self._apply([fix], cancelled=False, outcomes=result.outcomes)
+        for message in [*result.fallbacks, *(f"No docstring written: {r}" for r in refused)]:
+            self._tell(message, types.MessageType.Warning)
+        return to_json(answer)
+
+    def _planner(self, qualname: str) -> Callable[[DocumentIndex], Plan]:
+        """The question for ``qualname`` in one version of a document (docs thread work)."""
+        # Deferred: the AI layer loads with the first request for it.
+        from devfocus.app import aidocs
+
+        config, service = self._config(), self.server.ai
+
+        def planned(version: DocumentIndex) -> Plan:
+            options = version.options(config)
+            settings, path = service.settings, version.path
+            return aidocs.plan(
+                version.facts, options, {qualname}, settings, path, service.provider, service.model
+            )
+
+        return planned
+
+    async def _ai_plan(self, index: DocumentIndex, qualname: str) -> tuple[Plan, AIEdits | None]:
+        """The plan for ``qualname``, and its edits too when no model need be asked (every
+        answer is in memory, or none is wanted): one trip to the docs thread."""
+        # Deferred: the AI layer loads with the first request for it.
+        from devfocus.app import aidocs
+
+        service, planned = self.server.ai, self._planner(qualname)
+        service.prepare()  # the SDK loads while the question is planned
+
+        def at_once(version: DocumentIndex) -> tuple[Plan, AIEdits | None]:
+            plan = planned(version)
+            replies = aidocs.recalled(service, plan.requests) if plan.excluded is None else {}
+            return plan, (aidocs.edits(plan, replies) if replies is not None else None)
+
+        return await self._runner()(partial(at_once, index))
+
+    async def _ai_edits(
+        self, index: DocumentIndex, qualname: str, plan: Plan
+    ) -> tuple[DocumentIndex, AIEdits]:
+        """The edit for one definition with the model's prose, made on the document's newest
+        version (the user may type while the model writes)."""
+        # Deferred: the AI layer loads with the first request for it.
+        from devfocus.app import aidocs
+
+        run, service, planned = self._runner(), self.server.ai, self._planner(qualname)
+        replies = await aidocs.ask(service, plan.requests)
+        latest = await self.index_of(index.uri)
+        if latest is not None and latest.version != index.version:
+            if latest.target(qualname) is None:
+                return latest, aidocs.AIEdits([], [], [])  # fixed, or gone, meanwhile
+            index, plan = latest, await run(partial(planned, latest))
+        return index, await run(partial(aidocs.edits, plan, replies))
+
+    async def _generate_with_ai(self, uris: list[str], title: str) -> DocsResult:
+        """``generateFile`` / ``generateWorkspace`` with ``{ai: true}``."""
+        if not self._ai_configured():
+            return await self._ai_refused(NOT_CONFIGURED)
+        async with self._progress(title) as progress:
+            done = await self._cancellable(self._fix_files_ai(uris, progress), progress)
+        if done is None:
+            return await self._apply([], cancelled=True, outcomes=[])
+        fixes, outcomes = done
+        answer = await self._apply(fixes, cancelled=False, outcomes=outcomes)
+        fallbacks = answer.fallbacks or ()
+        for message in fallbacks[:20]:
+            log.info("docstring with the template's words: %s", message)
+        if fallbacks:
+            more = f" ({len(fallbacks) - 1} more in the output)" if len(fallbacks) > 1 else ""
+            self._tell(f"{fallbacks[0]}{more}", types.MessageType.Warning)
+        return answer
+
+    async def _fix_files_ai(
+        self, uris: list[str], progress: WorkDoneProgress
+    ) -> tuple[list[_FileFix], list[Outcome]]:
+        """Each file's edits with the model's words; files are worked on a few at a time (as
+        many as requests may run at once), so that a workspace of small files keeps the model
+        busy, while the limiter still holds every request within the limits."""
+        service = self.server.ai
+        service.prepare()  # the SDK loads while the first files are planned
+        shown = _AIProgress(len(uris), progress)
+        files = asyncio.Semaphore(max(int(service.settings.max_concurrent), 1))
+
+        async def one(uri: str) -> tuple[_FileFix | None, list[Outcome]]:
+            async with files:
+                done = await self._fix_file_ai(uri, shown)
+            shown.file_done()
+            return done
+
+        results = await asyncio.gather(*(one(uri) for uri in uris))
+        fixes = [fix for fix, _ in results if fix is not None]
+        return fixes, [outcome for _, outcomes in results for outcome in outcomes]
+
+    async def _fix_file_ai(
+        self, uri: str, shown: _AIProgress
+    ) -> tuple[_FileFix | None, list[Outcome]]:
+        # Deferred: the AI layer loads with the first request for it.
+        from devfocus.app import aidocs
+        from devfocus.text import split_lines
+
+        if uri in self.server.protocol.ignored:
+            return None, []  # open, but too large or binary: its disk copy is not the editor's
+        run, config, service = self._runner(), self._config(), self.server.ai
+        document = self.server.open_document(uri)
+        source = document.source if document is not None else None
+        version = document.version if document is not None else None
+        path = _path(uri)
+        if source is None:
+            if path is None:
+                return None, []
+            try:
+                source = await run(partial(_read, path))
+            except (OSError, ValueError) as exc:
+                return _FileFix(uri, None, [], [], [f"{path}: {exc}"]), []
+        name = Path(path or uri).name
+        result = await aidocs.fix_with_ai(
+            service,
+            config,
+            source,
+            path,
+            isolated=True,
+            run=run,
+            on_planned=partial(shown.planned, name),
+            on_reply=partial(shown.replied, name),
+        )
+        where = path or uri
+        refused = [
+            f"{where}: {q}: {why}" if q else f"{where}: {why}" for q, why in result.fixed.refused
+        ]
+        lines = await run(partial(split_lines, source))
+        return _FileFix(uri, version, lines, result.fixed.edits, refused), result.outcomes
+
+    async def _ai_refused(
+        self, why: str, kind: types.MessageType = types.MessageType.Warning
+    ) -> DocsResult:
+        """Nothing asked of a model, and why (shown, and in the result)."""
+        self._tell(why, kind)
+        return await self._apply([], cancelled=False, refused=[why], outcomes=[])
+
+    def _tell(self, message: str, kind: types.MessageType) -> None:
+        self.server.window_show_message(types.ShowMessageParams(type=kind, message=message))
+
+    def _runner(self) -> Callable[[Callable[[], Any]], Awaitable[Any]]:
+        """Plain work on the docstring thread, where every other docstring edit is made."""
+        loop, pool = asyncio.get_running_loop(), self.analysis.pool()
+
+        def run(work: Callable[[], Any]) -> Awaitable[Any]:
+            return loop.run_in_executor(pool, work)
+
+        return run
+
+    async def _cancellable(self, work: Awaitable[T], progress: WorkDoneProgress) -> T | None:
+        """``work``, ended by the request's ``$/cancelRequest`` or the progress bar's cancel
+        button (the model's requests are cancelled with it); None when it was."""
+        task = asyncio.ensure_future(work)
+        loop = asyncio.get_running_loop()
+        stopped = False
+
+        def stop(source: Any) -> None:
+            nonlocal stopped
+            if source.cancelled():
+                stopped = True
+                loop.call_soon_threadsafe(task.cancel)
+
+        progress_future = self.server.work_done_progress.tokens.get(progress.token)
+        for source in (self._request_future(), progress_future):
+            if source is not None:
+                source.add_done_callback(stop)
+        try:
+            result = await task
+        except asyncio.CancelledError:
+            if not stopped:
+                raise  # the server's own cancellation (shutting down): not the user's
+            log.info("%s cancelled by the user; nothing was changed", progress.title)
+            return None
+        return None if stopped else result
+
+    def _request_future(self) -> Future[Any] | asyncio.Future[Any] | None:
+        """What pygls cancels on this request's ``$/cancelRequest``. A command runs as a task of
+        its own, which pygls does not cancel; its request's future is found by the request id
+        (pygls keeps it in ``_request_futures`` and offers no public way to it)."""
+        protocol = self.server.protocol
+        futures = getattr(protocol, "_request_futures", None)
+        msg_id = protocol.msg_id
+        if not isinstance(futures, dict) or msg_id is None:
+            return None
+        found = futures.get(msg_id)
+        return found if isinstance(found, (Future, asyncio.Future)) else None
 
     async def _fix_files(self, uris: list[str], progress: WorkDoneProgress) -> list[_FileFix]:
         loop = asyncio.get_running_loop()
@@ -324,8 +593,13 @@ class DocsFeature(AnalysisFeature["DocumentIndex"]):
         return fixes
 
     async def _apply(
-        self, fixes: list[_FileFix], cancelled: bool, refused: list[str] | None = None
+        self,
+        fixes: list[_FileFix],
+        cancelled: bool,
+        refused: list[str] | None = None,
+        outcomes: list[Outcome] | None = None,
     ) -> DocsResult:
+        """Apply ``fixes`` (batched); ``outcomes``: an AI run's, counted in the result."""
         # Deferred, for start-up time: the typed messages load with the first command.
         from devfocus.lsp.messages import DocsResult
 
@@ -347,7 +621,21 @@ class DocsFeature(AnalysisFeature["DocumentIndex"]):
         refused = [*(refused or []), *(reason for f in fixes for reason in f.refused)]
         for reason in refused[:20]:
             log.info("docstring not written: %s", reason)
-        return DocsResult(applied, files, tuple(refused), cancelled, tuple(failures))
+        if outcomes is None:
+            return DocsResult(applied, files, tuple(refused), cancelled, tuple(failures))
+        origins = Counter(o.origin for o in outcomes)
+        fallbacks = tuple(o.why for o in outcomes if o.origin == "template" and o.why is not None)
+        return DocsResult(
+            applied,
+            files,
+            tuple(refused),
+            cancelled,
+            tuple(failures),
+            from_model=origins["model"],
+            from_cache=origins["cache"],
+            from_template=origins["template"],
+            fallbacks=fallbacks,
+        )
 
     def _progress(self, title: str) -> WorkDoneProgress:
         supported = bool(self.server.client_supports("window.work_done_progress"))
@@ -382,6 +670,9 @@ class DocsFeature(AnalysisFeature["DocumentIndex"]):
         )
         return isinstance(properties, (list, tuple)) and "edit" in properties
 
+    def _ai_configured(self) -> bool:
+        return self.server.settings.ai.provider != "none"
+
     def _infer_types(self) -> bool:
         return self.server.settings.docs.infer_types
 
@@ -401,6 +692,44 @@ class _FileFix:
     lines: list[str]
     edits: list[TextEdit]
     refused: list[str]
+
+
+NOT_CONFIGURED = (
+    "No AI provider is configured: set devfocus.ai.provider (and its key in the environment) "
+    "to write docstrings with AI"
+)
+
+
+class _AIProgress:
+    """Progress of an AI run: files done, and each reply as it comes."""
+
+    def __init__(self, files: int, progress: WorkDoneProgress) -> None:
+        self.files = max(files, 1)
+        self.progress = progress
+        self.finished = self.asked = self.answered = 0
+
+    def planned(self, name: str, plan: Plan) -> None:
+        self.asked += len(plan.requests)
+        if plan.requests:
+            self.progress.report(f"{name}: {len(plan.requests)} to write", self._percentage())
+
+    def replied(self, name: str, request: Request, reply: Reply) -> None:
+        self.answered += 1
+        message = f"{name}: {request.definition.name} ({self.answered}/{self.asked})"
+        self.progress.report(message, self._percentage())
+
+    def file_done(self) -> None:
+        self.finished += 1
+        self.progress.report(f"{self.finished}/{self.files} files", self._percentage())
+
+    def _percentage(self) -> int:
+        if self.files == 1:  # one file: its replies are the progress
+            return self.answered * 100 // max(self.asked, 1)
+        return self.finished * 100 // self.files
+
+
+def _shown(name: str, kind: str) -> str:
+    return f"`{name}`" if kind != "module" else "the module"
 
 
 def _wanted(kind: str, only: Sequence[str] | None) -> bool:
@@ -468,6 +797,13 @@ def _fix_file(
     result = fix_source(config, source, path, isolated=True)
     refused = [f"{path or uri}: {q or 'module'}: {why}" for q, why in result.refused]
     return _FileFix(uri, version, split_lines(source), result.edits, refused)
+
+
+def _read(path: str) -> str:
+    # Deferred: on the docs thread, with the first file written with AI.
+    from devfocus.app.docstrings import read_source
+
+    return read_source(Path(path))[0]
 
 
 def _python_files(roots: list[str]) -> list[Path]:

@@ -4,6 +4,7 @@ with ``open``, the report written to a private file that the editor is asked to 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
@@ -15,10 +16,13 @@ from devfocus.lsp.wire import JsonValue, to_json
 
 if TYPE_CHECKING:
     from devfocus.insights.focusreport import Report
+    from devfocus.insights.standupnotes import Standup
     from devfocus.lsp.messages import ReportArguments
     from devfocus.lsp.server import DevFocusServer
 
 log = logging.getLogger(__name__)
+
+PROGRESS_POLL_SECONDS = 0.1  # how soon a cancelled progress bar stops waiting on the model
 
 
 class ReportFeature(LanguageFeature):
@@ -45,6 +49,8 @@ class ReportFeature(LanguageFeature):
         # Deferred: the report engine loads with the first report, not at start-up.
         from devfocus.insights.periods import STANDUP, requested_period
 
+        if options.narrate:
+            self.server.ai.prepare()  # the SDK loads while the report is made
         if options.period == STANDUP:
             return await self.standup(options)
         # Deferred, as above.
@@ -64,6 +70,8 @@ class ReportFeature(LanguageFeature):
             )
         except StoreError as error:  # the database cannot be read: say so, not a traceback
             raise JsonRpcInternalError(f"{REPORT}: {error.message}") from error
+        if options.narrate:
+            report = await self.narrated(report, options.renarrate)
         if options.open:
             return await self.open_report(options, report, previous)
         if options.format == "json":
@@ -80,7 +88,9 @@ class ReportFeature(LanguageFeature):
         """The standup notes (the last working day, today, likely blockers) as text, Markdown or
         JSON, or written to a Markdown file and shown."""
         # Deferred, with the first standup.
+        from devfocus.ai.narrative import standup_narrative
         from devfocus.insights.periods import Period
+        from devfocus.insights.render_json import narrative_texts_json
         from devfocus.insights.standupnotes import (
             STANDUP_RENDERERS,
             build_standup,
@@ -113,13 +123,58 @@ class ReportFeature(LanguageFeature):
             )
         except StoreError as error:
             raise JsonRpcInternalError(f"{REPORT}: {error.message}") from error
-        if options.open:  # Markdown, which every editor shows
-            return await self.show_file("standup", "md", render_standup_markdown(notes))
-        if options.format not in STANDUP_RENDERERS:
+        if options.format not in STANDUP_RENDERERS and not options.open:
             formats = ", ".join(STANDUP_RENDERERS)
             raise JsonRpcInvalidParams(f"{REPORT}: the standup comes as {formats}")
+        told = None
+        if options.narrate:
+            # The recent days' report: the summary tells them, the notes tell the two days.
+            told = (await self.narrated(recent, options.renarrate, notes)).narrative
+        if options.open:  # Markdown, which every editor shows
+            body = render_standup_markdown(notes) + standup_narrative(told, "markdown")
+            return await self.show_file("standup", "md", body)
         rendered: JsonValue = STANDUP_RENDERERS[options.format](notes, None)
-        return rendered
+        if told is None:
+            return rendered
+        if isinstance(rendered, dict):
+            return {**rendered, "narrative": narrative_texts_json(told)}
+        return f"{rendered}{standup_narrative(told, options.format)}"
+
+    # -- narratives -------------------------------------------------------------------------------
+    async def narrated(
+        self, report: Report, refresh: bool, standup: Standup | None = None
+    ) -> Report:
+        """``report`` with its narrative (see devfocus.app.ainarrative), with work-done progress
+        while the model writes; cancelling the progress gives the engine's own text."""
+        # Deferred: the AI layer loads with the first narrative.
+        import asyncio
+
+        from devfocus.ai.narrative import programmatic_narrative
+        from devfocus.app.ainarrative import narrate
+        from devfocus.lsp.progress import WorkDoneProgress
+
+        ai = self.server.ai
+        if not ai.configured:  # nothing to wait for: no progress bar
+            return await narrate(report, ai, refresh=refresh, standup=standup)
+        supported = bool(self.server.client_supports("window.work_done_progress"))
+        title = "Narrating the report" if standup is None else "Narrating the standup notes"
+        async with WorkDoneProgress(self.server, title, supported) as progress:
+            progress.report(f"{ai.provider} ({ai.model}) is writing", 0)
+            task = asyncio.ensure_future(narrate(report, ai, refresh=refresh, standup=standup))
+            try:
+                while not task.done():
+                    # The progress bar's cancel arrives as a flag, not an event: look at it.
+                    await asyncio.wait({task}, timeout=PROGRESS_POLL_SECONDS)
+                    if progress.cancelled:
+                        task.cancel()
+                        note = "the narrative was cancelled"
+                        return replace(
+                            report, narrative=programmatic_narrative(report, note, standup)
+                        )
+            except asyncio.CancelledError:  # $/cancelRequest: the model's request goes too
+                task.cancel()
+                raise
+            return task.result()
 
     # -- reports written to a file and shown ------------------------------------------------------
     async def open_report(

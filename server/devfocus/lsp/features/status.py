@@ -30,13 +30,23 @@ if TYPE_CHECKING:
     from devfocus.activity.focusblock import FocusBlock
     from devfocus.activity.nudges import Nudge
     from devfocus.activity.status import Status
+    from devfocus.ai.exchange import Health
     from devfocus.lsp.server import DevFocusServer
 
 log = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 15.0
 BLOCK_POLL_SECONDS = 5.0  # with nothing due: how often to look for another window's block
-_STATE_FIELDS = ("state", "sessionStart", "context", "deepWork", "switchesLastHour", "task", "git")
+_STATE_FIELDS = (
+    "state",
+    "sessionStart",
+    "context",
+    "deepWork",
+    "switchesLastHour",
+    "task",
+    "git",
+    "ai",
+)
 
 
 class StatusFeature(LanguageFeature):
@@ -193,7 +203,7 @@ class StatusFeature(LanguageFeature):
             log.warning("could not carry out the answer to a nudge: %s", error)
 
     def _send_if_due(self, status: Status) -> None:
-        wire = _wire(status)
+        wire = _wire(status, self.server.ai.health())
         now = time.monotonic()
         last = self._sent
         changed = (
@@ -219,7 +229,7 @@ class StatusFeature(LanguageFeature):
 
     # -- commands ------------------------------------------------------------------------------
     async def status_command(self, *args: object) -> JsonValue:
-        return _wire(self._with_git(await self.server.tracking.status()))
+        return _wire(self._with_git(await self.server.tracking.status()), self.server.ai.health())
 
     async def pause_command(self, *args: object) -> JsonValue:
         self.server.tracking.tracker.pause(time.time())
@@ -240,11 +250,11 @@ def _block_key(wire: JsonObject) -> tuple[JsonValue, JsonValue] | None:
     return (block.get("start"), block.get("end")) if isinstance(block, dict) else None
 
 
-def _wire(status: Status) -> JsonObject:
+def _wire(status: Status, ai: Health) -> JsonObject:
     # Deferred, for start-up time: the typed messages load with the first command.
     from devfocus.lsp.messages import WireStatus
 
-    wire = to_json(WireStatus.of(status))
+    wire = to_json(WireStatus.of(status, ai))
     assert isinstance(wire, dict)  # a dataclass is always an object
     return wire
 
