@@ -195,6 +195,18 @@ class ParserProcess:
         return f"{what}: {said}" if said else what
 
 
+def _resident_bytes(resource: Any) -> int:
+    """This process's resident memory now. Not ``ru_maxrss`` on Linux: that high-water mark
+    survives exec, so a worker started by a large process (a language server with a long
+    history in memory) would read as large from its start and be replaced after every answer."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        peak = int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        return peak if sys.platform == "darwin" else peak * 1024  # bytes on macOS, KiB elsewhere
+
+
 def _loads(frame: bytes) -> Any:
     """``pickle.loads`` with the garbage collector paused: an analysis of thousands of
     definitions is a million new objects, and the collections their creation triggers would
@@ -293,7 +305,7 @@ def serve(memory_limit: int) -> None:
             status, value = _answer(operation, args)
         except MemoryError:
             status, value = "refused", TOO_BIG
-        retire = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 > RECYCLE_RSS_BYTES
+        retire = _resident_bytes(resource) > RECYCLE_RSS_BYTES
         try:
             answer = pickle.dumps((status, value, retire), protocol=5)
         except MemoryError:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import textwrap
 import threading
 from pathlib import Path
 
@@ -61,6 +62,33 @@ def test_a_request_past_its_time_is_stopped(parser: ParserProcess) -> None:
     assert parser.pid is None  # killed, not left running
     assert parser.call("insert_docstring", SIMPLE) == SIMPLE_DONE
     assert parser.pid != first
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="Linux's ru_maxrss survives exec")
+def test_a_parser_started_by_a_large_process_keeps_serving() -> None:
+    """A language server that holds a lot in memory starts the parser process; the process is
+    small, and must not be replaced after every answer (a new one costs libcst's import)."""
+    code = textwrap.dedent(
+        """
+        ballast = bytearray(600 * 1024 * 1024)  # the parent's peak memory, touched
+        for i in range(0, len(ballast), 4096):
+            ballast[i] = 1
+        from devfocus.docs.cst import InsertRequest
+        from devfocus.docs.worker import ParserProcess
+        simple = InsertRequest("def f(a):\\n    kept\\n", False, "'D.'", "function", "    ")
+        parser = ParserProcess()
+        pids = []
+        for _ in range(3):
+            parser.call("insert_docstring", simple)
+            pids.append(parser.pid)
+        parser.close()
+        print(parser.starts, len(set(pids)), None in pids)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.split() == ["1", "1", "False"], done.stdout + done.stderr
 
 
 def test_memory_is_limited_and_a_failure_says_why() -> None:
