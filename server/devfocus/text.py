@@ -4,6 +4,7 @@ counts with their nouns, text clipped to a width."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # LSP and Python's tokenizer end a line at "\r\n", "\r" or "\n" only; str.splitlines also breaks
 # at \v, \f, \x1c-\x1e, \x85, \u2028 and \u2029, and would put the server's line numbers out of
@@ -36,14 +37,18 @@ def clip(text: str, width: int) -> str:
 
 
 # Characters that change what a text shows or how it is read without being seen: C0 controls
-# (but tab and newline), DEL, zero-width and direction marks, line and paragraph separators, and
-# the bidirectional embeddings and isolates of "Trojan Source".
-_INVISIBLE = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f\x85\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
-)
+# (but tab and newline), NEL, DEL, zero-width and direction marks, line and paragraph
+# separators, and the bidirectional embeddings and isolates of "Trojan Source".
+_INVISIBLE_CHARACTERS = "[\x00-\x08\x0b-\x1f\x7f\x85\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
 
 
 def without_invisible(text: str) -> str:
-    """``text`` without the characters of :data:`_INVISIBLE` (for text a model wrote, before it
-    goes into a file or a message)."""
-    return _INVISIBLE.sub("", text)
+    """``text`` without the characters of :data:`_INVISIBLE_CHARACTERS` (for text a model wrote,
+    before it goes into a file or a message)."""
+    return _invisible().sub("", text)
+
+
+@lru_cache(maxsize=1)
+def _invisible() -> re.Pattern[str]:
+    # Compiled on first use: this module loads with every start, few callers need it.
+    return re.compile(_INVISIBLE_CHARACTERS)
