@@ -10,12 +10,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Coroutine, Sequence
-from concurrent.futures import Future
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
@@ -25,7 +24,7 @@ from devfocus.lsp.analysis import SEVERITY, AnalysisFeature, Work
 from devfocus.lsp.documents import server_position
 from devfocus.lsp.handlers import handler
 from devfocus.lsp.names import WRITE_COMMIT_WITH_AI
-from devfocus.lsp.progress import WorkDoneProgress
+from devfocus.lsp.progress import WorkDoneProgress, current_request
 from devfocus.lsp.wire import JsonValue, to_json
 
 if TYPE_CHECKING:
@@ -341,6 +340,7 @@ class CommitCoachingFeature(AnalysisFeature[_Result]):
         # Deferred, for start-up time: the typed messages load with the first command.
         from devfocus.lsp.messages import WriteCommitArguments
 
+        request = current_request(self.server)  # before any await (see current_request)
         try:
             arguments = WriteCommitArguments.parse(args)
         except ValueError as exc:
@@ -360,7 +360,7 @@ class CommitCoachingFeature(AnalysisFeature[_Result]):
         )
         async with progress:
             try:
-                drafted = await _cancellable(self._draft(uri, progress), self._stops(progress))
+                drafted = await progress.run(self._draft(uri, progress), request)
             except _NotDrafted as exc:
                 self._not_written(exc.message)
                 return None
@@ -415,19 +415,6 @@ class CommitCoachingFeature(AnalysisFeature[_Result]):
         except GitError as exc:
             raise _NotDrafted(f"git could not read the staged change: {exc.message}") from exc
         return facts, context.comment_char
-
-    def _stops(self, progress: WorkDoneProgress) -> list[Future[Any]]:
-        """What cancels a draft: the progress's cancel button, and ``$/cancelRequest`` of the
-        command's request (pygls answers it, but leaves the command running)."""
-        stops: list[Future[Any]] = []
-        token = self.server.work_done_progress.tokens.get(progress.token)
-        if token is not None:
-            stops.append(token)
-        protocol = self.server.protocol
-        request = getattr(protocol, "_request_futures", {}).get(protocol.msg_id)
-        if request is not None:
-            stops.append(request)
-        return stops
 
     async def _apply_draft(
         self, uri: str, suggestion: Suggestion, comment_char: str | None
@@ -503,29 +490,6 @@ class _NotDrafted(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-async def _cancellable(work: Coroutine[Any, Any, T], stops: list[Future[Any]]) -> T | None:
-    """``work``'s result, or None once one of ``stops`` is cancelled (the work is cancelled
-    with it: a model's request is dropped, not waited for)."""
-    loop = asyncio.get_running_loop()
-    task = loop.create_task(work)
-    stopped = False
-
-    def stop(future: Future[Any]) -> None:
-        nonlocal stopped
-        if future.cancelled():
-            stopped = True
-            loop.call_soon_threadsafe(task.cancel)
-
-    for future in stops:
-        future.add_done_callback(stop)
-    try:
-        return await task
-    except asyncio.CancelledError:
-        if stopped:
-            return None
-        raise
 
 
 def with_message(text: str, message: str, comment_char: str | None) -> str:

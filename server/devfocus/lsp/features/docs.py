@@ -15,7 +15,6 @@ import asyncio
 import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -29,7 +28,7 @@ from devfocus.lsp.analysis import SEVERITY, AnalysisFeature, Work
 from devfocus.lsp.documents import is_python, server_position
 from devfocus.lsp.handlers import handler
 from devfocus.lsp.names import GENERATE_FILE, GENERATE_WITH_AI, GENERATE_WORKSPACE
-from devfocus.lsp.progress import WorkDoneProgress
+from devfocus.lsp.progress import Cancellable, WorkDoneProgress, current_request
 from devfocus.lsp.wire import JsonValue, to_json
 
 if TYPE_CHECKING:
@@ -305,6 +304,7 @@ class DocsFeature(AnalysisFeature["DocumentIndex"]):
         # Deferred, for start-up time: the typed messages load with the first command.
         from devfocus.lsp.messages import GenerateFileArguments
 
+        request = current_request(self.server)  # before any await (see current_request)
         try:
             arguments = GenerateFileArguments.parse(args)
         except ValueError as exc:
@@ -321,7 +321,8 @@ class DocsFeature(AnalysisFeature["DocumentIndex"]):
             log.info("%s: %s", GENERATE_FILE, refusal)
             return to_json(await self._apply([], cancelled=False, refused=[refusal]))
         if arguments.ai:
-            return to_json(await self._generate_with_ai([uri], "Generating docstrings with AI"))
+            title = "Generating docstrings with AI"
+            return to_json(await self._generate_with_ai([uri], title, request))
         async with self._progress("Generating docstrings") as progress:
             progress.report(Path(_path(uri) or uri).name, 0)
             files = await self._fix_files([uri], progress)
@@ -331,6 +332,7 @@ class DocsFeature(AnalysisFeature["DocumentIndex"]):
         # Deferred, for start-up time: the typed messages load with the first command.
         from devfocus.lsp.messages import GenerateWorkspaceArguments
 
+        request = current_request(self.server)  # before any await (see current_request)
         try:
             ai = GenerateWorkspaceArguments.parse(args).ai
         except ValueError as exc:
@@ -341,7 +343,7 @@ class DocsFeature(AnalysisFeature["DocumentIndex"]):
             paths = await loop.run_in_executor(self.analysis.pool(), _python_files, roots)
             uris = [u for u in (from_fs_path(str(p)) for p in paths) if u]
             title = "Generating docstrings in the workspace with AI"
-            return to_json(await self._generate_with_ai(uris, title))
+            return to_json(await self._generate_with_ai(uris, title, request))
         async with self._progress("Generating docstrings in the workspace") as progress:
             loop = asyncio.get_running_loop()
             paths = await loop.run_in_executor(self.analysis.pool(), _python_files, roots)
@@ -355,6 +357,7 @@ class DocsFeature(AnalysisFeature["DocumentIndex"]):
         # Deferred, for start-up time: the typed messages load with the first command.
         from devfocus.lsp.messages import GenerateWithAIArguments
 
+        request = current_request(self.server)  # before any await (see current_request)
         try:
             arguments = GenerateWithAIArguments.parse(args)
         except ValueError as exc:
@@ -375,7 +378,7 @@ class DocsFeature(AnalysisFeature["DocumentIndex"]):
         if done is None:  # the model is asked: the user sees it work, and may cancel
             async with self._progress(f"Writing the docstring of {name} with AI") as progress:
                 progress.report(f"asking {self.server.ai.provider}", 0)
-                done = await self._cancellable(self._ai_edits(index, qualname, plan), progress)
+                done = await progress.run(self._ai_edits(index, qualname, plan), request)
         if done is None:
             return to_json(await self._apply([], cancelled=True, outcomes=[]))
         index, result = done
@@ -437,12 +440,14 @@ class DocsFeature(AnalysisFeature["DocumentIndex"]):
             index, plan = latest, await run(partial(planned, latest))
         return index, await run(partial(aidocs.edits, plan, replies))
 
-    async def _generate_with_ai(self, uris: list[str], title: str) -> DocsResult:
+    async def _generate_with_ai(
+        self, uris: list[str], title: str, request: Cancellable | None
+    ) -> DocsResult:
         """``generateFile`` / ``generateWorkspace`` with ``{ai: true}``."""
         if not self._ai_configured():
             return await self._ai_refused(NOT_CONFIGURED)
         async with self._progress(title) as progress:
-            done = await self._cancellable(self._fix_files_ai(uris, progress), progress)
+            done = await progress.run(self._fix_files_ai(uris, progress), request)
         if done is None:
             return await self._apply([], cancelled=True, outcomes=[])
         fixes, outcomes = done
@@ -533,44 +538,6 @@ class DocsFeature(AnalysisFeature["DocumentIndex"]):
             return loop.run_in_executor(pool, work)
 
         return run
-
-    async def _cancellable(self, work: Awaitable[T], progress: WorkDoneProgress) -> T | None:
-        """``work``, ended by the request's ``$/cancelRequest`` or the progress bar's cancel
-        button (the model's requests are cancelled with it); None when it was."""
-        task = asyncio.ensure_future(work)
-        loop = asyncio.get_running_loop()
-        stopped = False
-
-        def stop(source: Any) -> None:
-            nonlocal stopped
-            if source.cancelled():
-                stopped = True
-                loop.call_soon_threadsafe(task.cancel)
-
-        progress_future = self.server.work_done_progress.tokens.get(progress.token)
-        for source in (self._request_future(), progress_future):
-            if source is not None:
-                source.add_done_callback(stop)
-        try:
-            result = await task
-        except asyncio.CancelledError:
-            if not stopped:
-                raise  # the server's own cancellation (shutting down): not the user's
-            log.info("%s cancelled by the user; nothing was changed", progress.title)
-            return None
-        return None if stopped else result
-
-    def _request_future(self) -> Future[Any] | asyncio.Future[Any] | None:
-        """What pygls cancels on this request's ``$/cancelRequest``. A command runs as a task of
-        its own, which pygls does not cancel; its request's future is found by the request id
-        (pygls keeps it in ``_request_futures`` and offers no public way to it)."""
-        protocol = self.server.protocol
-        futures = getattr(protocol, "_request_futures", None)
-        msg_id = protocol.msg_id
-        if not isinstance(futures, dict) or msg_id is None:
-            return None
-        found = futures.get(msg_id)
-        return found if isinstance(found, (Future, asyncio.Future)) else None
 
     async def _fix_files(self, uris: list[str], progress: WorkDoneProgress) -> list[_FileFix]:
         loop = asyncio.get_running_loop()

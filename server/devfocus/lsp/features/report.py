@@ -12,6 +12,7 @@ from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 from devfocus.lsp.feature import LanguageFeature
 from devfocus.lsp.handlers import handler
 from devfocus.lsp.names import REPORT
+from devfocus.lsp.progress import Cancellable, WorkDoneProgress, current_request
 from devfocus.lsp.wire import JsonValue, to_json
 
 if TYPE_CHECKING:
@@ -21,8 +22,6 @@ if TYPE_CHECKING:
     from devfocus.lsp.server import DevFocusServer
 
 log = logging.getLogger(__name__)
-
-PROGRESS_POLL_SECONDS = 0.1  # how soon a cancelled progress bar stops waiting on the model
 
 
 class ReportFeature(LanguageFeature):
@@ -42,6 +41,7 @@ class ReportFeature(LanguageFeature):
         # Deferred, for start-up time: the typed messages load with the first command.
         from devfocus.lsp.messages import ReportArguments
 
+        request = current_request(self.server)  # before any await (see current_request)
         try:
             options = ReportArguments.parse(args)
         except ValueError as exc:
@@ -52,7 +52,7 @@ class ReportFeature(LanguageFeature):
         if options.narrate:
             self.server.ai.prepare()  # the SDK loads while the report is made
         if options.period == STANDUP:
-            return await self.standup(options)
+            return await self.standup(options, request)
         # Deferred, as above.
         from devfocus.insights.render import render
         from devfocus.insights.render_json import report_json
@@ -71,7 +71,7 @@ class ReportFeature(LanguageFeature):
         except StoreError as error:  # the database cannot be read: say so, not a traceback
             raise JsonRpcInternalError(f"{REPORT}: {error.message}") from error
         if options.narrate:
-            report = await self.narrated(report, options.renarrate)
+            report = await self.narrated(report, options.renarrate, request)
         if options.open:
             return await self.open_report(options, report, previous)
         if options.format == "json":
@@ -84,7 +84,9 @@ class ReportFeature(LanguageFeature):
         return await loop.run_in_executor(None, render, report, options.format, None, previous)
 
     # -- standup notes ----------------------------------------------------------------------------
-    async def standup(self, options: ReportArguments) -> JsonValue:
+    async def standup(
+        self, options: ReportArguments, request: Cancellable | None = None
+    ) -> JsonValue:
         """The standup notes (the last working day, today, likely blockers) as text, Markdown or
         JSON, or written to a Markdown file and shown."""
         # Deferred, with the first standup.
@@ -129,7 +131,7 @@ class ReportFeature(LanguageFeature):
         told = None
         if options.narrate:
             # The recent days' report: the summary tells them, the notes tell the two days.
-            told = (await self.narrated(recent, options.renarrate, notes)).narrative
+            told = (await self.narrated(recent, options.renarrate, request, notes)).narrative
         if options.open:  # Markdown, which every editor shows
             body = render_standup_markdown(notes) + standup_narrative(told, "markdown")
             return await self.show_file("standup", "md", body)
@@ -142,16 +144,18 @@ class ReportFeature(LanguageFeature):
 
     # -- narratives -------------------------------------------------------------------------------
     async def narrated(
-        self, report: Report, refresh: bool, standup: Standup | None = None
+        self,
+        report: Report,
+        refresh: bool,
+        request: Cancellable | None,
+        standup: Standup | None = None,
     ) -> Report:
         """``report`` with its narrative (see devfocus.app.ainarrative), with work-done progress
-        while the model writes; cancelling the progress gives the engine's own text."""
+        while the model writes; cancelling it (the progress bar or ``$/cancelRequest`` of
+        ``request``) gives the engine's own text."""
         # Deferred: the AI layer loads with the first narrative.
-        import asyncio
-
         from devfocus.ai.narrative import programmatic_narrative
         from devfocus.app.ainarrative import narrate
-        from devfocus.lsp.progress import WorkDoneProgress
 
         ai = self.server.ai
         if not ai.configured:  # nothing to wait for: no progress bar
@@ -160,21 +164,12 @@ class ReportFeature(LanguageFeature):
         title = "Narrating the report" if standup is None else "Narrating the standup notes"
         async with WorkDoneProgress(self.server, title, supported) as progress:
             progress.report(f"{ai.provider} ({ai.model}) is writing", 0)
-            task = asyncio.ensure_future(narrate(report, ai, refresh=refresh, standup=standup))
-            try:
-                while not task.done():
-                    # The progress bar's cancel arrives as a flag, not an event: look at it.
-                    await asyncio.wait({task}, timeout=PROGRESS_POLL_SECONDS)
-                    if progress.cancelled:
-                        task.cancel()
-                        note = "the narrative was cancelled"
-                        return replace(
-                            report, narrative=programmatic_narrative(report, note, standup)
-                        )
-            except asyncio.CancelledError:  # $/cancelRequest: the model's request goes too
-                task.cancel()
-                raise
-            return task.result()
+            work = narrate(report, ai, refresh=refresh, standup=standup)
+            narrated = await progress.run(work, request)
+        if narrated is None:
+            note = "the narrative was cancelled"
+            return replace(report, narrative=programmatic_narrative(report, note, standup))
+        return narrated
 
     # -- reports written to a file and shown ------------------------------------------------------
     async def open_report(
