@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[ \t]*\r?\n(.*?)(?:\r?\n)?```", re.DOTALL)
 _DECODER = json.JSONDecoder()
+_SPACE = re.compile(r"[ \t\r\n]*")
 
 FENCED = "json in a code fence"
 SURROUNDED = "text around the json"
@@ -100,9 +102,9 @@ def _loads(text: str) -> Any:
         return None
 
 
-def _matching_brace(text: str, start: int) -> int | None:
-    """Where the ``{`` at ``start`` closes, strings skipped; None if it never does."""
-    depth = 0
+def _outside_strings(text: str, start: int = 0) -> Iterator[tuple[int, str]]:
+    """Each character of ``text`` from ``start`` that is not inside a JSON string, with its
+    index (the quotes themselves included)."""
     in_string = False
     escaped = False
     for index in range(start, len(text)):
@@ -114,9 +116,17 @@ def _matching_brace(text: str, start: int) -> int | None:
                 escaped = True
             elif char == '"':
                 in_string = False
-        elif char == '"':
+            continue
+        if char == '"':
             in_string = True
-        elif char in "{[":
+        yield index, char
+
+
+def _matching_brace(text: str, start: int) -> int | None:
+    """Where the ``{`` at ``start`` closes, strings skipped; None if it never does."""
+    depth = 0
+    for index, char in _outside_strings(text, start):
+        if char in "{[":
             depth += 1
         elif char in "}]":
             depth -= 1
@@ -125,31 +135,18 @@ def _matching_brace(text: str, start: int) -> int | None:
     return None
 
 
+def _closes_next(text: str, start: int) -> bool:
+    """Whether the first character from ``start`` that is not whitespace is ``}`` or ``]``."""
+    after = _SPACE.match(text, start).end()  # type: ignore[union-attr]  # `*` always matches
+    return after < len(text) and text[after] in "}]"
+
+
 def remove_trailing_commas(text: str) -> str:
     """``text`` without commas that stand (whitespace apart) before ``}`` or ``]``, outside
     strings."""
-    out: list[str] = []
-    in_string = False
-    escaped = False
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char == ",":
-            ahead = index + 1
-            while ahead < len(text) and text[ahead] in " \t\r\n":
-                ahead += 1
-            if ahead < len(text) and text[ahead] in "}]":
-                index += 1
-                continue
-        out.append(char)
-        index += 1
-    return "".join(out)
+    dropped = {
+        index
+        for index, char in _outside_strings(text)
+        if char == "," and _closes_next(text, index + 1)
+    }
+    return "".join(char for index, char in enumerate(text) if index not in dropped)
