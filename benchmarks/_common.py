@@ -426,12 +426,18 @@ class ServerPair:
     same ``initialize`` params."""
 
     def __init__(
-        self, work: Path, reference_cmd: Sequence[str], initialize: dict[str, Any]
+        self,
+        work: Path,
+        reference_cmd: Sequence[str],
+        initialize: dict[str, Any],
+        *,
+        env: dict[str, str] | None = None,
+        client: type[RawClient] = RawClient,
     ) -> None:
-        env = server_env(work / "data")
+        env = env or server_env(work / "data")
         log = work / "servers.log"
-        self.devfocus = RawClient(DEVFOCUS_CMD, env=env, log=log)
-        self.reference = RawClient(reference_cmd, env=env, log=log)
+        self.devfocus = client(DEVFOCUS_CMD, env=env, log=log)
+        self.reference = client(reference_cmd, env=env, log=log)
         for client in (self.devfocus, self.reference):
             response = client.request("initialize", initialize)
             if "result" not in response:

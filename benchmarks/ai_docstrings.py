@@ -197,16 +197,11 @@ class EditorClient(RawClient):
 class EditorPair(ServerPair):
     """DevFocus and the bare pygls reference, both behind an :class:`EditorClient`."""
 
+    devfocus: EditorClient
+    reference: EditorClient
+
     def __init__(self, work: Path, initialize: dict[str, Any], env: dict[str, str]) -> None:
-        log = work / "servers.log"
-        self.devfocus = EditorClient(DEVFOCUS_CMD, env=env, log=log)
-        self.reference = EditorClient(REFERENCE_CMD, env=env, log=log)
-        for client in (self.devfocus, self.reference):
-            response = client.request("initialize", initialize)
-            if "result" not in response:
-                raise RuntimeError(f"initialize failed: {response}")
-            client.notify("initialized", {})
-        self.turn = 0
+        super().__init__(work, REFERENCE_CMD, initialize, env=env, client=EditorClient)
 
 
 def ai_options(url: str, **ai: Any) -> dict[str, Any]:
@@ -226,20 +221,11 @@ def ai_env(data: Path) -> dict[str, str]:
 
 # -- the reference server -------------------------------------------------------------------------
 def reference_server() -> Any:
-    """``bare_server.py`` plus the requests this benchmark sends, answered trivially."""
-    from lsprotocol import types
+    """docs_actions' reference (``bare_server.py`` answering the code-action requests
+    trivially), answering ``generateWithAI`` with nothing too."""
+    from docs_actions import reference_server as docs_reference
 
-    from bare_server import create
-
-    server = create()
-
-    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION)
-    def code_action(params: types.CodeActionParams) -> None:
-        return None
-
-    @server.feature(types.CODE_ACTION_RESOLVE)
-    def resolve(action: types.CodeAction) -> types.CodeAction:
-        return action
+    server = docs_reference()
 
     @server.command(GENERATE_WITH_AI)
     def generate_with_ai(*args: Any) -> None:
