@@ -1,7 +1,9 @@
 ;;; drive.el --- drives Emacs (batch) through DevFocus  -*- lexical-binding: t -*-
-;; Loaded after the setup from docs/editors.md (DEVFOCUS_SETUP). Env: DEVFOCUS_FILE (a Python
-;; file of the project), DEVFOCUS_OUT (a folder for results.json), DEVFOCUS_TIMEOUT (seconds per
-;; step).
+;; Loaded after a setup (DEVFOCUS_SETUP): the block from docs/editors.md, or one that loads
+;; editors/emacs/devfocus.el and turns on `devfocus-mode'. Env: DEVFOCUS_FILE (a Python file of
+;; the project), DEVFOCUS_OUT (a folder for results.json), DEVFOCUS_TIMEOUT (seconds per step),
+;; DEVFOCUS_VARIANT ("block" or "package": with the package, its mode line and commands are
+;; driven too).
 ;; Exit 0 when every step passed, 124 when one timed out, 1 on an error. results.json names the
 ;; step under way (written at each step); the Eglot event log, the server's stderr and *Messages*
 ;; are written next to it as *.log.
@@ -55,6 +57,54 @@
     (while (not (funcall predicate))
       (when (> (float-time) deadline) (drive-finish 124 (format "timed out waiting for %s" what)))
       (accept-process-output nil 0.02))))
+
+(defvar drive-package (equal (getenv "DEVFOCUS_VARIANT") "package"))
+(defvar drive-notifications 0 "Status notifications counted through the package's hook.")
+
+(defun drive-put (key value)
+  "Set KEY of the package's results (under :package in results.json) to VALUE."
+  (setq drive-results
+        (plist-put drive-results :package
+                   (plist-put (plist-get drive-results :package) key value))))
+
+(defun drive-after (action what predicate)
+  "Call ACTION, then wait for a status notification after it that PREDICATE accepts.
+The status and the mode line's text then, as a plist."
+  (let ((before drive-notifications))
+    (funcall action)
+    (drive-wait-for what (lambda () (and (> drive-notifications before)
+                                         (funcall predicate devfocus-status))))
+    (list :status devfocus-status :modeLine (devfocus-mode-line-string))))
+
+(defun drive-the-package (server)
+  "The package's own parts: the mode line and the commands, against SERVER's notifications."
+  (add-hook 'devfocus-status-functions
+            (lambda (_status) (setq drive-notifications (1+ drive-notifications))))
+  (drive-step "the mode line shows the status")
+  (drive-put :serverClass (symbol-name (eieio-object-class-name server)))
+  (drive-put :inModeLine (and (memq 'devfocus--mode-line global-mode-string) t))
+  (drive-put :status devfocus-status)
+  (drive-put :modeLine (devfocus-mode-line-string))
+  (drive-step "devfocus-pause; the next status is paused")
+  (drive-put :paused (drive-after #'devfocus-pause "a paused status after devfocus-pause"
+                                  (lambda (status) (equal (plist-get status :state) "paused"))))
+  (drive-step "devfocus-resume; the next status is not paused")
+  (drive-put :resumed (drive-after #'devfocus-resume "a status after devfocus-resume"
+                                   (lambda (status)
+                                     (not (equal (plist-get status :state) "paused")))))
+  (drive-step "devfocus-focus-start; the mode line counts the block down")
+  (drive-put :focus (drive-after (lambda () (devfocus-focus-start 5))
+                                 "a status with the focus block"
+                                 (lambda (status) (plist-get status :focusBlock))))
+  (drive-step "devfocus-report shows the report in a buffer")
+  (devfocus-report "today")
+  (drive-wait-for "the report buffer"
+                  (lambda () (let ((buffer (get-buffer "*DevFocus report: today*")))
+                               (and buffer (> (buffer-size buffer) 0)))))
+  (with-current-buffer "*DevFocus report: today*"
+    (drive-put :report (list :mode (symbol-name major-mode)
+                             :readOnly (and buffer-read-only t)
+                             :text (buffer-substring-no-properties (point-min) (point-max))))))
 
 (cl-defmethod eglot-handle-notification :before
   (_server (_method (eql textDocument/publishDiagnostics)) &rest params)
@@ -124,5 +174,6 @@
                                           '(:command "devfocus.report"
                                             :arguments [(:period "today")])
                                           :timeout drive-timeout)))
+        (when drive-package (drive-the-package server))
         (drive-finish 0 "ok")))
   (error (drive-finish 1 (format "error: %S" err))))
