@@ -4,6 +4,8 @@ report, the lightbulb writes a docstring to disk, and pausing changes the item's
 
 The tests run in order on one window, as a person would use it. Each step leaves a screenshot
 in ``.test-artifacts/vscode/test_vscode/``; a failing one names its step and its screenshot.
+The lightbulb's menu is also saved in ``.test-artifacts/vscode/marketplace/`` for the extension's
+README (scripts/update_screenshots.py).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from tests.artifacts import artifacts_dir
 from tests.editors.vscode import (
     CLOCK,
     STATUS_ITEM,
@@ -155,6 +158,15 @@ def test_the_lightbulb_writes_a_docstring_to_disk(workbench: Workbench) -> None:
         bulb.click(force=True)  # it sits in the gutter, over the line numbers
         action = page.locator(".action-widget .monaco-list-row", has_text="Generate docstring for")
         action.first.wait_for()
+        # The README's picture of the quick fix: the top of the editor (its tab, the code)
+        # down to the menu.
+        editor = page.locator(".part.editor").bounding_box()
+        menu = page.locator(".action-widget").first.bounding_box()
+        top_left = {"x": editor["x"] + 12, "y": editor["y"] + 12, "width": 620, "height": 0}
+        # A hover the pointer left behind on its way (a tab's, a breadcrumb's) is not the
+        # picture's subject.
+        clip = region(page, top_left, menu, pad=12)
+        marketplace_shot(page, "quick-fix", clip, hide=WORKBENCH_HOVERS)
     with step("apply Generate docstring and save"):
         # Pick it with the keyboard: while the menu opens, an overlay takes the pointer's
         # clicks.
@@ -228,6 +240,37 @@ def test_no_python_gives_one_clear_notification(workbench_without_python: Workbe
         # machine setting) is on the Remote tab.
         page.locator(".setting-item-title", has_text="Devfocus ›").first.wait_for()
         assert page.locator(".notification-toast", has_text="DevFocus").count() == 0
+
+
+WORKBENCH_HOVERS = ".workbench-hover-container, .workbench-hover"
+
+
+def marketplace_shot(page: Any, name: str, clip: dict[str, float], *, hide: str = "") -> Path:
+    """Saves the part ``clip`` of the window as ``.test-artifacts/vscode/marketplace/<name>.png``:
+    the pictures of the extension's README, which scripts/update_screenshots.py copies into
+    client-vscode/images/. What the CSS selector ``hide`` matches is left out of the picture
+    (and only of the picture)."""
+    path = artifacts_dir("vscode", "marketplace") / f"{name}.png"
+    # Fade-ins (a hover, a menu) drawn at their end: no half-transparent picture.
+    page.screenshot(
+        path=str(path),
+        clip=clip,
+        animations="disabled",
+        style=f"{hide} {{ visibility: hidden !important; }}" if hide else None,
+        timeout=10_000,
+    )
+    return path
+
+
+def region(page: Any, *boxes: dict[str, float], pad: float = 12) -> dict[str, float]:
+    """The smallest clip holding ``boxes`` (bounding boxes) with ``pad`` around, within the
+    window."""
+    view = page.viewport_size
+    left = max(0.0, min(b["x"] for b in boxes) - pad)
+    top = max(0.0, min(b["y"] for b in boxes) - pad)
+    right = min(float(view["width"]), max(b["x"] + b["width"] for b in boxes) + pad)
+    bottom = min(float(view["height"]), max(b["y"] + b["height"] for b in boxes) + pad)
+    return {"x": left, "y": top, "width": right - left, "height": bottom - top}
 
 
 def _seconds(text: str) -> int:

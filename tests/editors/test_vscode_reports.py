@@ -5,8 +5,10 @@ picking one shows its evidence.
 
 The data directory holds, before VS Code starts, half an hour of edits in the workspace on each
 of the five days before today and two hours without a break ending five minutes ago (a long
-stretch: an insight). Each step leaves a screenshot in
-``.test-artifacts/vscode/test_vscode_reports/``.
+stretch: an insight), and a daily focus goal is set. Each step leaves a screenshot in
+``.test-artifacts/vscode/test_vscode_reports/``; the item's tooltip and the report are also saved
+in ``.test-artifacts/vscode/marketplace/`` for the extension's README
+(scripts/update_screenshots.py).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from tests.editors.test_vscode import marketplace_shot, region
 from tests.editors.vscode import (
     CLOCK,
     STATUS_ITEM,
@@ -72,7 +75,9 @@ def workbench(
     seed_edits(data, workspace, "main", start=now - 125 * 60, minutes=120)
     env = {**os.environ, "DEVFOCUS_DATA_DIR": str(data), "HOME": str(home)}
     steps = Steps(vscode_artifacts)
-    with vscode_window(browser, vscode_install, workspace, home, env, steps) as page:
+    # A daily goal, so the README's picture of the tooltip shows one.
+    goal = {"devfocus.goals.dailyFocusMinutes": 240}
+    with vscode_window(browser, vscode_install, workspace, home, env, steps, settings=goal) as page:
         yield Workbench(page, workspace, data, steps)
 
 
@@ -103,6 +108,28 @@ def test_the_week_report_opens_rendered_with_its_charts(workbench: Workbench) ->
             lambda: f"the DevFocus item shows no session clock: {item_text(page)!r}",
             90,
         )
+    with step("hovering the item shows today's focus in its tooltip"):
+        item = page.locator(STATUS_ITEM)
+        item.hover()
+        tooltip = page.locator(".workbench-hover, .monaco-hover", has_text="Today's focus").first
+        tooltip.wait_for()
+        # The README's picture of the status bar: its left end and the tooltip above it. VS
+        # Code draws the hover again now and then (the item's text changes every second), so
+        # the picture counts when the tooltip was in place before and after it.
+        left_end = {"x": 12, "y": page.viewport_size["height"] - 12, "width": 0, "height": 0}
+
+        def picture_taken() -> bool:
+            box = tooltip.bounding_box()
+            if box is None:
+                return False
+            clip = region(page, left_end, item.bounding_box(), box, pad=12)
+            marketplace_shot(page, "status-bar", clip)
+            return tooltip.bounding_box() == box
+
+        wait_for(picture_taken, "the tooltip did not stay in place for a picture", 15)
+        page.mouse.move(700, 400)  # away, so the tooltip closes before the palette opens
+        page.keyboard.press("Escape")
+        tooltip.wait_for(state="hidden")
     with step("run Show Weekly Report from the palette"):
         palette(page, "DevFocus: Show Weekly Report")
         page.locator('.tab[aria-label^="DevFocus — Last 7 days"]').first.wait_for()
@@ -115,6 +142,11 @@ def test_the_week_report_opens_rendered_with_its_charts(workbench: Workbench) ->
         assert "shop" in frame.inner_text("body")
         policy = frame.locator('meta[http-equiv="Content-Security-Policy"]').first
         assert "default-src 'none'" in (policy.get_attribute("content") or "")
+        # The README's picture of a report: the panel, from its tab down to the first chart.
+        panel = page.locator(".part.editor").bounding_box()
+        chart = frame.locator("figure.chart").first.bounding_box()
+        bottom = min(chart["y"] + chart["height"] + 16, panel["y"] + panel["height"])
+        marketplace_shot(page, "report", {**panel, "height": bottom - panel["y"]})
     with step("no Markdown source, no browser was asked for"):
         assert page.locator('.tab[aria-label*=".md"]').count() == 0
         assert not page.locator(".monaco-dialog-box").is_visible()
