@@ -47,6 +47,7 @@ BENCHMARKS = (
     "hostile_input",
     "ignore_checks",
     "vscode_start",
+    "vsix_size",
     "ai_quality",
 )
 

@@ -1,11 +1,11 @@
 """The VS Code extension's start: the bundled server, and the status bar in a real VS Code.
 
 1. The server as the .vsix ships it (scripts/bundle_server.py, run by the system Python with only
-   the bundle on PYTHONPATH) against the same server installed with pip in the virtualenv: time
-   from process start to the ``initialize`` result, pairs side by side. Target: the bundled
-   server, once Python has written its bytecode next to it (as it does in the extension's
-   folder on the first start), takes at most 1.15x the installed one. The very first start,
-   which compiles everything, is reported too.
+   the bundle on PYTHONPATH and DEVFOCUS_BUNDLE naming it) against the same server installed
+   with pip in the virtualenv: time from process start to the ``initialize`` result, pairs side
+   by side. Targets: a later start (the first start's background work done: the payload
+   unpacked, the byte code compiled) takes at most 1.15x the installed one; the very first start
+   after an install (nothing unpacked, no byte code) at most 1.1x a later start.
 2. The packaged extension in code-server (VS Code 1.100.3) driven by headless Chromium: time
    from opening a window to the DevFocus item showing the status, against VS Code's own git
    extension showing the branch in the same window. Target: DevFocus is ready within 2.5x the
@@ -47,6 +47,8 @@ from tests.repos import init_repo
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 SERVER_TARGET = 1.15
+FIRST_TARGET = 1.1
+BACKGROUND_TIMEOUT = 300.0
 WINDOW_TARGET = 2.5
 VERSION = f"{sys.version_info.major}.{sys.version_info.minor}"
 SHOWN = re.compile(r"today|\d:\d\d|Paused")  # a status, not the starting spinner
@@ -55,11 +57,8 @@ SHOWN = re.compile(r"today|\d:\d\d|Paused")  # a status, not the starting spinne
 def build_bundle() -> Path:
     out = WORK_DIR / "bundled"
     script = REPO / "scripts" / "bundle_server.py"
-    subprocess.run(
-        [sys.executable, str(script), "--out", str(out), "--python", VERSION],
-        check=True,
-        capture_output=True,
-    )
+    command = [sys.executable, str(script), "--out", str(out), "--python", VERSION]
+    subprocess.run([*command, "--target", "linux-x64"], check=True, capture_output=True)
     return out
 
 
@@ -68,15 +67,27 @@ def bundle_env(bundle: Path, data: Path) -> dict[str, str]:
     tag = "cp" + VERSION.replace(".", "")
     env["PYTHONPATH"] = os.pathsep.join([str(bundle / "native" / tag), str(bundle / "libs")])
     env["PYTHONNOUSERSITE"] = "1"
+    env["DEVFOCUS_BUNDLE"] = str(bundle)
     env["DEVFOCUS_DATA_DIR"] = str(data)
     return env
+
+
+def wait_for_background(bundle: Path) -> float:
+    """Until the first start's background process has compiled everything: its last step."""
+    marker = bundle / "unpacked" / f".compiled-cp{VERSION.replace('.', '')}"
+    started = time.perf_counter()
+    while not marker.exists():
+        if time.perf_counter() - started > BACKGROUND_TIMEOUT:
+            raise SystemExit("the first start's background work never finished")
+        time.sleep(0.05)
+    return time.perf_counter() - started
 
 
 def server_start(pairs: int) -> list[Result]:
     header("Bundled server start-up against the installed one")
     bundle = build_bundle()
     command = [SYSTEM_PYTHON, "-m", "devfocus", "serve"]
-    bundled, installed, first = [], [], []
+    bundled, installed, first, background = [], [], [], []
     with tempfile.TemporaryDirectory(prefix="devfocus-bench-") as tmp:
         work = Path(tmp)
         root, _, _ = make_project(work)
@@ -85,6 +96,7 @@ def server_start(pairs: int) -> list[Result]:
             fresh = work / f"bundle-{i}"
             shutil.copytree(bundle, fresh)  # no bytecode yet: the first start after install
             first.append(time_start(command, bundle_env(fresh, work / "d1"), root, log))
+            background.append(wait_for_background(fresh))
             runs = [
                 (command, bundle_env(fresh, work / "d1")),
                 (DEVFOCUS_CMD, server_env(work / "d2")),
@@ -97,10 +109,11 @@ def server_start(pairs: int) -> list[Result]:
                 installed.append(v)
             shutil.rmtree(fresh)
     ratio = pairwise_ratio(bundled, installed)
-    first_ratio = pairwise_ratio(first[2:], installed)
-    print(f"bundled (bytecode written): median {median(bundled) * 1000:.0f} ms")
+    first_ratio = pairwise_ratio(first[2:], bundled)
+    print(f"bundled, later start:       median {median(bundled) * 1000:.0f} ms")
     print(f"bundled, first start:       median {median(first[2:]) * 1000:.0f} ms")
     print(f"installed with pip:         median {median(installed) * 1000:.0f} ms")
+    print(f"first start's background work (unpack, compile): median {median(background):.1f} s")
     return [
         Result(
             "vscode_start",
@@ -115,12 +128,14 @@ def server_start(pairs: int) -> list[Result]:
         ),
         Result(
             "vscode_start",
-            "bundled server, first start (compiles)",
+            "bundled server, first start after install",
             median(first[2:]) * 1000,
             "ms",
-            median(installed) * 1000,
-            "same server installed with pip",
+            median(bundled) * 1000,
+            "the bundled server's later starts",
             first_ratio,
+            f"<= {FIRST_TARGET}x",
+            first_ratio <= FIRST_TARGET,
         ),
     ]
 

@@ -1,18 +1,61 @@
-// Which process serves DevFocus, and with which environment. Pure: the `vscode`-facing side
-// (settings, the Python extension, spawning the probe) lives in server.ts.
+// Which process serves DevFocus, and with which environment. Pure, and told the platform rather
+// than reading it, so the rules of every platform are tested on any: the `vscode`-facing side
+// (settings, the Python extension, spawning the probe) lives in server.ts and python.ts.
 
 import * as path from 'node:path';
 
 /** The oldest Python the server runs on (pyproject.toml's requires-python). */
 export const MIN_PYTHON: readonly [number, number] = [3, 10];
 
-/** What `scripts/bundle_server.py` writes next to the bundled packages. */
+/** What `scripts/bundle_server.py` writes next to the bundled packages (the fields read here). */
 export interface BundleManifest {
   devfocus: string;
+  /** The VS Code target it was built for: linux-x64, darwin-arm64, win32-x64... */
   platform: string;
   pythons: string[];
   /** Each Python version's own distributions (name → version). */
   native: Record<string, Record<string, string>>;
+}
+
+/** The platforms the launcher knows the rules of (VS Code's `process.platform` values). */
+export type Platform = 'win32' | 'darwin' | 'linux';
+
+export function platformOf(name: string): Platform {
+  return name === 'win32' || name === 'darwin' ? name : 'linux';
+}
+
+/**
+ * The interpreters to try, in order, when neither a setting nor the Python extension names one.
+ * Windows: the `py` launcher first (python.org's installers put it on PATH, and it picks the
+ * newest Python 3), then `python` (which may be the Store's stub, which fails the probe), then
+ * `python3`. Elsewhere: `python3`, then `python`. After those, each version the bundle supports,
+ * newest first (`py -3.13` / `python3.13`), for when the default one is too old or too new.
+ */
+export function pathCandidates(platform: Platform, supported: readonly string[]): string[][] {
+  const defaults =
+    platform === 'win32' ? [['py', '-3'], ['python'], ['python3']] : [['python3'], ['python']];
+  const newestFirst = [...supported].sort((a, b) => versionOrder(b) - versionOrder(a));
+  const versioned = newestFirst.map((version) =>
+    platform === 'win32' ? ['py', `-${version}`] : [`python${version}`],
+  );
+  return [...defaults, ...versioned];
+}
+
+function versionOrder(version: string): number {
+  const [major, minor] = version.split('.').map(Number);
+  return major * 1000 + minor;
+}
+
+/** Whether `version` can run the server: new enough, and one the bundle has packages for. */
+export function supports(
+  version: [number, number, number],
+  bundle: { manifest: BundleManifest } | undefined,
+): boolean {
+  const [major, minor] = version;
+  if (major < MIN_PYTHON[0] || (major === MIN_PYTHON[0] && minor < MIN_PYTHON[1])) {
+    return false;
+  }
+  return !bundle || bundle.manifest.pythons.includes(`${major}.${minor}`);
 }
 
 /** Where the interpreter came from, for messages: the user should know what to change. */
@@ -40,12 +83,13 @@ export const VERSION_PROBE = 'import sys; print("%d.%d.%d" % sys.version_info[:3
 const SOURCE_NAMES: Record<InterpreterSource, string> = {
   setting: 'the `devfocus.server.command` setting',
   'python-extension': 'the interpreter selected in the Python extension',
-  path: '`python3` on PATH',
+  path: 'the Python found on PATH',
 };
 
 /**
  * The server launch for an interpreter of `version`: `python -m devfocus serve`, with the
- * packages shipped in the extension on the module path when there is a bundle.
+ * packages shipped in the extension on the module path when there is a bundle, and the bundle's
+ * folder in DEVFOCUS_BUNDLE (the server unpacks the rest of its libraries from there).
  */
 export function pythonLaunch(
   interpreter: string[],
@@ -53,8 +97,9 @@ export function pythonLaunch(
   version: [number, number, number],
   bundle: { dir: string; manifest: BundleManifest } | undefined,
   inheritedPythonPath: string | undefined,
-  delimiter: string = path.delimiter,
+  platform: Platform = platformOf(process.platform),
 ): Launch {
+  const paths = platform === 'win32' ? path.win32 : path.posix;
   const [major, minor] = version;
   const shown = `${major}.${minor}.${version[2]}`;
   if (major < MIN_PYTHON[0] || (major === MIN_PYTHON[0] && minor < MIN_PYTHON[1])) {
@@ -80,14 +125,15 @@ export function pythonLaunch(
           'devfocus.server.command to a DevFocus you installed with pip.',
       );
     }
-    const paths = [
-      path.join(bundle.dir, 'native', `cp${major}${minor}`),
-      path.join(bundle.dir, 'libs'),
+    const modulePath = [
+      paths.join(bundle.dir, 'native', `cp${major}${minor}`),
+      paths.join(bundle.dir, 'libs'),
     ];
     if (inheritedPythonPath) {
-      paths.push(inheritedPythonPath);
+      modulePath.push(inheritedPythonPath);
     }
-    env.PYTHONPATH = paths.join(delimiter);
+    env.PYTHONPATH = modulePath.join(paths.delimiter);
+    env.DEVFOCUS_BUNDLE = bundle.dir;
   }
   const [command, ...prefix] = interpreter;
   return { command, args: [...prefix, '-m', 'devfocus', 'serve'], env };

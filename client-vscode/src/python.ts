@@ -1,14 +1,19 @@
 // Finding the Python that runs the server: the interpreter selected in the Python extension when
-// it is installed (through its public API), else python3 on PATH; and asking it its version.
+// it is installed (through its public API), else the first supported one on PATH (the rules per
+// platform are launch.ts's pathCandidates); and asking it its version.
 
 import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
 import {
+  BundleManifest,
   InterpreterSource,
   LaunchProblem,
   VERSION_PROBE,
   parseVersion,
+  pathCandidates,
+  platformOf,
   probeFailure,
+  supports,
 } from './launch';
 
 export interface Interpreter {
@@ -46,11 +51,11 @@ async function pythonApi(log: vscode.LogOutputChannel): Promise<PythonApi | unde
   }
 }
 
-/** The interpreter to run the server with, and where it came from. */
-export async function findInterpreter(
+/** The interpreter selected in the Python extension, if it is installed and has one. */
+export async function selectedInterpreter(
   log: vscode.LogOutputChannel,
   resource?: vscode.Uri,
-): Promise<Interpreter> {
+): Promise<Interpreter | undefined> {
   const api = await pythonApi(log);
   try {
     const environments = api?.environments;
@@ -70,12 +75,42 @@ export async function findInterpreter(
   } catch (error) {
     log.warn(`could not read the Python extension's interpreter: ${String(error)}`);
   }
-  return pathInterpreter();
+  return undefined;
 }
 
-/** `python3` (`python` on Windows) from PATH. */
-export function pathInterpreter(): Interpreter {
-  return { command: [process.platform === 'win32' ? 'python' : 'python3'], source: 'path' };
+/**
+ * The first interpreter on PATH that can run the server (pathCandidates' order for this
+ * platform), with its version; a LaunchProblem naming what was found when none can.
+ */
+export async function pathInterpreter(
+  log: vscode.LogOutputChannel,
+  bundle: { manifest: BundleManifest } | undefined,
+): Promise<{ interpreter: Interpreter; version: [number, number, number] }> {
+  const supported = bundle?.manifest.pythons ?? [];
+  const found: string[] = [];
+  let firstProblem: LaunchProblem | undefined;
+  for (const command of pathCandidates(platformOf(process.platform), supported)) {
+    const interpreter: Interpreter = { command, source: 'path' };
+    try {
+      const version = await probeVersion(interpreter);
+      if (supports(version, bundle)) {
+        return { interpreter, version };
+      }
+      found.push(`${command.join(' ')} (Python ${version.join('.')})`);
+    } catch (error) {
+      firstProblem ??= error instanceof LaunchProblem ? error : undefined;
+      log.debug(`${command.join(' ')}: ${String(error)}`);
+    }
+  }
+  if (found.length === 0 && firstProblem) {
+    throw firstProblem;
+  }
+  const wanted = supported.length > 0 ? supported.join(', ') : '3.10 or newer';
+  throw new LaunchProblem(
+    `DevFocus needs Python ${wanted}` +
+      (found.length > 0 ? `; found only ${found.join(', ')} on PATH` : ' and found none on PATH') +
+      '. Install one, select it in the Python extension, or set devfocus.server.command.',
+  );
 }
 
 /** Fires when the interpreter selected in the Python extension changes. */

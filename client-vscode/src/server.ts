@@ -26,7 +26,7 @@ import {
   sourceName,
 } from './launch';
 import { STATUS } from './protocol';
-import { findInterpreter, pathInterpreter, probeVersion } from './python';
+import { Interpreter, pathInterpreter, probeVersion, selectedInterpreter } from './python';
 import { RestartBudget } from './restarts';
 import { initializationOptions, interpreterAllowed } from './trust';
 
@@ -154,27 +154,35 @@ export class ServerManager implements vscode.Disposable {
       this.log.info(`using ${sourceName('setting')}`);
       return commandLaunch(command);
     }
-    let interpreter = await findInterpreter(this.log, vscode.workspace.workspaceFolders?.[0]?.uri);
-    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-    const trusted = vscode.workspace.isTrusted;
-    this.restrictedLaunch = !interpreterAllowed(interpreter.command[0], trusted, folders);
-    if (this.restrictedLaunch) {
-      this.log.warn(
-        `${interpreter.command[0]} is inside this workspace, which is not trusted: the server ` +
-          'runs on python3 from PATH until you trust it',
-      );
-      interpreter = pathInterpreter();
-    }
-    const version = await probeVersion(interpreter);
-    this.log.info(
-      `Python ${version.join('.')} from ${sourceName(interpreter.source)}: ${interpreter.command.join(' ')}`,
-    );
     const bundle = readBundle(this.context.extensionPath);
     if (!bundle) {
       this.log.info(
         'no bundled server in the extension: the interpreter must have DevFocus installed',
       );
     }
+    let selected = await selectedInterpreter(this.log, vscode.workspace.workspaceFolders?.[0]?.uri);
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    const trusted = vscode.workspace.isTrusted;
+    this.restrictedLaunch =
+      selected !== undefined && !interpreterAllowed(selected.command[0], trusted, folders);
+    if (this.restrictedLaunch && selected) {
+      this.log.warn(
+        `${selected.command[0]} is inside this workspace, which is not trusted: the server ` +
+          'runs on a Python from PATH until you trust it',
+      );
+      selected = undefined;
+    }
+    let interpreter: Interpreter;
+    let version: [number, number, number];
+    if (selected) {
+      interpreter = selected;
+      version = await probeVersion(selected);
+    } else {
+      ({ interpreter, version } = await pathInterpreter(this.log, bundle));
+    }
+    this.log.info(
+      `Python ${version.join('.')} from ${sourceName(interpreter.source)}: ${interpreter.command.join(' ')}`,
+    );
     return pythonLaunch(
       interpreter.command,
       interpreter.source,

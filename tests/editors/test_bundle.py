@@ -1,22 +1,32 @@
 """The server as the VS Code extension ships it: built by scripts/bundle_server.py, run by a Python
-that has none of the dependencies, with only the bundle on PYTHONPATH."""
+that has none of the dependencies, with only the bundle on PYTHONPATH and DEVFOCUS_BUNDLE naming
+it, as the extension starts it. The payload (libcst, jedi, the AI SDKs) is unpacked on first use;
+these tests take each bundle fresh from one build, so each starts as a first start does."""
 
 from __future__ import annotations
 
+import io
 import json
+import lzma
 import os
 import shutil
 import subprocess
 import sys
+import tarfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, client_capabilities
 
+from tests.system import ensure
+
 ROOT = Path(__file__).resolve().parents[2]
 SYSTEM_PYTHON = "/usr/bin/python3"
 VERSION = f"{sys.version_info.major}.{sys.version_info.minor}"
+TAG = "cp" + VERSION.replace(".", "")
 APP = "def total(prices, discount=0.0):\n    return sum(prices) * (1 - discount)\n"
 
 
@@ -29,65 +39,113 @@ def _system_python_version() -> str | None:
 
 
 pytestmark = pytest.mark.skipif(
-    _system_python_version() != VERSION,
-    reason=f"needs {SYSTEM_PYTHON} at Python {VERSION}, the version the bundle is built for here",
+    _system_python_version() != VERSION or sys.platform != "linux",
+    reason=f"needs {SYSTEM_PYTHON} at Python {VERSION} on Linux, what the bundle is built for here",
 )
 
 
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One linux-x64 bundle for this Python, never run: each test runs a copy."""
     out = tmp_path_factory.mktemp("bundle") / "bundled"
     script = str(ROOT / "scripts" / "bundle_server.py")
-    subprocess.run(
-        [sys.executable, script, "--out", str(out), "--python", VERSION],
-        check=True,
-        capture_output=True,
-    )
+    command = [sys.executable, script, "--out", str(out), "--python", VERSION]
+    subprocess.run([*command, "--target", "linux-x64"], check=True, capture_output=True)
     return out
 
 
-def bundle_env(bundle: Path, data: Path) -> dict[str, str]:
-    tag = "cp" + VERSION.replace(".", "")
-    path = os.pathsep.join([str(bundle / "native" / tag), str(bundle / "libs")])
+@pytest.fixture
+def bundle(built: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "extension" / "bundled"
+    shutil.copytree(built, copy)
+    return copy
+
+
+def bundle_env(bundle: Path, data: Path, **extra: str) -> dict[str, str]:
+    path = os.pathsep.join([str(bundle / "native" / TAG), str(bundle / "libs")])
     # What the extension sets: only the bundle on the module path, no user site-packages.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
-    return {**env, "PYTHONPATH": path, "PYTHONNOUSERSITE": "1", "DEVFOCUS_DATA_DIR": str(data)}
+    return {
+        **env,
+        "PYTHONPATH": path,
+        "PYTHONNOUSERSITE": "1",
+        "PYTHONSAFEPATH": "1",
+        "DEVFOCUS_BUNDLE": str(bundle),
+        "DEVFOCUS_DATA_DIR": str(data),
+        "XDG_CACHE_HOME": str(data / "cache"),
+        **extra,
+    }
 
 
-def test_the_manifest_names_the_versions_and_no_package_is_twice(bundle: Path) -> None:
-    manifest = json.loads((bundle / "manifest.json").read_text())
+def run_python(bundle: Path, data: Path, code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [SYSTEM_PYTHON, "-c", code],
+        env=bundle_env(bundle, data),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+IMPORT_ALL = (
+    "import devfocus, libcst, libcst.native, sqlalchemy, pygls, jedi, anthropic, openai\n"
+    "for m in (devfocus, libcst, libcst.native, sqlalchemy, pygls, jedi, anthropic, openai):\n"
+    "    print(m.__file__)\n"
+)
+
+
+def test_the_manifest_lists_versions_wheels_and_what_waits_in_the_payload(built: Path) -> None:
+    manifest = json.loads((built / "manifest.json").read_text())
     assert manifest["pythons"] == [VERSION]
-    assert manifest["devfocus"] == "0.1.0"
-    assert "libcst" in manifest["native"][VERSION]
-    libs = {p.name for p in (bundle / "libs").iterdir()}
-    native = {p.name for p in (bundle / "native" / f"cp{VERSION.replace('.', '')}").iterdir()}
-    assert not libs & native, f"in both libs/ and native/: {libs & native}"
-    assert "devfocus" in libs and "pygls" in libs and "libcst" in native
-    assert not list(bundle.rglob("__pycache__")) and not list(bundle.rglob("*.pyc"))
+    assert manifest["devfocus"] == "0.1.0" and manifest["platform"] == "linux-x64"
+    stages = manifest["payload"]["stages"]
+    early, late = set(stages["early"]["modules"]), set(stages["late"]["modules"])
+    assert {"sqlalchemy", "pathspec"} <= early
+    assert {"libcst", "jedi", "anthropic", "openai", "pydantic_core", "yaml"} <= late
+    libs = {p.name for p in (built / "libs").iterdir()}
+    # Plain: what answers `initialize`, and what finds where the rest goes.
+    assert {"devfocus", "pygls", "lsprotocol", "cattrs", "platformdirs"} <= libs
+    assert not libs & (early | late), "a library both plain and in the payload"
+    assert "greenlet" not in libs | early | late  # SQLAlchemy's asyncio part, never used
+    assert not list(built.rglob("__pycache__")) and not list(built.rglob("*.pyc"))
+    # The start-up list is what the server imports, in order: devfocus first, then its libraries.
+    assert manifest["startup"][0] == "libs/devfocus/__init__.py"
+    assert "libs/lsprotocol/types.py" in manifest["startup"]
+    with tarfile.open(built / "payload.tar.xz") as archive:
+        names = archive.getnames()
+    so = f"late/shared/libcst/native.cpython-{VERSION.replace('.', '')}-x86_64-linux-gnu.so"
+    assert so in names
+    assert any(n.startswith("late/shared/jedi/third_party/typeshed/stdlib/") for n in names)
+    assert all(
+        n.startswith(("early/shared/", "late/shared/", f"early/{TAG}/", f"late/{TAG}/"))
+        for n in names
+    )
+    # The early stage is the head of the stream: unpacking it reads no further.
+    first_late = next(i for i, n in enumerate(names) if n.startswith("late/"))
+    assert all(n.startswith("late/") for n in names[first_late:])
 
 
-def test_a_bare_python_imports_everything_from_the_bundle(bundle: Path, tmp_path: Path) -> None:
+def test_a_bare_python_imports_everything_and_the_payload_is_unpacked_once(
+    bundle: Path, tmp_path: Path
+) -> None:
     bare = subprocess.run(
         [SYSTEM_PYTHON, "-s", "-c", "import pygls"], capture_output=True, text=True
     )
     assert bare.returncode != 0, "the system Python has pygls: this test would prove nothing"
-    code = (
-        "import devfocus, libcst, libcst.native, sqlalchemy, pygls, jedi, anthropic, openai;"
-        "print(devfocus.__file__, libcst.__file__, sqlalchemy.__file__, pygls.__file__,"
-        " anthropic.__file__, openai.__file__)"
-    )
-    done = subprocess.run(
-        [SYSTEM_PYTHON, "-c", code],
-        env=bundle_env(bundle, tmp_path),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    done = run_python(bundle, tmp_path / "data", IMPORT_ALL)
+    assert done.returncode == 0, done.stderr
     for path in done.stdout.split():
         assert path.startswith(str(bundle)), path
+    unpacked = bundle / "unpacked"
+    assert (unpacked / TAG / ".complete-late").read_text() == _digest(bundle)
+    assert (unpacked / "shared" / "libcst" / "__init__.py").is_file()
+    stamp = (unpacked / "shared" / "libcst" / "__init__.py").stat().st_mtime_ns
+    again = run_python(bundle, tmp_path / "data", IMPORT_ALL)
+    assert again.returncode == 0, again.stderr
+    assert (unpacked / "shared" / "libcst" / "__init__.py").stat().st_mtime_ns == stamp
     version = subprocess.run(
         [SYSTEM_PYTHON, "-m", "devfocus", "--version"],
-        env=bundle_env(bundle, tmp_path),
+        env=bundle_env(bundle, tmp_path / "data"),
         capture_output=True,
         text=True,
         check=True,
@@ -95,7 +153,84 @@ def test_a_bare_python_imports_everything_from_the_bundle(bundle: Path, tmp_path
     assert version.stdout.strip() == "devfocus 0.1.0"
 
 
-async def test_the_bundled_server_writes_a_docstring(bundle: Path, tmp_path: Path) -> None:
+def _digest(bundle: Path) -> str:
+    return str(json.loads((bundle / "manifest.json").read_text())["payload"]["sha256"])
+
+
+def test_the_store_s_libraries_come_out_first_and_alone(bundle: Path, tmp_path: Path) -> None:
+    code = "import devfocus, sqlalchemy; print(sqlalchemy.__file__)"  # as every process does
+    done = run_python(bundle, tmp_path / "data", code)
+    assert done.returncode == 0, done.stderr
+    shared = bundle / "unpacked" / "shared"
+    assert done.stdout.strip() == str(shared / "sqlalchemy" / "__init__.py")
+    assert (shared / ".complete-early").is_file()
+    assert not (shared / ".complete-late").exists() and not (shared / "libcst").exists()
+
+
+def test_an_interrupted_unpacking_is_done_again(bundle: Path, tmp_path: Path) -> None:
+    half = bundle / "unpacked" / "shared" / "libcst"
+    half.mkdir(parents=True)
+    (half / "__init__.py").write_text("raise SystemExit('a half-unpacked libcst')\n")
+    done = run_python(bundle, tmp_path / "data", "import devfocus, libcst; print(libcst.__file__)")
+    assert done.returncode == 0, done.stderr
+    assert "half-unpacked" not in (half / "__init__.py").read_text()
+
+
+def test_two_processes_at_once_both_import_and_unpack_once(bundle: Path, tmp_path: Path) -> None:
+    code = "import devfocus, libcst.native, jedi; print('ok')"
+    env = bundle_env(bundle, tmp_path / "data")
+    processes = [
+        subprocess.Popen(
+            [SYSTEM_PYTHON, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for _ in range(2)
+    ]
+    results = [p.communicate(timeout=120) for p in processes]
+    for process, (out, err) in zip(processes, results, strict=True):
+        assert process.returncode == 0 and out.strip() == b"ok", err.decode()[-2000:]
+    assert (bundle / "unpacked" / TAG / ".complete-late").is_file()
+
+
+@pytest.fixture
+def immutable(bundle: Path) -> Iterator[Path]:
+    """The bundle's folder, unwritable even for root (as a read-only install is)."""
+    chattr = str(ensure("chattr"))
+    subprocess.run([chattr, "+i", str(bundle)], check=True)
+    try:
+        yield bundle
+    finally:
+        subprocess.run([chattr, "-i", str(bundle)], check=True)
+
+
+def test_a_read_only_extension_unpacks_into_the_user_cache(immutable: Path, tmp_path: Path) -> None:
+    code = "import devfocus, libcst; print(libcst.__file__)"
+    done = run_python(immutable, tmp_path / "data", code)
+    assert done.returncode == 0, done.stderr
+    cache = tmp_path / "data" / "cache" / "devfocus" / "bundle"
+    assert done.stdout.strip().startswith(str(cache)), done.stdout
+    assert not (immutable / "unpacked").exists()
+
+
+def test_a_payload_member_outside_its_folder_is_refused(bundle: Path, tmp_path: Path) -> None:
+    hostile = io.BytesIO()
+    with (
+        lzma.open(hostile, "wb", format=lzma.FORMAT_XZ) as xz,
+        tarfile.open(fileobj=xz, mode="w") as archive,
+    ):
+        for name in (f"late/{TAG}/../../escaped.py", "late/shared/libcst/__init__.py"):
+            info = tarfile.TarInfo(name)
+            info.size = 2
+            archive.addfile(info, io.BytesIO(b"#\n"))
+    (bundle / "payload.tar.xz").write_bytes(hostile.getvalue())
+    done = run_python(bundle, tmp_path / "data", "import devfocus, libcst")
+    assert done.returncode != 0
+    assert "unsafe name" in done.stderr
+    assert not (bundle / "escaped.py").exists() and not (bundle.parent / "escaped.py").exists()
+
+
+async def test_the_bundled_server_starts_writes_a_docstring_and_compiles_in_the_background(
+    bundle: Path, tmp_path: Path
+) -> None:
     config = ClientServerConfig(
         server_command=[SYSTEM_PYTHON, "-m", "devfocus", "serve"],
         server_env=bundle_env(bundle, tmp_path / "data"),
@@ -135,3 +270,13 @@ async def test_the_bundled_server_writes_a_docstring(bundle: Path, tmp_path: Pat
     finally:
         await client.shutdown_session()
         await client.stop()
+    # The background process started with the server compiles everything it can: the
+    # libraries the next start imports are byte code by the time it is done.
+    marker = bundle / "unpacked" / f".compiled-{TAG}"
+    deadline = time.monotonic() + 180
+    while not marker.exists():
+        assert time.monotonic() < deadline, "the background compilation never finished"
+        time.sleep(0.2)
+    pycache = f"types.cpython-{VERSION.replace('.', '')}.pyc"
+    assert (bundle / "libs" / "lsprotocol" / "__pycache__" / pycache).is_file()
+    assert list((bundle / "unpacked" / "shared" / "libcst" / "__pycache__").glob("*.pyc"))

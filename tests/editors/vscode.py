@@ -54,6 +54,8 @@ PACKAGE_INPUTS = [
     "client-vscode/build.mjs",
     "client-vscode/package.mjs",
     "client-vscode/README.md",
+    "client-vscode/images",
+    "CHANGELOG.md",
     "LICENSE",
     "server/devfocus",
     "scripts/bundle_server.py",
@@ -90,36 +92,48 @@ def install_vscode() -> VSCodeInstall:
     return VSCodeInstall(ensure("code-server"), packaged_extension())
 
 
+# VS Code's targets, as `npm run package -- --target all` builds them.
+TARGETS = ("linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64", "win32-x64")
+
+
 def packaged_extension() -> Path:
-    """The .vsix that ``npm run package`` builds from this checkout. It is kept under
-    ``.e2e/vsix/<digest of its inputs>/``, so a package built from other sources (an older
-    run, another branch) is never used."""
+    """The .vsix for this machine (linux-x64) that ``npm run package`` builds from this
+    checkout."""
+    return packaged_extensions()["linux-x64"]
+
+
+def packaged_extensions() -> dict[str, Path]:
+    """Every target's .vsix, built from this checkout by ``npm run package -- --target all``.
+    They are kept under ``.e2e/vsix/<digest of the inputs>/``, so a package built from other
+    sources (an older run, another branch) is never used."""
     folder = PACKAGES / _inputs_digest()
+    version = json.loads((ROOT / "package.json").read_text())["version"]
+    names = {target: f"devfocus-{target}-{version}.vsix" for target in TARGETS}
     with file_lock(E2E_DIR / "vsix.lock"):  # two builds at once would write the same files
-        if found := sorted(folder.glob("*.vsix")):
-            return found[0]
+        if all((folder / name).is_file() for name in names.values()):
+            return {target: folder / name for target, name in names.items()}
         ensure("node-modules")
         log = artifacts_dir("vscode") / "package.log"
         log.write_text("")
         started = time.monotonic()
-        announce(f"building the extension (npm run package; log: {log})")
+        announce(f"building the extension for every platform (npm run package; log: {log})")
         env = {**os.environ, "DEVFOCUS_PYTHON": sys.executable}
+        command = ["npm", "run", "package", "--", "--target", "all"]
         try:
-            run_logged(["npm", "run", "package"], log, "npm run package", cwd=ROOT, env=env)
+            run_logged(command, log, "npm run package", cwd=ROOT, env=env)
         except InstallError as error:
-            raise InstallError(f"could not build the extension's .vsix: {error}") from None
-        version = json.loads((ROOT / "package.json").read_text())["version"]
-        built = max(ROOT.glob(f"devfocus-*-{version}.vsix"), key=lambda p: p.stat().st_mtime)
+            raise InstallError(f"could not build the extension's .vsix files: {error}") from None
         partial = folder.with_name(folder.name + ".partial")
         shutil.rmtree(partial, ignore_errors=True)
         partial.mkdir(parents=True)
-        shutil.move(built, partial / built.name)
+        for name in names.values():
+            shutil.move(ROOT / name, partial / name)
         for old in PACKAGES.iterdir():  # packages of other sources: never used again
             if old != partial:
                 shutil.rmtree(old, ignore_errors=True)
         partial.rename(folder)
-        announce(f"built {built.name} in {time.monotonic() - started:.0f} s")
-        return folder / built.name
+        announce(f"built {len(names)} .vsix files in {time.monotonic() - started:.0f} s")
+        return {target: folder / name for target, name in names.items()}
 
 
 def _inputs_digest() -> str:

@@ -41,9 +41,11 @@ MAY_IMPORT: dict[str, set[str]] = {
     "app": CORE | {"ai", "config", "store", "devfocus"},
     # adapters for the editor and the terminal: they reach the database through app only
     "lsp": CORE | {"ai", "app", "config", "devfocus"},
-    "cli": CORE | {"ai", "app", "config", "devfocus", "lsp"},  # lsp: `devfocus serve` starts it
+    "cli": CORE | {"ai", "app", "bundled", "config", "devfocus", "lsp"},  # lsp: serve starts it
     "__main__": {"cli"},
-    "devfocus": set(),
+    # the package's own start: run from the VS Code extension, it finds the bundled libraries
+    "devfocus": {"bundled"},
+    "bundled": set(),  # the standard library only: it runs before anything else
 }
 # Single modules of a part that a part may import although its row does not allow the part.
 MAY_ALSO_IMPORT: dict[str, set[str]] = {

@@ -34,6 +34,12 @@ def run(args: argparse.Namespace) -> int:
     import gc
     import logging
 
+    from devfocus import bundled
+
+    bundle = bundled.active()
+    if bundle is not None:  # first thing: it compiles what the imports below read
+        bundled.start_background(bundle)
+
     import lsprotocol.types  # noqa: F401  most of what start-up allocates, alive for good
 
     gc.freeze()  # so that no later garbage collection walks those objects again
