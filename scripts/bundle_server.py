@@ -468,7 +468,8 @@ def startup_modules(tree: Path) -> list[str]:
     in that order. The order is the same on every platform; an empty list (the tree cannot be
     imported here) leaves every start-up library plain and loses only that head start."""
     code = (
-        "import sys, devfocus.lsp.server, devfocus.cli.serve\n"
+        # The order `python -m devfocus serve` imports them in (__main__.py, cli/serve.py).
+        "import sys, devfocus.cli, lsprotocol.types, devfocus.lsp.server\n"
         "for m in list(sys.modules.values()):\n"
         "    f = getattr(m, '__file__', None)\n"
         "    if f: print(f)\n"

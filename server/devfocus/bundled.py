@@ -258,8 +258,10 @@ def _exclusive(path: Path) -> Iterator[None]:
 def start_background(bundle: Bundle) -> subprocess.Popen[bytes] | None:
     """The low-priority process that compiles and unpacks (nothing when a previous start did
     it all). Its messages go to the server's log (stderr), never to stdout, the protocol."""
-    if bundle.is_unpacked() and _compiled(bundle):
+    global _started
+    if _started or (bundle.is_unpacked() and _compiled(bundle)):
         return None
+    _started = True
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}  # timestamp pycs
     options: dict[str, Any] = {"start_new_session": True}
     if sys.platform == "win32":
@@ -273,6 +275,9 @@ def start_background(bundle: Bundle) -> subprocess.Popen[bytes] | None:
         close_fds=True,
         **options,
     )
+
+
+_started = False
 
 
 def _compiled_marker(bundle: Bundle) -> Path:
@@ -297,13 +302,17 @@ def _compile_and_unpack(bundle: Bundle, log: IO[str]) -> None:
     import compileall
     import py_compile
     import time
+    from importlib.util import cache_from_source
 
-    if hasattr(os, "nice"):
-        os.nice(10)
     started = time.monotonic()
-    for relative in bundle.startup:  # what a first start is importing right now, in its order
-        with contextlib.suppress(OSError, py_compile.PyCompileError):
-            py_compile.compile(str(bundle.root / relative), doraise=True)
+    # What the server is importing right now, in its order: compiling without running them,
+    # this process soon runs ahead of the server, which then finds them compiled.
+    for source in [bundle.root / relative for relative in bundle.startup]:
+        if not os.path.exists(cache_from_source(str(source))):
+            with contextlib.suppress(OSError, py_compile.PyCompileError):
+                py_compile.compile(str(source), doraise=True)
+    if hasattr(os, "nice"):  # the rest must not slow the server down
+        os.nice(10)
     if not bundle.is_unpacked():
         unpack(bundle, STAGES[0])  # what the server is about to need, then the rest
         unpack(bundle)

@@ -5,6 +5,7 @@ the extension needs. Sizes and file counts go to .test-artifacts/vsix/sizes.json
 
 from __future__ import annotations
 
+import io
 import json
 import lzma
 import re
@@ -86,7 +87,7 @@ def vsix_files() -> dict[str, Vsix]:
             manifest = json.loads(archive.read("extension/bundled/manifest.json"))
             blob = archive.read("extension/bundled/payload.tar.xz")
             heads = {}
-            with tarfile.open(fileobj=lzma.LZMAFile(_Bytes(blob))) as payload:
+            with tarfile.open(fileobj=lzma.LZMAFile(io.BytesIO(blob))) as payload:
                 for member in payload:
                     if member.isfile():
                         handle = payload.extractfile(member)
@@ -106,26 +107,6 @@ def vsix_files() -> dict[str, Vsix]:
     report.write_text(json.dumps(sizes, indent=2) + "\n")
     print(json.dumps(sizes, indent=2))
     return read
-
-
-class _Bytes:
-    """A file object over bytes, for lzma (it reads sequentially)."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data = memoryview(data)
-        self.at = 0
-
-    def read(self, size: int = -1) -> bytes:
-        end = len(self.data) if size < 0 else self.at + size
-        chunk = bytes(self.data[self.at : end])
-        self.at += len(chunk)
-        return chunk
-
-    def readable(self) -> bool:
-        return True
-
-    def close(self) -> None:
-        pass
 
 
 def machine(head: bytes) -> tuple[str, int] | None:
@@ -175,7 +156,7 @@ def test_every_python_has_its_compiled_modules_for_this_platform_and_no_other(
         suffix = platform.module.format(v=python.replace(".", ""))
         for module in COMPILED:
             assert any(n.endswith(module + suffix) for n in compiled), f"{module}{suffix}"
-        yaml = ("yaml_ft/_yaml_ft", "yaml/_yaml")  # 3.13's libcst takes the free-threading fork
+        yaml = ("yaml_ft/_yaml", "yaml/_yaml")  # 3.13's libcst takes the free-threading fork
         assert any(n.endswith(y + suffix) for y in yaml for n in compiled), f"_yaml{suffix}"
     named_for_target = re.compile(re.escape(platform.module).replace(r"\{v\}", r"3\d+") + "$")
     for name, head in compiled.items():

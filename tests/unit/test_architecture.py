@@ -41,7 +41,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "app": CORE | {"ai", "config", "store", "devfocus"},
     # adapters for the editor and the terminal: they reach the database through app only
     "lsp": CORE | {"ai", "app", "config", "devfocus"},
-    "cli": CORE | {"ai", "app", "bundled", "config", "devfocus", "lsp"},  # lsp: serve starts it
+    "cli": CORE | {"ai", "app", "config", "devfocus", "lsp"},  # lsp: `devfocus serve` starts it
     "__main__": {"cli"},
     # the package's own start: run from the VS Code extension, it finds the bundled libraries
     "devfocus": {"bundled"},
