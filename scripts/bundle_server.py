@@ -82,51 +82,15 @@ class Target:
     system: str  # marker environment: sys_platform / platform_system / platform_machine
     platform_system: str
     machine: str
-    wheel_platform: re.Pattern[str]  # the platform tags a bundled wheel may carry
 
 
 TARGETS = {
     # VS Code needs glibc 2.28 on Linux (since 1.86) and macOS 11 (since 1.97).
-    "linux-x64": Target(
-        "linux-x64",
-        "x86_64-manylinux_2_28",
-        "linux",
-        "Linux",
-        "x86_64",
-        re.compile(r"^(manylinux(1|2010|2014|_2_(1\d|2[0-8]))_x86_64|any)$"),
-    ),
-    "linux-arm64": Target(
-        "linux-arm64",
-        "aarch64-manylinux_2_28",
-        "linux",
-        "Linux",
-        "aarch64",
-        re.compile(r"^(manylinux(2014|_2_(1\d|2[0-8]))_aarch64|any)$"),
-    ),
-    "darwin-x64": Target(
-        "darwin-x64",
-        "x86_64-apple-darwin",
-        "darwin",
-        "Darwin",
-        "x86_64",
-        re.compile(r"^(macosx_(10_\d+|11_0)_(x86_64|intel|universal2)|any)$"),
-    ),
-    "darwin-arm64": Target(
-        "darwin-arm64",
-        "aarch64-apple-darwin",
-        "darwin",
-        "Darwin",
-        "arm64",
-        re.compile(r"^(macosx_(10_\d+|11_0)_(arm64|universal2)|any)$"),
-    ),
-    "win32-x64": Target(
-        "win32-x64",
-        "x86_64-pc-windows-msvc",
-        "win32",
-        "Windows",
-        "AMD64",
-        re.compile(r"^(win_amd64|any)$"),
-    ),
+    "linux-x64": Target("linux-x64", "x86_64-manylinux_2_28", "linux", "Linux", "x86_64"),
+    "linux-arm64": Target("linux-arm64", "aarch64-manylinux_2_28", "linux", "Linux", "aarch64"),
+    "darwin-x64": Target("darwin-x64", "x86_64-apple-darwin", "darwin", "Darwin", "x86_64"),
+    "darwin-arm64": Target("darwin-arm64", "aarch64-apple-darwin", "darwin", "Darwin", "arm64"),
+    "win32-x64": Target("win32-x64", "x86_64-pc-windows-msvc", "win32", "Windows", "AMD64"),
 }
 
 

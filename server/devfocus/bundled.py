@@ -7,10 +7,11 @@ bundle's plain folders on PYTHONPATH). Then every DevFocus process (the server, 
 process) looks for the payload's libraries in ``unpacked/shared`` and ``unpacked/cpXY`` (beside
 the bundle, or in the user's cache folder when the extension's folder is read-only), and:
 
-- ``start_background`` (the server, at start) runs one low-priority process that compiles the
-  byte code of what the server imports at start, in that order (so a first start finds most of
-  it compiled, as later starts do), unpacks this Python's part of the payload, then compiles
-  the rest;
+- ``start_background`` (the server, first thing) runs one process: it compiles the byte code
+  of what the server imports at start, in the server's order and without running it, so it
+  gets ahead and the server finds most of it compiled; then it unpacks this Python's part of
+  the payload (at normal priority: an import may be waiting for it), and compiles the rest at
+  low priority;
 - an import of a payload library before it is unpacked waits for it, or unpacks it itself if
   nobody is doing it (a lock file keeps two processes, or two editor windows, from unpacking at
   once, and a crash half-way is redone on the next start).
@@ -149,7 +150,15 @@ class _WaitForPayload:
         if stage is None:
             return
         if not self.bundle.is_unpacked(stage):
-            unpack(self.bundle, stage)
+            try:
+                unpack(self.bundle, stage)
+            except Exception as error:  # a damaged archive, a full disk: say what to do
+                raise ImportError(
+                    f"DevFocus could not unpack {fullname} from {self.bundle.payload} into "
+                    f"{self.bundle.unpacked}: {error}. Free some space, or reinstall the "
+                    "extension if the file is damaged.",
+                    name=fullname,
+                ) from error
             importlib.invalidate_caches()
         if self.bundle.is_unpacked():
             with contextlib.suppress(ValueError):
@@ -255,25 +264,51 @@ def _exclusive(path: Path) -> Iterator[None]:
 # -- the background work of a first start -------------------------------------------------------
 
 
+# The first start's background process. It first races the server, compiling what the server
+# imports (no site, no devfocus, nothing but py_compile: it is compiling a few milliseconds after
+# it is spawned); only then does it become the unpacker (`background`), so that the two never
+# take the server's CPU at once.
+_UNPACK = "from devfocus import bundled; bundled.background()"
+_COMPILE_AHEAD = (
+    "import os, sys, py_compile\n"
+    "from importlib.util import cache_from_source\n"
+    "for path in sys.argv[2:]:\n"
+    "    if not os.path.exists(cache_from_source(path)):\n"
+    "        try:\n"
+    "            py_compile.compile(path, doraise=True)\n"
+    "        except (OSError, py_compile.PyCompileError):\n"
+    "            pass\n"
+    "os.execv(sys.executable, [sys.executable, '-c', sys.argv[1]])\n"
+)
+
+
 def start_background(bundle: Bundle) -> subprocess.Popen[bytes] | None:
-    """The low-priority process that compiles and unpacks (nothing when a previous start did
-    it all). Its messages go to the server's log (stderr), never to stdout, the protocol."""
+    """The first start's background process (none when a previous start did it all): it
+    compiles what the server imports before it answers, in the server's order and without
+    running it, so it gets ahead and the server finds most of it compiled; then it unpacks the
+    payload, and compiles the rest at low priority. Its messages go to the server's log
+    (stderr), never to stdout, the protocol."""
     global _started
     if _started or (bundle.is_unpacked() and _compiled(bundle)):
         return None
     _started = True
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}  # timestamp pycs
-    options: dict[str, Any] = {"start_new_session": True}
+    # Its own session: it goes on unpacking and compiling if the server is stopped meanwhile.
+    detached: dict[str, Any] = {"start_new_session": True}
     if sys.platform == "win32":
-        options = {"creationflags": subprocess.BELOW_NORMAL_PRIORITY_CLASS}
-    # Not `-m devfocus.bundled`: devfocus/__init__.py has imported this module already.
+        detached = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    if _compiled(bundle):
+        command = [sys.executable, "-c", _UNPACK]
+    else:
+        startup = [str(bundle.root / relative) for relative in bundle.startup]
+        command = [sys.executable, "-S", "-c", _COMPILE_AHEAD, _UNPACK, *startup]
     return subprocess.Popen(
-        [sys.executable, "-c", "from devfocus import bundled; bundled.background()"],
+        command,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         env=env,
         close_fds=True,
-        **options,
+        **detached,
     )
 
 
@@ -291,6 +326,17 @@ def _compiled(bundle: Bundle) -> bool:
         return False
 
 
+def _lower_priority() -> None:
+    if sys.platform == "win32":
+        import ctypes
+
+        below_normal = 0x4000  # BELOW_NORMAL_PRIORITY_CLASS
+        kernel32 = ctypes.windll.kernel32
+        kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), below_normal)
+    else:
+        os.nice(10)
+
+
 def background() -> None:
     """The background process's work (see start_background)."""
     if _active is None:
@@ -300,19 +346,10 @@ def background() -> None:
 
 def _compile_and_unpack(bundle: Bundle, log: IO[str]) -> None:
     import compileall
-    import py_compile
     import time
-    from importlib.util import cache_from_source
 
     started = time.monotonic()
-    # What the server is importing right now, in its order: compiling without running them,
-    # this process soon runs ahead of the server, which then finds them compiled.
-    for source in [bundle.root / relative for relative in bundle.startup]:
-        if not os.path.exists(cache_from_source(str(source))):
-            with contextlib.suppress(OSError, py_compile.PyCompileError):
-                py_compile.compile(str(source), doraise=True)
-    if hasattr(os, "nice"):  # the rest must not slow the server down
-        os.nice(10)
+    # At normal priority: an import in the server or its parser process may be waiting for it.
     if not bundle.is_unpacked():
         unpack(bundle, STAGES[0])  # what the server is about to need, then the rest
         unpack(bundle)
@@ -321,6 +358,7 @@ def _compile_and_unpack(bundle: Bundle, log: IO[str]) -> None:
             f"{bundle.unpacked} ({time.monotonic() - started:.1f} s)",
             file=log,
         )
+    _lower_priority()  # compiling the rest may take its time
     folders = [bundle.root / "libs", bundle.root / "native" / bundle.tag, *bundle.parts]
     for folder in folders:
         if folder.is_dir():  # a file this Python cannot compile stays source: not worth a retry

@@ -228,6 +228,20 @@ def test_a_payload_member_outside_its_folder_is_refused(bundle: Path, tmp_path: 
     assert not (bundle / "escaped.py").exists() and not (bundle.parent / "escaped.py").exists()
 
 
+def test_a_damaged_payload_says_what_to_do_and_the_server_still_starts(
+    bundle: Path, tmp_path: Path
+) -> None:
+    payload = bundle / "payload.tar.xz"
+    payload.write_bytes(payload.read_bytes()[: payload.stat().st_size // 3])
+    done = run_python(bundle, tmp_path / "data", "import devfocus, libcst")
+    assert done.returncode != 0
+    assert "ImportError: DevFocus could not unpack libcst" in done.stderr
+    assert "reinstall the extension" in done.stderr
+    # What answers `initialize` is plain: the server itself still starts.
+    version = run_python(bundle, tmp_path / "data", "import devfocus.lsp.server; print('ok')")
+    assert version.returncode == 0 and version.stdout.strip() == "ok", version.stderr
+
+
 async def test_the_bundled_server_starts_writes_a_docstring_and_compiles_in_the_background(
     bundle: Path, tmp_path: Path
 ) -> None:

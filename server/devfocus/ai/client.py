@@ -16,6 +16,7 @@ import importlib
 import importlib.util
 import logging
 import os
+import sys
 import time
 from collections.abc import Mapping
 from types import ModuleType
@@ -113,9 +114,17 @@ class AIClient:
 
     def _sdk_is_missing(self) -> bool:
         if self._sdk_missing is None:
+            module = SDK_MODULES[self.provider]
+            # Run from the VS Code bundle (devfocus/__init__.py loaded devfocus.bundled then),
+            # the SDK may still be in the payload: a lookup would wait for its unpacking.
+            bundled = sys.modules.get("devfocus.bundled")
+            bundle = bundled.active() if bundled is not None else None
+            if bundle is not None and module in bundle.modules:
+                self._sdk_missing = False
+                return False
             # A lookup on the path, not an import: health() stays cheap and SDK-free.
             try:
-                spec = importlib.util.find_spec(SDK_MODULES[self.provider])
+                spec = importlib.util.find_spec(module)
             except (ImportError, ValueError):  # a broken or blocked installation
                 spec = None
             self._sdk_missing = spec is None
