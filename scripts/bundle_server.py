@@ -49,6 +49,7 @@ from pathlib import Path
 from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parent.parent
 SUPPORTED = ("3.10", "3.11", "3.12", "3.13", "3.14")
@@ -316,7 +317,7 @@ def lay_out(trees: dict[str, Path], names: set[str], per_version: dict[str, dict
         if not releases:
             continue
         # The release most versions have; on a tie, the newest.
-        shared_release = max(releases, key=lambda v: (releases[v], _version_key(v)))
+        shared_release = max(releases, key=lambda v: (releases[v], Version(v)))
         sharing = [
             p
             for p, found in per_version.items()
@@ -362,10 +363,6 @@ def lay_out(trees: dict[str, Path], names: set[str], per_version: dict[str, dict
 def _identical(paths: list[Path]) -> bool:
     first = paths[0].read_bytes()
     return all(p.read_bytes() == first for p in paths[1:])
-
-
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in re.findall(r"\d+", version))
 
 
 def copy_files(files: dict[str, Path], destination: Path) -> None:

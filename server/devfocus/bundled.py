@@ -87,7 +87,8 @@ def _unpack_folder(root: Path, digest: str) -> Path:
     """``unpacked/`` beside the bundle when the extension's folder is writable (it goes with the
     extension when VS Code removes it), else a folder of the user's cache named by the digest."""
     beside = root / "unpacked"
-    if _writable(beside):
+    # Once this payload is unpacked there, every later process knows without trying a write.
+    if _marker_matches(beside / "shared", STAGES[-1], digest) or _writable(beside):
         return beside
     from platformdirs import user_cache_dir  # plain in every bundle: it starts the server
 
