@@ -17,12 +17,22 @@ colorama and tzdata), then laid out so that each file is stored once:
                           for docstring edits, jedi for types, the AI SDKs), as one solid
                           archive: ``shared/`` and ``cpXY/`` members, unpacked by the server
                           in the background on its first start (devfocus.bundled)
+    bytecode-cpXY-cpXZ.xz the byte code of what the server imports before it answers, two
+                          CPython versions to an archive: read in memory on the first start,
+                          so that start compiles nothing, then written beside the files
+                          (devfocus.bundled)
     manifest.json         what was bundled: versions, the wheel tags of every distribution,
                           the payload's modules and digest, the modules the server imports at
-                          start in import order (compiled first, see devfocus.bundled)
+                          start in import order, the byte code archives
 
 One archive instead of thousands of small files is what keeps the .vsix small: a zip compresses
 each file alone, while the archive compresses the five versions of each compiled library together.
+On Linux the extension modules' symbol tables (for debuggers and the linker, not for loading) are
+stripped, as auditwheel's --strip does: PyYAML's is 7x its code.
+
+The byte code is written by each CPython version itself: Pyodide, CPython built for WebAssembly,
+published on npm for every version (scripts/compile_bytecode.mjs). A CPython's byte code depends
+on its version only, and the tests check that this machine's Python writes the same bytes.
 """
 
 from __future__ import annotations
@@ -66,9 +76,23 @@ LAZY = ("libcst", "jedi")
 STRIP_DIRS = ("__pycache__", "tests")
 STRIP_SUFFIXES = (".pyc", ".pyo")
 PAYLOAD = "payload.tar.xz"
+# The byte code of the start-up modules for two versions, in import order: xz streams one after
+# the other, each one JSON line, [[path, cpXY, size], ...], followed by those files' bytes. The
+# streams are small (up to 64 KiB, then twice as much each time up to 256 KiB), so a process
+# can start importing from the first while a thread unpacks the next.
+BYTECODE = "bytecode-{tags}.xz"
+BYTECODE_VERSIONS = 2  # versions to an archive
+# What runs before the bundle is found (`python -m devfocus` runs __main__): its byte code is
+# shipped as the plain __pycache__ files Python looks for.
+AHEAD = ("libs/devfocus/__init__.py", "libs/devfocus/bundled.py", "libs/devfocus/__main__.py")
+BYTECODE_FIRST_STREAM = 64 * 1024
+BYTECODE_STREAM = 256 * 1024
+# The npm packages (package.json) whose CPython compiles for each version.
+PYODIDE = ROOT / "node_modules" / "pyodide-{tag}"
 # A 64 MiB dictionary holds the five versions of the largest compiled library at once; the
 # extreme preset buys another few percent for the same time to unpack.
 XZ_PRESET = 9
+XZ_FILTERS = [{"id": lzma.FILTER_LZMA2, "preset": XZ_PRESET | lzma.PRESET_EXTREME}]
 # Extension modules are named per version (``native.cpython-312-darwin.so``,
 # ``_yaml.cp312-win_amd64.pyd``): so they can sit side by side in one folder.
 VERSION_TAG = re.compile(r"\.(?:cpython-3\d+[^.]*|cp3\d+-[^.]+)(?=\.(?:so|pyd)$)")
@@ -246,7 +270,36 @@ def resolve(wheel: Path, target: Target, pythons: list[str], work: Path) -> dict
             if path.is_file() and path.suffix in STRIP_SUFFIXES:
                 path.unlink()
         prune_empty(tree)
+        if target.system == "linux":
+            strip_symbols(tree)
     return trees
+
+
+def strip_symbols(tree: Path) -> None:
+    """Drops the symbol tables of the ELF extension modules under ``tree`` (what debuggers and
+    the static linker read; loading needs only the dynamic symbols, which stay). Mach-O files
+    are left alone: stripping one voids its code signature, which macOS on Apple silicon
+    requires; Windows wheels keep their symbols in separate .pdb files already."""
+    strip = llvm_strip()
+    modules = [str(path) for path in sorted(tree.rglob("*.so")) if _is_elf(path)]
+    if modules:
+        run([strip, "--strip-unneeded", *modules], f"stripping {len(modules)} extension modules")
+
+
+def _is_elf(path: Path) -> bool:
+    with path.open("rb") as file:
+        return file.read(4) == b"\x7fELF"
+
+
+def llvm_strip() -> str:
+    """llvm-strip: one program that strips ELF files of every architecture."""
+    found = shutil.which("llvm-strip")
+    if found is None:
+        raise SystemExit(
+            "bundling for Linux strips the extension modules with llvm-strip: install LLVM "
+            "(Debian: apt-get install llvm; ./dev package does it)"
+        )
+    return found
 
 
 # -- which distributions start the server --------------------------------------------------------
@@ -405,9 +458,8 @@ def write_payload(stages: dict[str, Layout], out: Path) -> None:
         name = member[0].split("/", 2)[2]
         return (rank[member[2]], VERSION_TAG.sub("", name), member[0])
 
-    filters = [{"id": lzma.FILTER_LZMA2, "preset": XZ_PRESET | lzma.PRESET_EXTREME}]
     with (
-        lzma.open(out, "wb", format=lzma.FORMAT_XZ, filters=filters) as xz,
+        lzma.open(out, "wb", format=lzma.FORMAT_XZ, filters=XZ_FILTERS) as xz,
         tarfile.open(fileobj=xz, mode="w", format=tarfile.PAX_FORMAT) as tar,
     ):
         for name, source, _ in sorted(members, key=order):
@@ -419,35 +471,164 @@ def write_payload(stages: dict[str, Layout], out: Path) -> None:
             tar.addfile(info, io.BytesIO(data))
 
 
+def write_bytecode(staging: Path, startup: list[str], pythons: list[str]) -> dict[str, str]:
+    """The byte code of ``startup`` (paths under ``staging``, in import order) for each of
+    ``pythons``, written by that version's CPython: the archives (BYTECODE), and plain
+    ``__pycache__`` files for what runs before the bundle is found (AHEAD). Returns cpXY ->
+    its archive."""
+    startup = [*startup, *(f for f in AHEAD if f not in startup)]
+    node = shutil.which("node")
+    if node is None:
+        raise SystemExit("bundling compiles byte code with node: install Node.js")
+    compiled: dict[str, dict[str, bytes]] = {}  # cpXY -> file -> its byte code
+    for python in pythons:
+        tag = "cp" + python.replace(".", "")
+        pyodide = Path(str(PYODIDE).format(tag=tag))
+        if not (pyodide / "pyodide.mjs").is_file():
+            raise SystemExit(f"{pyodide} is missing: run `npm ci` (./dev package does it)")
+        with tempfile.TemporaryDirectory(prefix=f"devfocus-bytecode-{tag}-") as out:
+            request = {"source": str(staging), "out": out, "files": startup}
+            done = subprocess.run(
+                [node, str(ROOT / "scripts" / "compile_bytecode.mjs"), str(pyodide)],
+                input=json.dumps(request),
+                capture_output=True,
+                text=True,
+            )
+            lines = done.stdout.split()
+            if done.returncode != 0 or lines[-1:] != [f"cpython-{tag[2:]}"]:
+                raise RuntimeError(
+                    f"compiling the start-up byte code for Python {python} failed "
+                    f"(got {lines[-1:]}):\n{done.stderr[-4000:]}"
+                )
+            compiled[tag] = {f: (Path(out) / (f[:-3] + ".pyc")).read_bytes() for f in startup}
+    # Two versions to an archive, each file's two side by side: what they share (names,
+    # constants, docstrings) is stored once, so two cost 1.4 times one, and a first start
+    # unpacks twice what it needs (all five in one archive: 40% smaller, but a first start
+    # slower by a tenth).
+    for tag, found in compiled.items():
+        for file in AHEAD:
+            pyc = staging / file
+            pyc = pyc.parent / "__pycache__" / f"{pyc.stem}.cpython-{tag[2:]}.pyc"
+            pyc.parent.mkdir(exist_ok=True)
+            pyc.write_bytes(found[file])
+    startup = [f for f in startup if f not in AHEAD]
+    tags = list(compiled)
+    files = {}
+    for pair in (tags[i : i + BYTECODE_VERSIONS] for i in range(0, len(tags), BYTECODE_VERSIONS)):
+        name = BYTECODE.format(tags="-".join(pair))
+        entries = [(file, tag, compiled[tag][file]) for file in startup for tag in pair]
+        with (staging / name).open("wb") as archive:
+            for group in _streams(entries):
+                index = json.dumps([[f, tag, len(data)] for f, tag, data in group]).encode()
+                body = b"".join([index, b"\n", *(data for _, _, data in group)])
+                archive.write(lzma.compress(body, format=lzma.FORMAT_XZ, filters=XZ_FILTERS))
+        files.update(dict.fromkeys(pair, name))
+    return files
+
+
+def _streams(entries: list[tuple[str, str, bytes]]) -> list[list[tuple[str, str, bytes]]]:
+    """``entries`` in groups of up to BYTECODE_FIRST_STREAM bytes, twice as much for each next
+    group up to BYTECODE_STREAM; every version of a file in one group, and a file larger than
+    that in a group of its own (the modules before and after lsprotocol's 600 kB one must not
+    wait for it)."""
+    files: dict[str, list[tuple[str, str, bytes]]] = {}
+    for entry in entries:
+        files.setdefault(entry[0], []).append(entry)
+    groups: list[list[tuple[str, str, bytes]]] = [[]]
+    size, limit = 0, BYTECODE_FIRST_STREAM
+    for versions in files.values():
+        grows = sum(len(data) for _, _, data in versions)
+        if groups[-1] and size + grows > limit:
+            # After a file larger than the limit, small again: the next modules are needed as
+            # soon as that one starts running (lsprotocol's types import attrs first).
+            limit = BYTECODE_FIRST_STREAM if size > limit else min(limit * 2, BYTECODE_STREAM)
+            groups.append([])
+            size = 0
+        groups[-1] += versions
+        size += grows
+    return groups
+
+
 def layout_files(layout: Layout) -> list[str]:
     return list(layout.shared) + [f for files in layout.own.values() for f in files]
 
 
 def startup_modules(tree: Path) -> list[str]:
-    """The files (relative to ``tree``, one version's installed tree) that the server imports
-    before it answers, in import order: they stay plain files, and a first start compiles them
-    in that order. The order is the same on every platform; an empty list (the tree cannot be
-    imported here) leaves every start-up library plain and loses only that head start."""
-    code = (
-        # The order `python -m devfocus serve` imports them in (__main__.py, cli/serve.py).
-        "import sys, devfocus.cli, lsprotocol.types, devfocus.lsp.server\n"
-        "for m in list(sys.modules.values()):\n"
-        "    f = getattr(m, '__file__', None)\n"
-        "    if f: print(f)\n"
-    )
+    """The files (relative to ``tree``, one version's installed tree) that ``python -m devfocus
+    serve`` imports before it answers ``initialize``, in the order it starts importing them:
+    they stay plain files, and the bundle carries their byte code. Found by running the server
+    from the tree; an empty list (it cannot run here) leaves every start-up library plain."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
     env["PYTHONPATH"] = str(tree)
-    done = subprocess.run(
-        [sys.executable, "-s", "-B", "-c", code], capture_output=True, text=True, env=env
-    )
-    if done.returncode != 0:
-        return []
+
+    def message(body: dict[str, object]) -> bytes:
+        data = json.dumps({"jsonrpc": "2.0", **body}).encode()
+        return b"Content-Length: %d\r\n\r\n%s" % (len(data), data)
+
+    with tempfile.TemporaryDirectory(prefix="devfocus-startup-") as tmp:
+        work = Path(tmp)
+        env["DEVFOCUS_DATA_DIR"] = tmp
+        initialize = {"processId": None, "rootUri": work.as_uri(), "capabilities": {}}
+        talk = message({"id": 1, "method": "initialize", "params": initialize})
+        talk += message({"method": "exit"})
+        out = work / "modules.json"
+        try:
+            subprocess.run(
+                [sys.executable, "-s", "-B", "-c", _RECORD_IMPORTS, str(out)],
+                input=talk,
+                capture_output=True,
+                env=env,
+                cwd=work,
+                timeout=120,
+            )
+            files = json.loads(out.read_text())
+        except (subprocess.TimeoutExpired, OSError, ValueError):
+            return []
     root = str(tree) + os.sep
-    return [
-        Path(f).relative_to(tree).as_posix()
-        for f in done.stdout.split("\n")
-        if f.startswith(root) and f.endswith(".py")
-    ]
+    return list(
+        dict.fromkeys(
+            Path(f).relative_to(tree).as_posix()
+            for f in files
+            if f.startswith(root) and f.endswith(".py")
+        )
+    )
+
+
+# Runs the server (`python -m devfocus serve`) and writes to argv[1], when it exits, the files
+# of the modules it began importing before its first write to stdout (the answer), in order.
+_RECORD_IMPORTS = """
+import atexit, io, json, runpy, sys
+
+started, answered = [], []
+sys.addaudithook(lambda event, args: event == "import" and not answered and started.append(args[0]))
+
+
+class Answer(io.RawIOBase):
+    def writable(self):
+        return True
+
+    def write(self, data):
+        answered.append(True)
+        return stdout.write(data)
+
+
+stdout = sys.stdout.buffer.raw
+sys.stdout = io.TextIOWrapper(io.BufferedWriter(Answer()), write_through=True)
+
+
+def record(path=sys.argv[1]):
+    # A package before its modules: `import a.b` reports a.b first, but runs a first.
+    parts = (name.split(".") for name in started)
+    names = dict.fromkeys(".".join(p[: i + 1]) for p in parts for i in range(len(p)))
+    modules = (sys.modules.get(name) for name in names)
+    with open(path, "w") as out:
+        json.dump([f for f in (getattr(m, "__file__", None) for m in modules) if f], out)
+
+
+atexit.register(record)
+sys.argv = ["devfocus", "serve"]
+runpy.run_module("devfocus", run_name="__main__", alter_sys=True)
+"""
 
 
 # -- one target -----------------------------------------------------------------------------------
@@ -483,6 +664,9 @@ def bundle(wheel: Path, target: Target, out: Path, pythons: list[str]) -> dict[s
         for python, files in start.own.items():
             copy_files(files, staging / "native" / f"cp{python.replace('.', '')}")
         write_payload(stages, staging / PAYLOAD)
+        startup_files = [f"libs/{f}" for f in startup if (staging / "libs" / f).is_file()]
+        # What runs before the bundle is found compiles as usual: no byte code shipped for it.
+        bytecode = write_bytecode(staging, startup_files, list(trees))
         own = {
             python: {
                 k: v for layout in (start, *stages.values()) for k, v in layout.own[python].items()
@@ -516,7 +700,8 @@ def bundle(wheel: Path, target: Target, out: Path, pythons: list[str]) -> dict[s
                     for stage, layout in stages.items()
                 },
             },
-            "startup": [f"libs/{f}" for f in startup if (staging / "libs" / f).is_file()],
+            "startup": startup_files,
+            "bytecode": bytecode,
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
         shutil.rmtree(out, ignore_errors=True)

@@ -382,6 +382,8 @@ PARTS: dict[str, Part] = {
         needs=("node",),
         build=_install_code_server,
     ),
+    # What scripts/bundle_server.py strips the Linux bundles' extension modules with.
+    "llvm-strip": Part("llvm-strip (LLVM)", _program("llvm-strip"), ("llvm",)),
     "neovim": Part("Neovim", _program("nvim"), ("neovim",)),
     "emacs": Part("Emacs with Eglot", _emacs_with_eglot, ("emacs-nox", "elpa-eglot")),
     "postgresql": Part("PostgreSQL", _postgresql, ("postgresql",)),

@@ -8,12 +8,6 @@ import sys
 if sys.path and sys.path[0] in ("", os.getcwd()):
     del sys.path[0]
 
-# Run from the VS Code extension's bundle (devfocus/__init__.py loaded it then): the first
-# start's compiling begins before the command line's imports.
-bundled = sys.modules.get("devfocus.bundled")
-if bundled is not None and sys.argv[1:2] == ["serve"] and (bundle := bundled.active()):
-    bundled.start_background(bundle)
-
-from devfocus.cli import main  # noqa: E402  after the background start, on purpose
+from devfocus.cli import main  # after the module path is made safe
 
 raise SystemExit(main())

@@ -7,11 +7,13 @@ bundle's plain folders on PYTHONPATH). Then every DevFocus process (the server, 
 process) looks for the payload's libraries in ``unpacked/shared`` and ``unpacked/cpXY`` (beside
 the bundle, or in the user's cache folder when the extension's folder is read-only), and:
 
-- ``start_background`` (the server, first thing) runs one process: it compiles the byte code
-  of what the server imports at start, in the server's order and without running it, so it
-  gets ahead and the server finds most of it compiled; then it unpacks this Python's part of
-  the payload (at normal priority: an import may be waiting for it), and compiles the rest at
-  low priority;
+- until the byte code the bundle carries (``bytecode-*.xz``) of what the server imports before
+  it answers is written beside those files, a process reads this Python's from the archive in
+  memory: even the first start compiles nothing;
+- ``start_background`` (the server, once it has answered ``initialize``) runs one process
+  (devfocus.bundle_unpack): it unpacks this Python's part of the payload (at normal priority:
+  an import may be waiting for it), writes the start-up byte code beside its files, then
+  compiles the rest at low priority;
 - an import of a payload library before it is unpacked waits for it, or unpacks it itself if
   nobody is doing it (a lock file keeps two processes, or two editor windows, from unpacking at
   once, and a crash half-way is redone on the next start).
@@ -28,14 +30,12 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from importlib.machinery import ModuleSpec, SourceFileLoader  # loaded with the interpreter
 from pathlib import Path, PurePosixPath
 from types import ModuleType
-from typing import IO, TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    import tarfile
+from typing import Any
 
 ENV = "DEVFOCUS_BUNDLE"
 COMPLETE = ".complete"
@@ -56,6 +56,7 @@ class Bundle:
     modules: dict[str, str]  # the payload's top-level modules -> their stage
     startup: tuple[str, ...]  # files the server imports at start, in order (relative to root)
     unpacked: Path  # holds shared/ and cpXY/
+    bytecode: Path | None  # this Python's byte code of the start-up files, when the bundle has it
 
     @property
     def parts(self) -> tuple[Path, Path]:
@@ -64,22 +65,25 @@ class Bundle:
 
     def is_unpacked(self, stage: str = STAGES[-1]) -> bool:
         """Whether ``stage`` and the stages before it are unpacked for this interpreter."""
-        return all(_marker_matches(part, stage, self.digest) for part in self.parts)
+        return all(marker_matches(part, stage, self.digest) for part in self.parts)
 
 
 def load(root: Path) -> Bundle:
     manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
     payload = manifest["payload"]
     digest = str(payload["sha256"])
+    tag = f"cp{sys.version_info.major}{sys.version_info.minor}"
+    bytecode = manifest.get("bytecode", {}).get(tag)
     modules = {module: stage for stage in STAGES for module in payload["stages"][stage]["modules"]}
     return Bundle(
         root=root,
-        tag=f"cp{sys.version_info.major}{sys.version_info.minor}",
+        tag=tag,
         payload=root / payload["file"],
         digest=digest,
         modules=modules,
         startup=tuple(manifest.get("startup", ())),
         unpacked=_unpack_folder(root, digest),
+        bytecode=root / bytecode if bytecode else None,
     )
 
 
@@ -88,7 +92,7 @@ def _unpack_folder(root: Path, digest: str) -> Path:
     extension when VS Code removes it), else a folder of the user's cache named by the digest."""
     beside = root / "unpacked"
     # Once this payload is unpacked there, every later process knows without trying a write.
-    if _marker_matches(beside / "shared", STAGES[-1], digest) or _writable(beside):
+    if marker_matches(beside / "shared", STAGES[-1], digest) or _writable(beside):
         return beside
     from platformdirs import user_cache_dir  # plain in every bundle: it starts the server
 
@@ -98,12 +102,12 @@ def _unpack_folder(root: Path, digest: str) -> Path:
 def _writable(folder: Path) -> bool:
     """Whether files can be made in ``folder`` (tried: permission bits do not tell for root, a
     read-only mount or an immutable folder)."""
-    import tempfile
-
+    probe = folder / f".probe-{os.getpid()}"
     try:
         folder.mkdir(exist_ok=True)
-        with tempfile.TemporaryFile(dir=folder):
-            return True
+        os.close(os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        probe.unlink()
+        return True
     except OSError:
         return False
 
@@ -131,8 +135,130 @@ def activate() -> Bundle | None:
             sys.path.append(str(part))
     if not bundle.is_unpacked():
         sys.meta_path.insert(0, _WaitForPayload(bundle))
+    serve_bytecode(bundle)
     _active = bundle
     return bundle
+
+
+def bytecode_marker(bundle: Bundle) -> Path:
+    return bundle.unpacked / f".bytecode-{bundle.tag}"
+
+
+def serve_bytecode(bundle: Bundle) -> None:
+    """Until the byte code the bundle carries for this Python is written beside the start-up
+    files (the first start's background process does that first), this process imports them
+    from the archive, unpacked in memory by a thread while it starts: a first start compiles
+    nothing. A bundle in a read-only folder does this on every start."""
+    if (
+        bundle.bytecode is None
+        or os.environ.get(_BACKGROUND)  # it imports nothing it would help with
+        or file_holds(bytecode_marker(bundle), bundle.digest)
+    ):
+        return
+    shipped = _ShippedBytecode(bundle)
+    # The thread hands over each stream it unpacks within a millisecond, not Python's default
+    # five, while the imports run (the server sets this for itself in any case).
+    sys.setswitchinterval(0.001)
+    sys.meta_path.insert(0, shipped)
+    threading.Thread(target=shipped.decode, name="devfocus-bytecode", daemon=True).start()
+
+
+class _ShippedBytecode:
+    """A meta path finder for the start-up modules, while their byte code comes from the
+    bundle's archive: it hands them to the standard source loader with the archive's bytes in
+    place of a ``__pycache__`` file (checked-hash: compared with the source as usual)."""
+
+    WAIT = 10.0  # seconds; past that the import goes on and Python compiles the module
+
+    def __init__(self, bundle: Bundle) -> None:
+        self.bundle = bundle
+        self.names = {_module_name(name) for name in bundle.startup}
+        self.sources: dict[str, str] = {}  # module name -> its source file
+        self.bytecode: dict[str, bytes] = {}  # the byte code file a loader reads -> its bytes
+        self.done = False
+        self.changed = threading.Condition()
+        # What the thread uses, imported here: an import in the thread would wait for the
+        # import lock, which an import held back by this finder holds.
+        import lzma  # noqa: F401
+        from importlib.util import cache_from_source, spec_from_file_location
+
+        self.cache_from_source = cache_from_source
+        self.spec_from_file_location = spec_from_file_location
+
+    def decode(self) -> None:
+        try:
+            for pairs in read_bytecode(self.bundle):
+                found = {self.cache_from_source(str(self.bundle.root / n)): d for n, d in pairs}
+                with self.changed:
+                    self.bytecode.update(found)
+                    self.sources.update(
+                        (_module_name(n), str(self.bundle.root / n)) for n, _ in pairs
+                    )
+                    self.changed.notify_all()
+        except Exception as error:  # a damaged archive (lzma's own error): Python compiles
+            print(f"devfocus: the bundle's byte code is unusable: {error}", file=sys.stderr)
+        finally:
+            with self.changed:
+                self.done = True
+                self.changed.notify_all()
+
+    def wait(self, until: Callable[[], bool]) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: until() or self.done, timeout=self.WAIT)
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
+        if fullname not in self.names or not self.wait(lambda: fullname in self.sources):
+            return None
+        source = self.sources.get(fullname)
+        if source is None:
+            return None  # this version has its own copy (native/cpXY): the path finder's
+        loader = _ShippedLoader(fullname, source, self.bytecode)
+        return self.spec_from_file_location(fullname, source, loader=loader)
+
+
+class _ShippedLoader(SourceFileLoader):
+    """Python's source loader, reading the byte code from the bundle's archive instead of a
+    ``__pycache__`` file."""
+
+    def __init__(self, fullname: str, path: str, bytecode: dict[str, bytes]) -> None:
+        super().__init__(fullname, path)
+        self.bytecode = bytecode
+
+    def get_data(self, path: str) -> bytes:
+        found = self.bytecode.get(path)
+        return found if found is not None else super().get_data(path)
+
+
+def _module_name(relative: str) -> str:
+    """The module a start-up file holds: libs/a/b/__init__.py is a.b, libs/a/c.py a.c."""
+    parts = PurePosixPath(relative).with_suffix("").parts[1:]
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def read_bytecode(bundle: Bundle) -> Iterator[list[tuple[str, bytes]]]:
+    """This Python's (start-up file, byte code) pairs from the bundle's archive (BYTECODE in
+    scripts/bundle_server.py), one stream at a time, each decompressed in one call (which lets
+    other threads run)."""
+    import lzma
+
+    assert bundle.bytecode is not None
+    data = bundle.bytecode.read_bytes()
+    while data:
+        decompressor = lzma.LZMADecompressor(format=lzma.FORMAT_XZ)
+        head, _, body = decompressor.decompress(data).partition(b"\n")
+        data = decompressor.unused_data
+        if not decompressor.eof:
+            raise ValueError(f"{bundle.bytecode.name} is cut short")
+        pairs, offset = [], 0
+        for name, tag, size in json.loads(head):
+            if name not in bundle.startup or offset + size > len(body):
+                raise ValueError(f"{bundle.bytecode.name} is damaged at {name!r}")
+            if tag == bundle.tag:
+                pairs.append((name, body[offset : offset + size]))
+            offset += size
+        yield pairs
 
 
 class _WaitForPayload:
@@ -151,6 +277,8 @@ class _WaitForPayload:
         if stage is None:
             return
         if not self.bundle.is_unpacked(stage):
+            from devfocus.bundle_unpack import unpack
+
             try:
                 unpack(self.bundle, stage)
             except Exception as error:  # a damaged archive, a full disk: say what to do
@@ -167,142 +295,44 @@ class _WaitForPayload:
         # None: the path finder imports it, from the unpacked folders
 
 
-_unpacking = threading.Lock()
-
-
-def unpack(bundle: Bundle, stage: str = STAGES[-1]) -> None:
-    """This interpreter's part of the payload, and the shared part, unpacked once up to
-    ``stage`` (the archive is read from its head and no further than that stage)."""
-    import shutil
-    import tarfile
-
-    with _unpacking:
-        if bundle.is_unpacked(stage):
-            return
-        bundle.unpacked.mkdir(parents=True, exist_ok=True)
-        with _exclusive(bundle.unpacked / ".lock"):
-            wanted = STAGES[: STAGES.index(stage) + 1]
-            todo = {
-                (step, part.name): part
-                for step in wanted
-                for part in bundle.parts
-                if not _marker_matches(part, step, bundle.digest)
-            }
-            if not todo:
-                return  # another process did it while this one waited
-            for part in bundle.parts:  # what an interrupted unpacking left, from the start
-                if not _marker_matches(part, STAGES[0], bundle.digest):
-                    shutil.rmtree(part, ignore_errors=True)
-                    # Another process's start may have made it again meanwhile (activate).
-                    part.mkdir(parents=True, exist_ok=True)
-            with tarfile.open(bundle.payload, mode="r|xz") as archive:
-                for member in archive:
-                    step, _, rest = member.name.partition("/")
-                    top, _, relative = rest.partition("/")
-                    if step not in wanted:
-                        break  # the stages come in order: the rest is for later
-                    into = todo.get((step, top))
-                    if into is not None and member.isfile():
-                        _extract(archive, member, into, relative)
-            for (step, _), part in sorted(todo.items(), key=lambda item: STAGES.index(item[0][0])):
-                _marker(part, step).write_bytes(bundle.digest.encode())
-
-
-def _extract(archive: tarfile.TarFile, member: tarfile.TarInfo, part: Path, name: str) -> None:
-    relative = PurePosixPath(name)
-    if relative.is_absolute() or ".." in relative.parts or "\\" in name or ":" in name:
-        raise ValueError(f"the bundle's payload holds an unsafe name: {member.name!r}")
-    destination = part.joinpath(*relative.parts)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    source = archive.extractfile(member)
-    assert source is not None  # a regular file
-    with source, open(destination, "wb") as out:
-        while chunk := source.read(1 << 20):
-            out.write(chunk)
-    if member.mode & 0o111:
-        destination.chmod(0o755)
-
-
-def _marker(part: Path, stage: str) -> Path:
+def stage_marker(part: Path, stage: str) -> Path:
     return part / f"{COMPLETE}-{stage}"
 
 
-def _marker_matches(part: Path, stage: str, digest: str) -> bool:
+def marker_matches(part: Path, stage: str, digest: str) -> bool:
+    return file_holds(stage_marker(part, stage), digest)
+
+
+def file_holds(path: Path, digest: str) -> bool:
+    """Whether the marker file ``path`` says its work was done for the payload of ``digest``."""
     try:  # bytes: no codec to import while an import waits
-        return _marker(part, stage).read_bytes() == digest.encode()
+        return path.read_bytes() == digest.encode()
     except OSError:
         return False
-
-
-@contextlib.contextmanager
-def _exclusive(path: Path) -> Iterator[None]:
-    """An exclusive lock on ``path``, waited for; the system drops it when a holder dies."""
-    with open(path, "a+b") as handle:
-        if sys.platform == "win32":
-            import msvcrt
-
-            while True:  # LK_LOCK gives up after 10 s: keep waiting, the holder is working
-                try:
-                    msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
-                    break
-                except OSError:
-                    continue
-            try:
-                yield
-            finally:
-                handle.seek(0)
-                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 # -- the background work of a first start -------------------------------------------------------
 
 
-# The first start's background process. It first races the server, compiling what the server
-# imports (no site, no devfocus, nothing but py_compile: it is compiling a few milliseconds after
-# it is spawned); only then does it become the unpacker (`background`), so that the two never
-# take the server's CPU at once.
-_UNPACK = "from devfocus import bundled; bundled.background()"
-_COMPILE_AHEAD = (
-    "import os, sys, py_compile\n"
-    "from importlib.util import cache_from_source\n"
-    "for path in sys.argv[2:]:\n"
-    "    if not os.path.exists(cache_from_source(path)):\n"
-    "        try:\n"
-    "            py_compile.compile(path, doraise=True)\n"
-    "        except (OSError, py_compile.PyCompileError):\n"
-    "            pass\n"
-    "os.execv(sys.executable, [sys.executable, '-c', sys.argv[1]])\n"
-)
+_UNPACK = "from devfocus import bundle_unpack; bundle_unpack.background()"
+_BACKGROUND = "DEVFOCUS_BUNDLE_BACKGROUND"  # set in the background process's environment
 
 
 def start_background(bundle: Bundle) -> subprocess.Popen[bytes] | None:
     """The first start's background process (none when a previous start did it all): it
-    compiles what the server imports before it answers, in the server's order and without
-    running it, so it gets ahead and the server finds most of it compiled; then it unpacks the
-    payload, and compiles the rest at low priority. Its messages go to the server's log
-    (stderr), never to stdout, the protocol."""
+    unpacks the payload, then compiles the rest at low priority. Its messages go to the
+    server's log (stderr), never to stdout, the protocol."""
     global _started
     if _started or (bundle.is_unpacked() and _compiled(bundle)):
         return None
     _started = True
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}  # timestamp pycs
+    env[_BACKGROUND] = "1"
     # Its own session: it goes on unpacking and compiling if the server is stopped meanwhile.
     detached: dict[str, Any] = {"start_new_session": True}
     if sys.platform == "win32":
         detached = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
-    if _compiled(bundle):
-        command = [sys.executable, "-c", _UNPACK]
-    else:
-        startup = [str(bundle.root / relative) for relative in bundle.startup]
-        command = [sys.executable, "-S", "-c", _COMPILE_AHEAD, _UNPACK, *startup]
+    command = [sys.executable, "-c", _UNPACK]
     return subprocess.Popen(
         command,
         stdin=subprocess.DEVNULL,
@@ -316,52 +346,9 @@ def start_background(bundle: Bundle) -> subprocess.Popen[bytes] | None:
 _started = False
 
 
-def _compiled_marker(bundle: Bundle) -> Path:
+def compiled_marker(bundle: Bundle) -> Path:
     return bundle.unpacked / f".compiled-{bundle.tag}"
 
 
 def _compiled(bundle: Bundle) -> bool:
-    try:
-        return _compiled_marker(bundle).read_bytes() == bundle.digest.encode()
-    except OSError:
-        return False
-
-
-def _lower_priority() -> None:
-    if sys.platform == "win32":
-        import ctypes
-
-        below_normal = 0x4000  # BELOW_NORMAL_PRIORITY_CLASS
-        kernel32 = ctypes.windll.kernel32
-        kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), below_normal)
-    else:
-        os.nice(10)
-
-
-def background() -> None:
-    """The background process's work (see start_background)."""
-    if _active is None:
-        raise SystemExit(f"{ENV} is not set: nothing to unpack")
-    _compile_and_unpack(_active, sys.stderr)
-
-
-def _compile_and_unpack(bundle: Bundle, log: IO[str]) -> None:
-    import compileall
-    import time
-
-    started = time.monotonic()
-    # At normal priority: an import in the server or its parser process may be waiting for it.
-    if not bundle.is_unpacked():
-        unpack(bundle, STAGES[0])  # what the server is about to need, then the rest
-        unpack(bundle)
-        print(
-            f"devfocus: unpacked the bundled libraries for Python {bundle.tag} into "
-            f"{bundle.unpacked} ({time.monotonic() - started:.1f} s)",
-            file=log,
-        )
-    _lower_priority()  # compiling the rest may take its time
-    folders = [bundle.root / "libs", bundle.root / "native" / bundle.tag, *bundle.parts]
-    for folder in folders:
-        if folder.is_dir():  # a file this Python cannot compile stays source: not worth a retry
-            compileall.compile_dir(str(folder), quiet=2, workers=1)
-    _compiled_marker(bundle).write_bytes(bundle.digest.encode())
+    return file_holds(compiled_marker(bundle), bundle.digest)

@@ -8,7 +8,9 @@ from __future__ import annotations
 import io
 import json
 import lzma
+import marshal
 import os
+import py_compile
 import shutil
 import subprocess
 import sys
@@ -47,6 +49,8 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One linux-x64 bundle for this Python, never run: each test runs a copy."""
+    ensure("node-modules")  # the CPython that writes its byte code
+    ensure("llvm-strip")
     out = tmp_path_factory.mktemp("bundle") / "bundled"
     script = str(ROOT / "scripts" / "bundle_server.py")
     command = [sys.executable, script, "--out", str(out), "--python", VERSION]
@@ -107,10 +111,20 @@ def test_the_manifest_lists_versions_wheels_and_what_waits_in_the_payload(built:
     assert {"devfocus", "pygls", "lsprotocol", "cattrs", "platformdirs"} <= libs
     assert not libs & (early | late), "a library both plain and in the payload"
     assert "greenlet" not in libs | early | late  # SQLAlchemy's asyncio part, never used
-    assert not list(built.rglob("__pycache__")) and not list(built.rglob("*.pyc"))
-    # The start-up list is what the server imports, in order: devfocus first, then its libraries.
-    assert manifest["startup"][0] == "libs/devfocus/__init__.py"
-    assert "libs/lsprotocol/types.py" in manifest["startup"]
+    # The only byte code files: what runs before the bundle is found, as Python looks for it.
+    digits = VERSION.replace(".", "")
+    assert sorted(p.relative_to(built).as_posix() for p in built.rglob("*.pyc")) == [
+        f"libs/devfocus/__pycache__/{name}.cpython-{digits}.pyc"
+        for name in ("__init__", "__main__", "bundled")
+    ]
+    # The start-up list is what the server imports before it answers, in order: devfocus
+    # first, then its libraries and its features; the store's libraries come after the answer.
+    startup = manifest["startup"]
+    assert startup[0] == "libs/devfocus/__init__.py"
+    assert {"libs/lsprotocol/types.py", "libs/devfocus/lsp/features/docs.py"} <= set(startup)
+    assert startup.index("libs/lsprotocol/__init__.py") < startup.index("libs/lsprotocol/types.py")
+    assert not [f for f in startup if "sqlalchemy" in f]
+    assert manifest["bytecode"] == {TAG: f"bytecode-{TAG}.xz"}
     with tarfile.open(built / "payload.tar.xz") as archive:
         names = archive.getnames()
     so = f"late/shared/libcst/native.cpython-{VERSION.replace('.', '')}-x86_64-linux-gnu.so"
@@ -123,6 +137,98 @@ def test_the_manifest_lists_versions_wheels_and_what_waits_in_the_payload(built:
     # The early stage is the head of the stream: unpacking it reads no further.
     first_late = next(i for i, n in enumerate(names) if n.startswith("late/"))
     assert all(n.startswith("late/") for n in names[first_late:])
+
+
+def shipped_bytecode(bundle: Path) -> list[tuple[str, bytes]]:
+    """This Python's (start-up file, byte code) pairs, read from the bundle's archive as its
+    format is written down in scripts/bundle_server.py: xz streams, each a JSON line of names,
+    versions and sizes followed by the files."""
+    data = (bundle / f"bytecode-{TAG}.xz").read_bytes()
+    pairs = []
+    while data:
+        decompressor = lzma.LZMADecompressor(format=lzma.FORMAT_XZ)
+        head, _, body = decompressor.decompress(data).partition(b"\n")
+        data = decompressor.unused_data
+        offset = 0
+        for name, tag, size in json.loads(head):
+            if tag == TAG:
+                pairs.append((name, body[offset : offset + size]))
+            offset += size
+    return pairs
+
+
+def test_the_shipped_byte_code_is_what_this_python_writes_itself(
+    built: Path, tmp_path: Path
+) -> None:
+    pairs = shipped_bytecode(built)
+    manifest = json.loads((built / "manifest.json").read_text())
+    # All of it but what runs before the bundle is found: that is shipped as plain files.
+    ahead = ["libs/devfocus/__init__.py", "libs/devfocus/bundled.py", "libs/devfocus/__main__.py"]
+    assert [name for name, _ in pairs] == [f for f in manifest["startup"] if f not in ahead]
+    digits = VERSION.replace(".", "")
+    for file in ahead:
+        pyc = built / file
+        pairs.append(
+            (file, (pyc.parent / "__pycache__" / f"{pyc.stem}.cpython-{digits}.pyc").read_bytes())
+        )
+    for name, shipped in pairs:
+        written = tmp_path / "written.pyc"
+        py_compile.compile(
+            str(built / name),
+            str(written),
+            dfile=name,
+            doraise=True,
+            invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH,
+        )
+        own = written.read_bytes()
+        # The header (version, checked-hash, the source's hash), then the code itself: equal
+        # code objects (marshal's bytes may differ where one process had interned a string).
+        assert shipped[:16] == own[:16], name
+        assert marshal.loads(shipped[16:]) == marshal.loads(own[16:]), name
+
+
+# What answers `initialize`: a server imports these before it answers.
+IMPORT_SERVER = (
+    "import devfocus.cli, devfocus.cli.serve, lsprotocol.types, devfocus.lsp.server, "
+    "devfocus.lsp.features, devfocus.text\nprint(devfocus.text.__file__)"
+)
+
+
+def test_a_first_start_compiles_nothing_it_imports_to_answer(bundle: Path, tmp_path: Path) -> None:
+    done = run_python(bundle, tmp_path / "data", IMPORT_SERVER)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(bundle / "libs" / "devfocus" / "text.py")
+    # Python writes the byte code of what it compiles: nothing was (the three files there are
+    # the ones the bundle ships for what runs before it is found).
+    written = sorted(p.name for p in (bundle / "libs").rglob("*.pyc"))
+    digits = VERSION.replace(".", "")
+    assert written == [
+        f"{name}.cpython-{digits}.pyc" for name in ("__init__", "__main__", "bundled")
+    ]
+    assert done.stderr == ""
+
+
+def test_a_changed_start_up_file_runs_as_changed_not_from_the_shipped_byte_code(
+    bundle: Path, tmp_path: Path
+) -> None:
+    text = bundle / "libs" / "devfocus" / "text.py"
+    text.write_text(text.read_text() + "\nEDITED_BY_HAND = True\n")
+    code = IMPORT_SERVER + "\nprint(devfocus.text.EDITED_BY_HAND)"
+    done = run_python(bundle, tmp_path / "data", code)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-1] == "True"
+
+
+def test_a_damaged_byte_code_archive_is_reported_and_the_modules_are_compiled(
+    bundle: Path, tmp_path: Path
+) -> None:
+    archive = bundle / f"bytecode-{TAG}.xz"
+    archive.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
+    done = run_python(bundle, tmp_path / "data", IMPORT_SERVER)
+    assert done.returncode == 0, done.stderr
+    assert "the bundle's byte code is unusable" in done.stderr
+    # What the archive no longer holds, Python compiled (and wrote, as it always does).
+    assert (bundle / "libs" / "devfocus" / "lsp" / "features" / "__pycache__").is_dir()
 
 
 def test_a_bare_python_imports_everything_and_the_payload_is_unpacked_once(
@@ -291,6 +397,8 @@ async def test_the_bundled_server_starts_writes_a_docstring_and_compiles_in_the_
     while not marker.exists():
         assert time.monotonic() < deadline, "the background compilation never finished"
         time.sleep(0.2)
+    # The start-up files' byte code is written beside them for the later starts.
+    assert (bundle / "unpacked" / f".bytecode-{TAG}").read_text() == _digest(bundle)
     pycache = f"types.cpython-{VERSION.replace('.', '')}.pyc"
     assert (bundle / "libs" / "lsprotocol" / "__pycache__" / pycache).is_file()
     assert list((bundle / "unpacked" / "shared" / "libcst" / "__pycache__").glob("*.pyc"))

@@ -24,6 +24,8 @@ SUPPORTED = ("3.10", "3.11", "3.12", "3.13", "3.14")
 # Of every supported version: each must have its own compiled module of these.
 COMPILED = ("libcst/native", "pydantic_core/_pydantic_core", "jiter/jiter")
 GOAL_MB = 15
+# importlib.util.MAGIC_NUMBER of each version: its byte code's first two bytes.
+MAGIC = {"3.10": 3439, "3.11": 3495, "3.12": 3531, "3.13": 3571, "3.14": 3627}
 
 
 @dataclass(frozen=True)
@@ -190,7 +192,12 @@ def test_the_vsix_holds_only_what_the_extension_needs(
         for n in client
     ), client
     unwanted = re.compile(r"(__pycache__|\.pyc$|\.ts$|\.map$|/tests?/)")
-    assert not [n for n in vsix.names if unwanted.search(n)]
+    # The byte code of what runs before the bundle is found, for every version, is plain.
+    ahead = re.compile(
+        r"^extension/bundled/libs/devfocus/__pycache__/(__init__|__main__|bundled)\.cpython-3\d+\.pyc$"
+    )
+    assert not [n for n in vsix.names if unwanted.search(n) and not ahead.match(n)]
+    assert len([n for n in vsix.names if ahead.match(n)]) == 3 * len(SUPPORTED)
     # Every library the server imports at start is plain; the rest is in the one archive.
     assert "extension/bundled/libs/devfocus/lsp/server.py" in vsix.names
     assert not [n for n in vsix.names if n.startswith("extension/bundled/libs/libcst/")]
@@ -200,3 +207,60 @@ def test_the_vsix_holds_only_what_the_extension_needs(
 def test_each_vsix_is_under_the_size_goal(vsix_files: dict[str, Vsix], target: str) -> None:
     size = vsix_files[target].path.stat().st_size / 1e6
     assert size < GOAL_MB, f"{target}: {size:.1f} MB"
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_every_python_gets_the_start_up_byte_code_its_own_version_writes(
+    vsix_files: dict[str, Vsix], target: str
+) -> None:
+    vsix = vsix_files[target]
+    tags = {"cp" + p.replace(".", ""): p for p in SUPPORTED}
+    assert set(vsix.manifest["bytecode"]) == set(tags)
+    with zipfile.ZipFile(vsix.path) as archive:
+        archives = set(vsix.manifest["bytecode"].values())
+        data = b"".join(archive.read(f"extension/bundled/{name}") for name in sorted(archives))
+    assert len(archives) == 3  # two versions to an archive
+    found: dict[str, list[str]] = {tag: [] for tag in tags}
+    while data:  # xz streams: a JSON line of names, versions and sizes, then the files
+        decompressor = lzma.LZMADecompressor(format=lzma.FORMAT_XZ)
+        head, _, body = decompressor.decompress(data).partition(b"\n")
+        data = decompressor.unused_data
+        offset = 0
+        for file, tag, size in json.loads(head):
+            pyc = body[offset : offset + size]
+            offset += size
+            found[tag].append(file)
+            magic, flags = struct.unpack_from("<HxxI", pyc)
+            assert magic == MAGIC[tags[tag]], f"{tag} {file}: {magic}"
+            assert flags == 0b11, f"{file}: not checked-hash byte code"
+    ahead = {"libs/devfocus/__init__.py", "libs/devfocus/bundled.py"}  # shipped plain
+    shipped = [f for f in vsix.manifest["startup"] if f not in ahead]
+    assert found == dict.fromkeys(tags, shipped)
+
+
+def elf_sections(data: bytes) -> set[str]:
+    """The section names of a 64-bit little-endian ELF file."""
+    table, entry_size, count, names_index = struct.unpack_from("<Q10xHHH", data, 0x28)
+    headers = [struct.unpack_from("<I20xQQ", data, table + i * entry_size) for i in range(count)]
+    _, names_at, names_size = headers[names_index]
+    names = data[names_at : names_at + names_size]
+    return {names[n : names.index(b"\0", n)].decode() for n, _, _ in headers}
+
+
+@pytest.mark.parametrize("target", [t for t in TARGETS if t.startswith("linux-")])
+def test_the_linux_extension_modules_carry_no_symbol_tables(
+    vsix_files: dict[str, Vsix], target: str
+) -> None:
+    with zipfile.ZipFile(vsix_files[target].path) as archive:
+        blob = archive.read("extension/bundled/payload.tar.xz")
+    checked = 0
+    with tarfile.open(fileobj=lzma.LZMAFile(io.BytesIO(blob))) as payload:
+        for member in payload:
+            if member.isfile() and member.name.endswith(".so"):
+                handle = payload.extractfile(member)
+                assert handle is not None
+                sections = elf_sections(handle.read())
+                # What loading needs stays; what debuggers and linkers read is gone.
+                assert ".dynsym" in sections and ".symtab" not in sections, member.name
+                checked += 1
+    assert checked >= 5 * len(COMPILED), checked

@@ -59,6 +59,7 @@ PACKAGE_INPUTS = [
     "LICENSE",
     "server/devfocus",
     "scripts/bundle_server.py",
+    "scripts/compile_bytecode.mjs",
     "pyproject.toml",
 ]
 PACKAGES = E2E_DIR / "vsix"
@@ -112,7 +113,8 @@ def packaged_extensions() -> dict[str, Path]:
     with file_lock(E2E_DIR / "vsix.lock"):  # two builds at once would write the same files
         if all((folder / name).is_file() for name in names.values()):
             return {target: folder / name for target, name in names.items()}
-        ensure("node-modules")
+        ensure("node-modules")  # with the CPython of each version that writes byte code
+        ensure("llvm-strip")
         log = artifacts_dir("vscode") / "package.log"
         log.write_text("")
         started = time.monotonic()

@@ -45,7 +45,10 @@ MAY_IMPORT: dict[str, set[str]] = {
     "__main__": {"cli"},
     # the package's own start: run from the VS Code extension, it finds the bundled libraries
     "devfocus": {"bundled"},
-    "bundled": set(),  # the standard library only: it runs before anything else
+    # the standard library only: it runs before anything else; its first start's later work
+    # (unpacking, the background process) is a module of its own, imported when there is some
+    "bundled": {"bundle_unpack"},
+    "bundle_unpack": {"bundled"},
 }
 # Single modules of a part that a part may import although its row does not allow the part.
 MAY_ALSO_IMPORT: dict[str, set[str]] = {

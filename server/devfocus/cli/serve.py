@@ -33,13 +33,6 @@ def run(args: argparse.Namespace) -> int:
     # Imported here, for start-up time: the other commands need none of this.
     import gc
     import logging
-    import sys
-
-    # Run from the VS Code bundle (devfocus/__init__.py loaded it then; `python -m devfocus`
-    # has started this already): first thing, it compiles what the imports below read.
-    bundled = sys.modules.get("devfocus.bundled")
-    if bundled is not None and (bundle := bundled.active()) is not None:
-        bundled.start_background(bundle)
 
     import lsprotocol.types  # noqa: F401  most of what start-up allocates, alive for good
 

@@ -217,6 +217,11 @@ class DevFocusServer(LanguageServer):
         self.tracking.prime(self.settings, self.roots)
         if params.trace is not None:  # pygls takes it from $/setTrace only
             self.protocol.trace = params.trace
+        # Run from the VS Code bundle: its first start unpacks the libraries used later once
+        # the imports that answer are done (run alongside them, it slowed the answer a fifth).
+        bundled = sys.modules.get("devfocus.bundled")
+        if bundled is not None and (bundle := bundled.active()) is not None:
+            bundled.start_background(bundle)
 
     async def _initialized(self, params: types.InitializedParams) -> None:
         """The one start-up: the services start once the client is ready, then every feature."""
