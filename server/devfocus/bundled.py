@@ -121,8 +121,9 @@ def active() -> Bundle | None:
 
 
 def activate() -> Bundle | None:
-    """Put the payload's folders on the module path, and make an import of a payload library
-    wait until it is unpacked. Idempotent; None when not running from a bundle."""
+    """Put the payload's folders on the module path, make an import of a payload library
+    wait until it is unpacked, and serve the start-up modules' shipped byte code until it is
+    written. Idempotent; None when not running from a bundle."""
     global _active
     if _active is not None or not os.environ.get(ENV):
         return _active
@@ -146,9 +147,10 @@ def bytecode_marker(bundle: Bundle) -> Path:
 
 def serve_bytecode(bundle: Bundle) -> None:
     """Until the byte code the bundle carries for this Python is written beside the start-up
-    files (the first start's background process does that first), this process imports them
-    from the archive, unpacked in memory by a thread while it starts: a first start compiles
-    nothing. A bundle in a read-only folder does this on every start."""
+    files (the first start's background process does that once the payload is unpacked),
+    this process imports them from the archive, unpacked in memory by a thread while it
+    starts: a first start compiles nothing. A bundle in a read-only folder does this on every
+    start."""
     if (
         bundle.bytecode is None
         or os.environ.get(_BACKGROUND)  # it imports nothing it would help with
