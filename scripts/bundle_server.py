@@ -32,7 +32,7 @@ stripped, as auditwheel's --strip does: PyYAML's is 7x its code.
 
 The byte code is written by each CPython version itself: Pyodide, CPython built for WebAssembly,
 published on npm for every version (scripts/compile_bytecode.mjs). A CPython's byte code depends
-on its version only, and the tests check that this machine's Python writes the same bytes.
+on its version only, and the tests check that this machine's Python writes the same code.
 """
 
 from __future__ import annotations
@@ -501,10 +501,6 @@ def write_bytecode(staging: Path, startup: list[str], pythons: list[str]) -> dic
                     f"(got {lines[-1:]}):\n{done.stderr[-4000:]}"
                 )
             compiled[tag] = {f: (Path(out) / (f[:-3] + ".pyc")).read_bytes() for f in startup}
-    # Two versions to an archive, each file's two side by side: what they share (names,
-    # constants, docstrings) is stored once, so two cost 1.4 times one, and a first start
-    # unpacks twice what it needs (all five in one archive: 40% smaller, but a first start
-    # slower by a tenth).
     for tag, found in compiled.items():
         for file in AHEAD:
             pyc = staging / file
@@ -512,6 +508,10 @@ def write_bytecode(staging: Path, startup: list[str], pythons: list[str]) -> dic
             pyc.parent.mkdir(exist_ok=True)
             pyc.write_bytes(found[file])
     startup = [f for f in startup if f not in AHEAD]
+    # Two versions to an archive, each file's two side by side: what they share (names,
+    # constants, docstrings) is stored once, so two cost 1.4 times one, and a first start
+    # unpacks twice what it needs (all five in one archive: 40% smaller, but a first start
+    # slower by a tenth).
     tags = list(compiled)
     files = {}
     for pair in (tags[i : i + BYTECODE_VERSIONS] for i in range(0, len(tags), BYTECODE_VERSIONS)):
@@ -665,7 +665,6 @@ def bundle(wheel: Path, target: Target, out: Path, pythons: list[str]) -> dict[s
             copy_files(files, staging / "native" / f"cp{python.replace('.', '')}")
         write_payload(stages, staging / PAYLOAD)
         startup_files = [f"libs/{f}" for f in startup if (staging / "libs" / f).is_file()]
-        # What runs before the bundle is found compiles as usual: no byte code shipped for it.
         bytecode = write_bytecode(staging, startup_files, list(trees))
         own = {
             python: {
