@@ -195,6 +195,7 @@ IMPORT_SERVER = (
 
 
 def test_a_first_start_compiles_nothing_it_imports_to_answer(bundle: Path, tmp_path: Path) -> None:
+    shipped = {p: p.read_bytes() for p in (bundle / "libs").rglob("*.pyc")}
     done = run_python(bundle, tmp_path / "data", IMPORT_SERVER)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == str(bundle / "libs" / "devfocus" / "text.py")
@@ -205,6 +206,7 @@ def test_a_first_start_compiles_nothing_it_imports_to_answer(bundle: Path, tmp_p
     assert written == [
         f"{name}.cpython-{digits}.pyc" for name in ("__init__", "__main__", "bundled")
     ]
+    assert all(path.read_bytes() == data for path, data in shipped.items())  # not rewritten
     assert done.stderr == ""
 
 
