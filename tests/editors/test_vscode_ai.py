@@ -30,6 +30,7 @@ from tests.editors.vscode import (
     open_file,
     palette,
     server_pids,
+    tooltip,
     vscode_window,
     wait_for,
 )
@@ -76,17 +77,6 @@ def provider() -> Iterator[AnthropicServer]:
     with AnthropicServer() as server:
         server.answer_with(model_prose)
         yield server
-
-
-def tooltip(page: Any) -> str:
-    """The status item's tooltip, as a person sees it: hover the item."""
-    page.mouse.move(0, 0)
-    page.locator(STATUS_ITEM).hover()
-    shown = page.locator(".workbench-hover, .monaco-hover", has_text="DevFocus").first
-    shown.wait_for()
-    text = str(shown.inner_text())
-    page.mouse.move(700, 450)  # away again, so the next hover is a fresh one
-    return text
 
 
 def server_environment(pid: int) -> dict[str, str]:

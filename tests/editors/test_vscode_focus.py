@@ -22,6 +22,7 @@ from tests.editors.vscode import (
     VSCodeInstall,
     item_text,
     palette,
+    status_tooltip,
     vscode_window,
     wait_for,
 )
@@ -82,11 +83,8 @@ def test_a_focus_block_counts_down_in_the_status_bar(page: tuple[Any, Steps]) ->
         )
         assert _seconds(later) < _seconds(first)
     with step("the tooltip says until when"):
-        window.mouse.move(0, 0)
-        window.locator(STATUS_ITEM).hover()
-        hover = window.locator(".workbench-hover, .monaco-hover", has_text="Focus block")
-        hover.first.wait_for()
-        assert re.search(r"Focus block until \d\d:\d\d", hover.first.inner_text())
+        hover = status_tooltip(window, "Focus block")
+        assert re.search(r"Focus block until \d\d:\d\d", hover.inner_text())
     with step("run Stop Focus Block from the palette"):
         window.mouse.move(700, 450)  # away from the item: its hover would cover the palette
         palette(window, "DevFocus: Stop Focus Block")

@@ -31,6 +31,7 @@ from tests.editors.vscode import (
     VSCodeInstall,
     item_text,
     palette,
+    status_tooltip,
     vscode_window,
     wait_for,
 )
@@ -110,9 +111,7 @@ def test_the_week_report_opens_rendered_with_its_charts(workbench: Workbench) ->
         )
     with step("hovering the item shows today's focus in its tooltip"):
         item = page.locator(STATUS_ITEM)
-        item.hover()
-        tooltip = page.locator(".workbench-hover, .monaco-hover", has_text="Today's focus").first
-        tooltip.wait_for()
+        tooltip = status_tooltip(page, "Today's focus")
         # The README's picture of the status bar: its left end and the tooltip above it. VS
         # Code draws the hover again now and then (the item's text changes every second), so
         # the picture counts when the tooltip was in place before and after it.

@@ -29,6 +29,7 @@ from tests.editors.vscode import (
     open_file,
     palette,
     server_pids,
+    tooltip,
     vscode_window,
     wait_for,
 )
@@ -80,17 +81,6 @@ def commits(data: Path) -> int:
             return int(conn.execute("SELECT count(*) FROM commits").fetchone()[0])
         except sqlite3.OperationalError:
             return 0  # not created yet
-
-
-def tooltip(page: Any) -> str:
-    """The status item's tooltip, as a person sees it: hover the item."""
-    page.mouse.move(0, 0)
-    page.locator(STATUS_ITEM).hover()
-    shown = page.locator(".workbench-hover, .monaco-hover", has_text="DevFocus").first
-    shown.wait_for()
-    text = str(shown.inner_text())
-    page.mouse.move(700, 450)  # away again, so the next hover is a fresh one
-    return text
 
 
 def editor_hover(page: Any) -> Any:

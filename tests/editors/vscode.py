@@ -401,3 +401,31 @@ def go_to_line(page: Any, line: int) -> None:
 def item_text(page: Any) -> str:
     """The DevFocus status bar item's text."""
     return str(page.locator(STATUS_ITEM).inner_text()).strip()
+
+
+def status_tooltip(page: Any, text: str = "DevFocus", attempts: int = 3) -> Any:
+    """The DevFocus item's tooltip holding ``text``, as a person sees it: hover the item.
+
+    Only a visible hover counts: an editor hover that closed stays in the page, hidden. VS Code
+    can drop a hover whose item it redraws (the clock changes every second), so the pointer
+    leaves and hovers again, a few times, each bounded."""
+    shown = page.locator(".workbench-hover, .monaco-hover", has_text=text).filter(visible=True)
+    for attempt in range(attempts):
+        page.mouse.move(0, 0)
+        page.locator(STATUS_ITEM).hover()
+        try:
+            shown.first.wait_for(timeout=20_000)
+            return shown.first
+        except Exception:
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")
+    raise AssertionError("unreachable")
+
+
+def tooltip(page: Any) -> str:
+    """The text of the DevFocus item's tooltip; the pointer leaves it afterwards, so the next
+    hover is a fresh one."""
+    text = str(status_tooltip(page).inner_text())
+    page.mouse.move(700, 450)
+    return text
