@@ -49,6 +49,7 @@ BENCHMARKS = (
     "vscode_start",
     "vsix_size",
     "ai_quality",
+    "issues_sync",
 )
 
 

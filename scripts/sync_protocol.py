@@ -23,7 +23,7 @@ import typing
 from collections.abc import Callable
 from pathlib import Path
 
-from devfocus.lsp import messages
+from devfocus.lsp import messages, taskmessages
 from devfocus.lsp.wire import CHOICES, OMITTED_WHEN_NONE, camel
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +43,8 @@ class _JsonObject:
     """Stands for ``JsonObject`` while the aliases are read."""
 
 
+# The modules whose classes are the protocol: messages, and the part it re-exports.
+PROTOCOL_MODULES = (messages.__name__, taskmessages.__name__)
 NAMESPACE = {**vars(messages), "JsonValue": _JsonValue, "JsonObject": _JsonObject}
 
 
@@ -181,7 +183,7 @@ def render() -> str:
         for value in vars(messages).values()
         if isinstance(value, type)
         and dataclasses.is_dataclass(value)
-        and value.__module__ == messages.__name__
+        and value.__module__ in PROTOCOL_MODULES
         and value is not messages.Command
     ]
     taken = {c.arguments for c in messages.COMMANDS}

@@ -19,7 +19,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from devfocus.config import ChoiceOrList, SettingSpec, setting_specs
+from devfocus.activity.tasks import KINDS
+from devfocus.config import ChoiceOrList, SettingSpec, StringPairs, setting_specs
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_JSON = ROOT / "package.json"
@@ -48,6 +49,9 @@ def json_schema(spec: SettingSpec) -> dict[str, Any]:
         choice: dict[str, Any] = {"type": "string", "enum": list(spec.choices or ())}
         folders = {"type": "array", "items": {"type": "string"}}
         schema = {"anyOf": [choice, folders], "default": spec.default}
+    elif spec.type == StringPairs:
+        kinds = {"type": "string", "enum": list(KINDS)}
+        schema = {"type": "object", "additionalProperties": kinds, "default": dict(spec.default)}
     else:  # tuple[str, ...]
         schema = {"type": "array", "items": {"type": "string"}, "default": list(spec.default)}
     schema["markdownDescription"] = spec.description
@@ -70,6 +74,8 @@ def configuration(current: dict[str, Any]) -> dict[str, Any]:
 
 
 def _default(spec: SettingSpec) -> str:
+    if spec.type == StringPairs:
+        return f"`{json.dumps(dict(spec.default))}`"
     if isinstance(spec.default, tuple):
         return "<br>".join(f"`{p}`" for p in spec.default)
     if isinstance(spec.default, float):

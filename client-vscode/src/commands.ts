@@ -29,11 +29,24 @@ import { ReportViews } from './reports';
 import { ServerManager } from './server';
 import { FocusStatusBar } from './statusBar';
 import { isWireStatus } from './status';
+import { TaskCommands } from './taskCommands';
+import {
+  ANNOTATE_SWITCH_COMMAND,
+  LINK_PAGE_COMMAND,
+  OPEN_TASK_COMMAND,
+  PICK_TASK_COMMAND,
+  SYNC_ISSUES_COMMAND,
+} from './tasks';
 
 type Command = keyof CommandResults;
 type TaskKind = NonNullable<TaskArguments['kind']>;
 /** A command's arguments: its one object, or none for a command that takes nothing. */
 type ArgumentsOf<C extends Command> = C extends keyof CommandArguments ? [CommandArguments[C]] : [];
+/** Commands.run, for the modules that run server commands through it. */
+export type Run = <C extends Command>(
+  command: C,
+  ...args: ArgumentsOf<C>
+) => Promise<CommandResults[C] | undefined>;
 
 /** A `devfocus.report {open: true}` answer: the file written, and whether it was shown. */
 function isWrittenReport(result: unknown): result is ReportFile {
@@ -43,13 +56,17 @@ function isWrittenReport(result: unknown): result is ReportFile {
 const TASK_KINDS: TaskKind[] = ['feature', 'bug', 'refactor', 'docs', 'test', 'chore'];
 
 export class Commands {
+  private readonly tasks: TaskCommands;
+
   constructor(
     private readonly server: ServerManager,
     private readonly statusBar: FocusStatusBar,
     private readonly reports: ReportViews,
     private readonly log: vscode.LogOutputChannel,
     private readonly insights: InsightsView,
-  ) {}
+  ) {
+    this.tasks = new TaskCommands((command, ...args) => this.run(command, ...args), statusBar);
+  }
 
   /** Handlers by command id: exactly the commands package.json contributes. */
   handlers(): Record<string, () => Promise<unknown>> {
@@ -57,6 +74,7 @@ export class Commands {
       'devfocus.showTodayReport': () => this.report('today'),
       'devfocus.showWeeklyReport': () => this.report('week'),
       'devfocus.showStandup': () => this.report('standup'),
+      'devfocus.showIssueReport': () => this.report('issues'),
       'devfocus.showInsights': () => this.insights.pick((period) => this.run(INSIGHTS, { period })),
       'devfocus.exportData': () => this.exportData(),
       'devfocus.pauseTracking': () => this.tracking('pause'),
@@ -71,6 +89,7 @@ export class Commands {
       'devfocus.showOutput': async () => this.log.show(true),
       'devfocus.restartServer': () => this.server.restart(),
       'devfocus.showMenu': () => this.menu(),
+      ...this.tasks.handlers(),
     };
   }
 
@@ -108,10 +127,15 @@ export class Commands {
 
   /** The report rendered, with its charts: the server writes it (HTML; the standup notes as
    * Markdown) and asks to show it, which lands in the report panel (see ReportViews). */
-  private async report(period: 'today' | 'week' | 'standup'): Promise<void> {
+  private async report(period: 'today' | 'week' | 'standup' | 'issues'): Promise<void> {
+    // The issue analytics look back 90 days: weeks opened and closed, the backlog, time to close.
+    const args =
+      period === 'issues'
+        ? { period: '90d' as const, issues: true, format: 'html' as const, open: true }
+        : { period, format: 'html' as const, open: true };
     const file = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: 'DevFocus: building the report' },
-      () => this.run(REPORT, { period, format: 'html', open: true }),
+      () => this.run(REPORT, args),
     );
     if (isWrittenReport(file) && !file.shown) {
       // The server could not ask (or was not answered): open its file here.
@@ -249,17 +273,24 @@ export class Commands {
   }
 
   private async menu(): Promise<void> {
-    const paused = this.statusBar.current?.state === 'paused';
+    const current = this.statusBar.current;
+    const paused = current?.state === 'paused';
+    const lastSwitch = current?.lastSwitch;
     const shown = [
       'devfocus.showTodayReport',
       'devfocus.showWeeklyReport',
       'devfocus.showStandup',
       'devfocus.showInsights',
       paused ? 'devfocus.resumeTracking' : 'devfocus.pauseTracking',
+      PICK_TASK_COMMAND,
       'devfocus.setCurrentTask',
+      ...(current?.task?.url ? [OPEN_TASK_COMMAND] : []),
+      ...(current?.task ? [LINK_PAGE_COMMAND] : []),
+      ...(lastSwitch && !lastSwitch.reason ? [ANNOTATE_SWITCH_COMMAND] : []),
       this.statusBar.current?.focusBlock ? 'devfocus.stopFocusBlock' : 'devfocus.startFocusBlock',
       'devfocus.generateDocstringsInFile',
       'devfocus.importGitHistory',
+      SYNC_ISSUES_COMMAND,
       'devfocus.exportData',
       'devfocus.showOutput',
     ];

@@ -16,6 +16,22 @@ import {
   secretName,
 } from './aiKey';
 import { Commands } from './commands';
+import {
+  CONNECT_GITHUB_COMMAND,
+  CONNECT_JIRA_COMMAND,
+  DISCONNECT_GITHUB_COMMAND,
+  DISCONNECT_JIRA_COMMAND,
+  TRACKERS,
+  TRACKER_NAMES,
+  TrackerPrompts,
+  TrackerSettings,
+  TrackerTokens,
+  emailProblem,
+  siteProblem,
+  tokenProblem,
+  tokenSecretName,
+} from './trackers';
+import { SYNC_ISSUES_COMMAND } from './tasks';
 import { RUNNING_CONTEXT } from './manifest';
 import { onInterpreterChange } from './python';
 import { InsightsView } from './insights';
@@ -52,8 +68,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     (): Promise<void> => server.restart(),
     (message) => log.info(message),
   );
+  // The trackers' tokens likewise: they reach the server in its environment, over any the
+  // editor inherited.
+  const tokens: TrackerTokens = new TrackerTokens(
+    context.secrets,
+    trackerSettings,
+    trackerPrompts(),
+    (): Promise<void> => server.restart(),
+    (message) => log.info(message),
+    process.env,
+  );
   const server = new ServerManager(context, log, {
-    environment: () => keys.environment(),
+    environment: async () => ({ ...(await keys.environment()), ...(await tokens.environment()) }),
     starting: () => {
       void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, false);
       statusBar.starting();
@@ -81,14 +107,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   manager = server;
   context.subscriptions.push(server);
   const keyNames = new Set(KEY_PROVIDERS.map(secretName));
+  const tokenNames = new Set(TRACKERS.map(tokenSecretName));
   context.subscriptions.push(
     vscode.commands.registerCommand(SET_KEY_COMMAND, () => keys.set()),
     vscode.commands.registerCommand(CLEAR_KEY_COMMAND, () => keys.clear()),
-    // Secrets are shared by every window: a key set or cleared in another one reaches this
-    // window's server too.
+    vscode.commands.registerCommand(CONNECT_GITHUB_COMMAND, () => tokens.connect('github')),
+    vscode.commands.registerCommand(CONNECT_JIRA_COMMAND, () => tokens.connect('jira')),
+    vscode.commands.registerCommand(DISCONNECT_GITHUB_COMMAND, () => tokens.disconnect('github')),
+    vscode.commands.registerCommand(DISCONNECT_JIRA_COMMAND, () => tokens.disconnect('jira')),
+    // Secrets are shared by every window: a key or token set or cleared in another one reaches
+    // this window's server too.
     context.secrets.onDidChange((event) => {
       if (keyNames.has(event.key)) {
         void keys.refresh();
+      } else if (tokenNames.has(event.key)) {
+        void tokens.refresh();
       }
     }),
   );
@@ -224,6 +257,69 @@ function keyPrompts(): KeyPrompts {
           .getConfiguration(CLIENT_ID)
           .update('ai.provider', provider, vscode.ConfigurationTarget.Global),
       ),
+  };
+}
+
+/** The `devfocus.issues.*` settings Connect GitHub and Connect Jira read. */
+function trackerSettings(): TrackerSettings {
+  const config = vscode.workspace.getConfiguration(CLIENT_ID);
+  return {
+    githubEnabled: config.get<boolean>('issues.github.enabled') ?? false,
+    githubApiUrl: config.get<string>('issues.github.apiUrl') ?? '',
+    jiraUrl: config.get<string>('issues.jira.url') ?? '',
+    jiraEmail: config.get<string>('issues.jira.email') ?? '',
+  };
+}
+
+/** What Connect GitHub and Connect Jira ask and say, with VS Code's widgets. */
+function trackerPrompts(): TrackerPrompts {
+  return {
+    askToken: (tracker, host) =>
+      Promise.resolve(
+        vscode.window.showInputBox({
+          title: `DevFocus: ${TRACKER_NAMES[tracker]} token for ${host}`,
+          prompt:
+            (tracker === 'github'
+              ? 'A personal access token that can read issues. '
+              : 'An API token of your Atlassian account. ') +
+            "Kept in VS Code's secret storage and handed to the DevFocus server when it starts; " +
+            'never written to your settings.',
+          password: true,
+          ignoreFocusOut: true,
+          validateInput: (value) => (value.trim() ? tokenProblem(value) : null),
+        }),
+      ),
+    askSite: () =>
+      Promise.resolve(
+        vscode.window.showInputBox({
+          title: 'DevFocus: your Jira site',
+          prompt: 'Saved as devfocus.issues.jira.url in your user settings.',
+          placeHolder: 'https://acme.atlassian.net',
+          ignoreFocusOut: true,
+          validateInput: (value) => (value.trim() ? siteProblem(value) : null),
+        }),
+      ),
+    askEmail: (site) =>
+      Promise.resolve(
+        vscode.window.showInputBox({
+          title: `DevFocus: your Atlassian account's email on ${site}`,
+          prompt: "The token's user. Saved as devfocus.issues.jira.email in your user settings.",
+          placeHolder: 'you@example.com',
+          ignoreFocusOut: true,
+          validateInput: (value) => (value.trim() ? emailProblem(value) : null),
+        }),
+      ),
+    tell: (message, ...buttons) =>
+      Promise.resolve(vscode.window.showInformationMessage(message, ...buttons)),
+    write: (setting, value) =>
+      Promise.resolve(
+        vscode.workspace
+          .getConfiguration(CLIENT_ID)
+          .update(setting, value, vscode.ConfigurationTarget.Global),
+      ),
+    sync: async () => {
+      await vscode.commands.executeCommand(SYNC_ISSUES_COMMAND);
+    },
   };
 }
 

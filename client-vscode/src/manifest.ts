@@ -20,6 +20,7 @@ export const COMMANDS: readonly PaletteCommand[] = [
   { id: 'devfocus.showTodayReport', title: "Show Today's Report", when: running },
   { id: 'devfocus.showWeeklyReport', title: 'Show Weekly Report', when: running },
   { id: 'devfocus.showStandup', title: 'Show Standup Notes', when: running },
+  { id: 'devfocus.showIssueReport', title: 'Show Issue Report', when: running },
   { id: 'devfocus.showInsights', title: 'Show Insights', when: running },
   { id: 'devfocus.exportData', title: 'Export Data…', when: running },
   {
@@ -33,6 +34,10 @@ export const COMMANDS: readonly PaletteCommand[] = [
     when: `${running} && ${PAUSED_CONTEXT}`,
   },
   { id: 'devfocus.setCurrentTask', title: 'Set Current Task', when: running },
+  { id: 'devfocus.pickTask', title: 'Pick Task', when: running },
+  { id: 'devfocus.openTaskInBrowser', title: 'Open Task in Browser', when: running },
+  { id: 'devfocus.linkPageToTask', title: 'Link Page to Task', when: running },
+  { id: 'devfocus.annotateSwitch', title: 'Annotate Last Context Switch', when: running },
   { id: 'devfocus.startFocusBlock', title: 'Start Focus Block', when: running },
   { id: 'devfocus.stopFocusBlock', title: 'Stop Focus Block', when: running },
   {
@@ -46,10 +51,16 @@ export const COMMANDS: readonly PaletteCommand[] = [
     when: running,
   },
   { id: 'devfocus.importGitHistory', title: 'Import Git History', when: running },
+  { id: 'devfocus.syncIssues', title: 'Sync Issues', when: running },
   { id: 'devfocus.deleteMyData', title: 'Delete My Data', when: running },
   // Stored in VS Code's secret storage, so they work before the server runs (and restart it).
   { id: 'devfocus.ai.setApiKey', title: 'Set AI API Key' },
   { id: 'devfocus.ai.clearApiKey', title: 'Clear AI API Key' },
+  // The trackers' tokens, kept the same way (and they restart the server too).
+  { id: 'devfocus.connectGitHub', title: 'Connect GitHub' },
+  { id: 'devfocus.connectJira', title: 'Connect Jira' },
+  { id: 'devfocus.disconnectGitHub', title: 'Disconnect GitHub' },
+  { id: 'devfocus.disconnectJira', title: 'Disconnect Jira' },
   { id: 'devfocus.showOutput', title: 'Show Output' },
   { id: 'devfocus.restartServer', title: 'Restart Server' },
   { id: 'devfocus.showMenu', title: 'Show Menu' },

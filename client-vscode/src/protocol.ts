@@ -28,6 +28,138 @@ export const GENERATE_WITH_AI = 'devfocus.docs.generateWithAI';
 export const FOCUS_START = 'devfocus.focus.start';
 export const FOCUS_STOP = 'devfocus.focus.stop';
 export const WRITE_COMMIT_WITH_AI = 'devfocus.commit.writeWithAI';
+export const ISSUES_SYNC = 'devfocus.issues.sync';
+export const TASKS_LIST = 'devfocus.tasks.list';
+export const TASK_LINK = 'devfocus.task.link';
+export const SWITCH_ANNOTATE = 'devfocus.switch.annotate';
+
+/**
+ * `devfocus.issues.sync`: `[{full}]`; `full` walks every page again (conditionally) instead of
+ * asking for what changed since the last sync.
+ */
+export interface IssueSyncArguments {
+  full?: boolean;
+}
+
+/** `devfocus.issues.sync`. */
+export interface IssueSyncResult {
+  syncs: WireTrackerSync[];
+  cancelled: boolean;
+  /** Why nothing was synced (no tracker configured, an untrusted workspace). */
+  reason?: string;
+}
+
+/** The status's latest context switch of the last hour, for the "why?" action. */
+export interface LastSwitch {
+  /** ISO 8601, UTC */
+  at: string;
+  /** The context's label */
+  before: string;
+  after: string;
+  /** Set once annotated */
+  reason: string | null;
+}
+
+/**
+ * `devfocus.switch.annotate`: `[{reason, note, at}]`: why the last context switch (or the one at
+ * `at`, ISO 8601) happened. `other` takes its reason as `note`.
+ */
+export interface SwitchAnnotateArguments {
+  reason: 'interrupt' | 'meeting' | 'review' | 'blocked' | 'planned' | 'other';
+  note?: string | null;
+  at?: string | null;
+}
+
+/** `devfocus.switch.annotate`: the switch annotated. */
+export interface SwitchNoteResult {
+  /** ISO 8601, UTC */
+  at: string;
+  reason: string;
+  note: string | null;
+  project: string | null;
+}
+
+/** `devfocus.task.link`: `[{url, title}]` attaches a page to the current task. */
+export interface TaskLinkArguments {
+  url: string;
+  title?: string | null;
+  /** A path; the project of the current context when absent */
+  project?: string | null;
+}
+
+/** `devfocus.task.link`: the task the page was attached to, and all its links. */
+export interface TaskLinkResult {
+  /** Its label */
+  task: string;
+  links: WireLink[];
+}
+
+/** `devfocus.tasks.list`: `[{query, kind, state, limit}]`, all optional. */
+export interface TaskListArguments {
+  /** Words the key, title or labels hold */
+  query?: string | null;
+  kind?: 'feature' | 'bug' | 'refactor' | 'docs' | 'test' | 'chore' | null;
+  state?: 'open' | 'closed' | null;
+  limit?: number;
+}
+
+/** `devfocus.tasks.list`: assigned to me first, then the most recently worked on. */
+export interface TaskListResult {
+  tasks: WireTask[];
+  /** Before `limit` */
+  total: number;
+}
+
+export interface WireLink {
+  url: string;
+  title: string;
+  /** "user" | "tracker" | "pull" */
+  source: string;
+}
+
+/** A task of `devfocus.tasks.list`: an imported issue, or one set by hand. */
+export interface WireTask {
+  /** "#123", "ABC-42"; null for a task set by hand without a ref */
+  key: string | null;
+  title: string;
+  /** "#123 Crash when saving (bug, high)" */
+  label: string;
+  kind: string | null;
+  priority: string | null;
+  /** "open" | "closed"; null for a task set by hand */
+  state: string | null;
+  /** "github" | "jira"; null for a task set by hand */
+  tracker: string | null;
+  /** "owner/name" | the Jira site */
+  scope: string | null;
+  url: string | null;
+  assignedToMe: boolean;
+  labels: string[];
+  /** The repository root, when known */
+  project: string | null;
+  /** Focus time spent on it */
+  seconds: number;
+  /** ISO 8601, UTC */
+  lastWorked: string | null;
+  /** ISO 8601, UTC: the tracker's last change */
+  updated: string | null;
+  links: WireLink[];
+}
+
+/** One tracker scope's part of `devfocus.issues.sync`. */
+export interface WireTrackerSync {
+  tracker: string;
+  scope: string;
+  /** Issues received (new or changed) */
+  issues: number;
+  pulls: number;
+  requests: number;
+  /** Requests answered 304 */
+  notModified: number;
+  seconds: number;
+  rateRemaining?: number;
+  error?: string;
+}
 
 /**
  * `devfocus.report`: `[{period, format, project, fromDate, toDate, compare, redact, open, narrate,
@@ -54,6 +186,8 @@ export interface ReportArguments {
    */
   narrate?: boolean;
   renarrate?: boolean;
+  /** Issue analytics (devfocus.issues) for the period instead of the focus report. */
+  issues?: boolean;
 }
 
 /**
@@ -65,6 +199,8 @@ export interface TaskArguments {
   kind?: 'feature' | 'bug' | 'refactor' | 'docs' | 'test' | 'chore' | null;
   /** A path; the first workspace folder when absent */
   project?: string | null;
+  /** The issue it is ("#123", "ABC-42"): an imported issue gives the title and kind. */
+  ref?: string;
 }
 
 /** `devfocus.export`: `[{format, path}]`, `path` absolute or a file URI. */
@@ -168,6 +304,12 @@ export interface StatusTask {
   label: string;
   /** "manual" | "branch" | "commit" */
   source: string;
+  /** An imported issue's: its priority, page and tracker ("github" | "jira"). */
+  priority?: string;
+  url?: string;
+  tracker?: string;
+  /** Pages attached to it (devfocus.task.link, the importer) */
+  links: WireLink[];
 }
 
 /** A repository that is not read (another user's, outside `devfocus.git.trust`), and why. */
@@ -239,6 +381,8 @@ export interface WireStatus {
   goals: WireGoal[];
   /** Only with a provider configured */
   ai?: AIState;
+  /** The latest context switch of the last hour (for "why did you switch?"), if any. */
+  lastSwitch?: LastSwitch;
 }
 
 /** One repository's part of `devfocus.git.import`. */
@@ -406,6 +550,10 @@ export interface CommandResults {
   'devfocus.focus.start': FocusBlockResult;
   'devfocus.focus.stop': FocusBlockResult;
   'devfocus.commit.writeWithAI': CommitDraftAnswer;
+  'devfocus.issues.sync': IssueSyncResult;
+  'devfocus.tasks.list': TaskListResult;
+  'devfocus.task.link': TaskLinkResult;
+  'devfocus.switch.annotate': SwitchNoteResult;
 }
 
 /** What each command takes: one object (commands not listed take nothing). */
@@ -419,6 +567,10 @@ export interface CommandArguments {
   'devfocus.docs.generateWithAI': GenerateWithAIArguments;
   'devfocus.focus.start': FocusStartArguments;
   'devfocus.commit.writeWithAI': WriteCommitArguments;
+  'devfocus.issues.sync': IssueSyncArguments;
+  'devfocus.tasks.list': TaskListArguments;
+  'devfocus.task.link': TaskLinkArguments;
+  'devfocus.switch.annotate': SwitchAnnotateArguments;
 }
 
 /** The params of each notification. */

@@ -1,7 +1,15 @@
 // How a `devfocus/status` notification looks in the status bar. Pure: no `vscode` import, so the
 // node test runner covers it.
 
-import { AIState, GitAccess, WireGoal, WireStatus } from './protocol';
+import {
+  AIState,
+  GitAccess,
+  LastSwitch,
+  StatusTask,
+  WireGoal,
+  WireLink,
+  WireStatus,
+} from './protocol';
 
 export type State = WireStatus['state'];
 
@@ -9,6 +17,9 @@ export type State = WireStatus['state'];
 export const MANAGE_TRUST_COMMAND = 'workbench.trust.manage';
 /** The extension's Set AI API Key (linked from the tooltip while the provider has no key). */
 export const SET_AI_KEY_COMMAND = 'devfocus.ai.setApiKey';
+/** The extension's command that asks why the last context switch happened (linked from the
+ * tooltip while it has no reason). */
+export const ANNOTATE_SWITCH_COMMAND = 'devfocus.annotateSwitch';
 
 /** The looks of the item: `deep` is an active session in a deep-work block, `focus` a running
  * focus block (in any window), which counts down. */
@@ -118,6 +129,7 @@ export function present(
   now: number,
   anchor: number | undefined,
   blockEnd?: number,
+  notes?: ReadonlyMap<string, string>,
 ): Presentation {
   const look = lookOf(status);
   const context = contextLabel(status);
@@ -138,12 +150,16 @@ export function present(
     look,
     icon: ICONS[look],
     text,
-    tooltip: tooltipLines(status, look),
+    tooltip: tooltipLines(status, look, notes),
     ticking: look === 'active' || look === 'deep' || look === 'focus',
   };
 }
 
-function tooltipLines(status: WireStatus, look: Look): string[] {
+function tooltipLines(
+  status: WireStatus,
+  look: Look,
+  notes?: ReadonlyMap<string, string>,
+): string[] {
   const lines = [`**DevFocus** · ${STATE_NAMES[look]}`, ''];
   lines.push(...focusBlockLines(status));
   lines.push(`Today's focus: **${formatDuration(status.todaySeconds)}**`);
@@ -151,10 +167,12 @@ function tooltipLines(status: WireStatus, look: Look): string[] {
   const switches = status.switchesLastHour;
   lines.push(`Context switches in the last hour: ${switches}`);
   lines.push(`Current task: ${status.task ? escapeMarkdown(status.task.label) : 'none'}`);
+  lines.push(...taskLinkLines(status.task));
   if (status.context) {
     const branch = status.context.branch ? ` · ${escapeMarkdown(status.context.branch)}` : '';
     lines.push(`Project: ${escapeMarkdown(status.context.project)}${branch}`);
   }
+  lines.push(...lastSwitchLines(status.lastSwitch, notes));
   lines.push(...goalLines(status.goals));
   if (look === 'paused') {
     lines.push('', 'Nothing is recorded until you resume.');
@@ -205,6 +223,82 @@ export function goalLines(goals: WireGoal[] | undefined): string[] {
       return `${GOAL_NAMES[goal.kind] ?? goal.kind}: ${done} of ${target} (${percent}%)${met}`;
     }),
   ];
+}
+
+/** A link destination that cannot break out of Markdown: only http(s) with no spaces, its
+ * parentheses, angle brackets and backslashes encoded. Undefined for anything else. */
+export function safeUrl(url: string): string | undefined {
+  if (!/^https?:\/\/[^\s]+$/i.test(url)) {
+    return undefined;
+  }
+  // encodeURIComponent leaves parentheses as they are: each is written out.
+  return url.replace(/[()<>\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** What a link is called: its title, else the address without its scheme. */
+export function linkText(link: { url: string; title: string }): string {
+  return link.title.trim() || link.url.replace(/^https?:\/\//i, '');
+}
+
+/** The trackers' names, for words. */
+export const TRACKER_NAMES: Record<string, string> = { github: 'GitHub', jira: 'Jira' };
+
+/** Most links the tooltip lists; the rest are counted. */
+export const TOOLTIP_LINKS = 6;
+
+const LINK_ICONS: Record<string, string> = { pull: 'git-pull-request', tracker: 'issues' };
+
+/**
+ * The tooltip lines of the current task's pages: the issue's own page, then the links attached to
+ * it (pull requests, docs), each a Markdown link; the issue page is not listed twice.
+ */
+export function taskLinkLines(task: StatusTask | null | undefined): string[] {
+  if (!task) {
+    return [];
+  }
+  const lines: string[] = [];
+  const seen = new Set<string>();
+  const issue = task.url ? safeUrl(task.url) : undefined;
+  if (task.url && issue) {
+    seen.add(task.url);
+    const where = task.tracker ? ` in ${TRACKER_NAMES[task.tracker] ?? task.tracker}` : '';
+    const name = task.ref ? `${task.ref}${where}` : `the task${where}`;
+    lines.push(`$(link-external) [Open ${escapeMarkdown(name)}](${issue})`);
+  }
+  const links: WireLink[] = (task.links ?? []).filter((link) => {
+    if (seen.has(link.url) || !safeUrl(link.url)) {
+      return false;
+    }
+    seen.add(link.url);
+    return true;
+  });
+  for (const link of links.slice(0, TOOLTIP_LINKS)) {
+    const icon = LINK_ICONS[link.source] ?? 'link';
+    lines.push(`$(${icon}) [${escapeMarkdown(linkText(link))}](${safeUrl(link.url)})`);
+  }
+  if (links.length > TOOLTIP_LINKS) {
+    const more = links.length - TOOLTIP_LINKS;
+    lines.push(`and ${more} more link${more === 1 ? '' : 's'}`);
+  }
+  return lines;
+}
+
+/** The tooltip's line of the last switch: what it was, and its reason or a link to give one. */
+export function lastSwitchLines(
+  last: LastSwitch | null | undefined,
+  noted: ReadonlyMap<string, string> = new Map(),
+): string[] {
+  if (!last) {
+    return [];
+  }
+  const at = Date.parse(last.at);
+  const when = Number.isNaN(at) ? '' : ` at ${timeOfDay(at)}`;
+  const what = `Last switch${when}: ${escapeMarkdown(last.before)} → ${escapeMarkdown(last.after)}`;
+  const reason = last.reason ?? noted.get(last.at);
+  if (reason) {
+    return ['', `${what} (${escapeMarkdown(reason)})`];
+  }
+  return ['', `${what} · [Why?](command:${ANNOTATE_SWITCH_COMMAND})`];
 }
 
 /** What the tooltip says of git: nothing while it simply works. */

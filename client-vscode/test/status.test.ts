@@ -71,6 +71,7 @@ describe('contextLabel', () => {
       ref: 'ABC-1',
       label: 'Login (ABC-1)',
       source: 'branch',
+      links: [],
     };
     assert.equal(contextLabel(status({ task })), 'Login (ABC-1)');
     assert.equal(contextLabel(status()), 'feature/login');
@@ -147,6 +148,7 @@ describe('present', () => {
       ref: '#12',
       label: 'Fix *crash* (#12)',
       source: 'manual',
+      links: [],
     };
     const lines = present(status({ task }), NOW, NOW).tooltip.join('\n');
     assert.match(lines, /Today's focus: \*\*2h 05m\*\*/);

@@ -18,7 +18,9 @@ import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 SECTION = "devfocus"
 DATA_DIR_ENV = "DEVFOCUS_DATA_DIR"
@@ -67,6 +69,8 @@ def _setting(
 
 # A setting that is one of its ``choices`` or a list of strings (``devfocus.git.trust``).
 ChoiceOrList = str | tuple[str, ...]
+# A JSON object of strings (``devfocus.issues.kindMap``), kept as sorted pairs: hashable, immutable.
+StringPairs = tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -461,6 +465,89 @@ class AISettings:
     )
 
 
+def _kind_pairs(value: Any) -> str | None:
+    # Deferred: the task rules load with the first value to check, not with the settings.
+    from devfocus.activity.tasks import KINDS
+
+    bad = sorted({kind for _, kind in value if kind not in KINDS})
+    return f"kinds among {', '.join(KINDS)} (not {', '.join(bad)})" if bad else None
+
+
+@dataclass(frozen=True)
+class GitHubIssueSettings:
+    enabled: bool = _setting(
+        False,
+        "Import the issues of the workspace's GitHub repositories (and of `query`) as tasks. The "
+        "token comes from `GITHUB_TOKEN` (VS Code: **DevFocus: Connect GitHub**); without one "
+        "only public repositories can be read, at GitHub's lower rate limit.",
+        scope="machine-overridable",
+    )
+    api_url: str = _setting(
+        "https://api.github.com",
+        "GitHub's REST API: `https://api.github.com`, or GitHub Enterprise Server's "
+        "`https://HOST/api/v3`. A machine setting: a workspace cannot send your token elsewhere.",
+        scope="machine",
+    )
+    repositories: tuple[str, ...] = _setting(
+        (),
+        "Repositories to import, as `owner/name`. Empty: those the workspace's git remotes "
+        "point to on the host of `apiUrl`.",
+    )
+    query: str = _setting(
+        "",
+        "Also import the issues a GitHub search finds (its syntax: `assignee:@me is:open`, "
+        "`org:acme label:bug`), besides the repositories' issues.",
+    )
+
+
+@dataclass(frozen=True)
+class JiraSettings:
+    url: str = _setting(
+        "",
+        "Your Jira Cloud site (`https://acme.atlassian.net`). Empty: Jira is not used. The token "
+        "comes from `DEVFOCUS_JIRA_TOKEN` (VS Code: **DevFocus: Connect Jira**). A machine "
+        "setting: a workspace cannot send your token elsewhere.",
+        scope="machine",
+    )
+    email: str = _setting(
+        "",
+        "The email of your Atlassian account: the token's user.",
+        scope="machine",
+    )
+    jql: str = _setting(
+        "",
+        "Which issues to import, in JQL. Empty: yours that are open or were updated within "
+        "`devfocus.issues.closedDays` (`assignee = currentUser() AND (statusCategory != Done OR "
+        "updated >= -90d)`).",
+    )
+
+
+@dataclass(frozen=True)
+class IssueSettings:
+    sync_minutes: float = _setting(
+        60.0,
+        "Import issues when the server starts, at most this often (minutes); "
+        "**DevFocus: Sync Issues** imports at once.",
+        minimum=5,
+        maximum=10080,
+    )
+    closed_days: float = _setting(
+        90.0,
+        "Closed issues are imported when closed within this many days.",
+        minimum=1,
+        maximum=3650,
+    )
+    kind_map: tuple[tuple[str, str], ...] = _setting(
+        (),
+        "Labels (GitHub) and issue types (Jira) that say a task's kind, beyond the usual ones "
+        '(`bug`, `enhancement`, `Story`…): for example `{"regression": "bug", "spike": '
+        '"feature"}`. Matched case-insensitively; it wins over the usual ones.',
+        check=_kind_pairs,
+    )
+    github: GitHubIssueSettings = field(default_factory=GitHubIssueSettings)
+    jira: JiraSettings = field(default_factory=JiraSettings)
+
+
 @dataclass(frozen=True)
 class Settings:
     tracking: TrackingSettings = field(default_factory=TrackingSettings)
@@ -474,6 +561,7 @@ class Settings:
     focus_block: FocusBlockSettings = field(default_factory=FocusBlockSettings)
     nudges: NudgeSettings = field(default_factory=NudgeSettings)
     ai: AISettings = field(default_factory=AISettings)
+    issues: IssueSettings = field(default_factory=IssueSettings)
 
 
 @dataclass(frozen=True)
@@ -532,6 +620,14 @@ def _string_tuple(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _string_pairs(value: Any) -> StringPairs:
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise TypeError("expected an object of strings")
+    return tuple(sorted(value.items()))
+
+
 def _choice_or_list(value: Any) -> ChoiceOrList:
     if isinstance(value, str):
         return value
@@ -550,6 +646,7 @@ _STRUCTURE: dict[Any, Callable[[Any], Any]] = {
     bool: _boolean,
     tuple[str, ...]: _string_tuple,
     ChoiceOrList: _choice_or_list,
+    StringPairs: _string_pairs,
 }
 
 
@@ -717,11 +814,19 @@ def load_settings(raw: Any) -> tuple[Settings, list[SettingProblem]]:
             continue
         values[spec.path] = value
 
-    groups: dict[str, dict[str, Any]] = {}
-    for (group, name), value in values.items():
-        groups.setdefault(group, {})[name] = value
-    kwargs = {f.name: tp(**groups.get(f.name, {})) for f, tp in _field_types(Settings)}
-    return Settings(**kwargs), problems
+    return _build(Settings, values, ()), problems
+
+
+def _build(cls: type[T], values: Mapping[tuple[str, ...], Any], prefix: tuple[str, ...]) -> T:
+    """``cls`` with the values read under ``prefix``, groups within groups."""
+    kwargs: dict[str, Any] = {}
+    for f, tp in _field_types(cls):
+        path = (*prefix, f.name)
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+            kwargs[f.name] = _build(tp, values, path)
+        elif path in values:
+            kwargs[f.name] = values[path]
+    return cls(**kwargs)
 
 
 _MISSING = object()

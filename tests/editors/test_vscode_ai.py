@@ -27,8 +27,10 @@ from tests.editors.vscode import (
     Steps,
     VSCodeInstall,
     go_to_line,
+    new_server,
     open_file,
     palette,
+    server_environment,
     server_pids,
     tooltip,
     vscode_window,
@@ -77,24 +79,6 @@ def provider() -> Iterator[AnthropicServer]:
     with AnthropicServer() as server:
         server.answer_with(model_prose)
         yield server
-
-
-def server_environment(pid: int) -> dict[str, str]:
-    """The environment a DevFocus server process was started with."""
-    raw = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
-    pairs = (entry.decode(errors="replace").partition("=") for entry in raw if entry)
-    return {name: value for name, _, value in pairs}
-
-
-def new_server(data: Path, old: int) -> int:
-    """The one DevFocus server that replaced ``old``."""
-
-    def replaced() -> list[int]:
-        pids = server_pids(data)
-        return [] if old in pids else pids
-
-    (pid,) = wait_for(replaced, "the server was not started again", 60)
-    return pid
 
 
 def apply_quick_fix(page: Any, title: str) -> None:

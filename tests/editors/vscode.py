@@ -429,3 +429,21 @@ def tooltip(page: Any) -> str:
     text = str(status_tooltip(page).inner_text())
     page.mouse.move(700, 450)
     return text
+
+
+def server_environment(pid: int) -> dict[str, str]:
+    """The environment a DevFocus server process was started with."""
+    raw = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    pairs = (entry.decode(errors="replace").partition("=") for entry in raw if entry)
+    return {name: value for name, _, value in pairs}
+
+
+def new_server(data: Path, old: int) -> int:
+    """The one DevFocus server that replaced ``old``."""
+
+    def replaced() -> list[int]:
+        pids = server_pids(data)
+        return [] if old in pids else pids
+
+    (pid,) = wait_for(replaced, "the server was not started again", 60)
+    return pid

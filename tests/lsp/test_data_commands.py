@@ -54,6 +54,11 @@ HISTORY_TABLES = {
     "checkouts": "checkouts",
     "tasks": "tasks",
     "focusBlocks": "focus_blocks",  # exported with the history
+    # What came from issue trackers, and what the user attached to tasks and switches.
+    "trackerIssues": "tracker_issues",
+    "trackerPulls": "tracker_pulls",
+    "taskLinks": "task_links",
+    "switchNotes": "switch_notes",
 }
 # What the days' activity made (nudge memory, baselines, docstring debt): erased with it.
 DERIVED_TABLES = ("nudges", "day_figures", "docstring_debt")
@@ -392,6 +397,9 @@ async def test_delete_erases_everything_and_the_status_shows_it(
         await history_imported(s)
         await s.command("devfocus.task.set", {"title": "Plan the zebra-7781 launch"})
         await s.command("devfocus.focus.start", {"minutes": 25})
+        await s.command("devfocus.task.link", {"url": "https://docs.example.org/zebra-7781"})
+        note = {"reason": "other", "note": "zebra-7781 call", "at": "2026-12-01T10:00:00Z"}
+        await s.command("devfocus.switch.annotate", note)
         uri = s.open("app.py")
         s.type_lines(uri, line=0, count=2)
         await s.command("devfocus.report", {"period": "today", "format": "json"})  # written
@@ -415,6 +423,11 @@ async def test_delete_erases_everything_and_the_status_shows_it(
             "dayFigures": result["dayFigures"],
             "docstringDebt": result["docstringDebt"],
             "aiAnswers": 0,
+            "trackerIssues": 0,
+            "trackerPulls": 0,
+            "trackerSyncs": 0,
+            "taskLinks": 1,
+            "switchNotes": 1,
         }
         assert result["events"] >= stored  # what was buffered is counted too
         for table in ("events", *HISTORY_TABLES.values(), *DERIVED_TABLES):

@@ -16,7 +16,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "server" / "devfocus"
-PURE = ["activity", "insights", "git", "docs", "ai", "timeutil.py"]
+PURE = ["activity", "insights", "git", "docs", "ai", "trackers", "timeutil.py"]
 FORBIDDEN = ("pygls", "lsprotocol", "sqlalchemy")
 
 # Which part of devfocus may import which. A part is a subpackage or a top-level module of
@@ -31,16 +31,18 @@ MAY_IMPORT: dict[str, set[str]] = {
     "docs": {"text"},
     "git": {"activity", "text", "timeutil"},  # not docs: callers hand git what docs found
     "activity": {"git", "text", "timeutil"},
-    "insights": {"activity", "git", "text", "timeutil"},
+    "insights": {"activity", "git", "text", "timeutil", "trackers"},
+    # issue trackers: their issues as tasks (pure), and the HTTP their importers speak
+    "trackers": {"activity", "devfocus", "text", "timeutil"},
     # the core's data on disk: settings and the database
-    "config": {"text", "timeutil"},
-    "store": {"activity", "config", "git", "text", "timeutil"},
+    "config": {"activity", "text", "timeutil"},  # activity: the task kinds a kindMap may name
+    "store": {"activity", "config", "git", "text", "timeutil", "trackers"},
     # the AI layer: prompts from the core's facts, replies checked against them, the providers
     "ai": CORE | {"config"},
     # services: the core wired to the database, git, the disk and the network
-    "app": CORE | {"ai", "config", "store", "devfocus"},
+    "app": CORE | {"ai", "config", "store", "devfocus", "trackers"},
     # adapters for the editor and the terminal: they reach the database through app only
-    "lsp": CORE | {"ai", "app", "config", "devfocus"},
+    "lsp": CORE | {"ai", "app", "config", "devfocus", "trackers"},
     "cli": CORE | {"ai", "app", "config", "devfocus", "lsp"},  # lsp: `devfocus serve` starts it
     "__main__": {"cli"},
     # the package's own start: run from the VS Code extension, it finds the bundled libraries

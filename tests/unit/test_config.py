@@ -68,12 +68,24 @@ INSIGHT_SETTINGS: dict[str, tuple[Any, Any]] = {
     "devfocus.ai.requestsPerMinute": (50.0, 20),
     "devfocus.ai.sendCode": (False, True),
     "devfocus.ai.exclude": (DEFAULT_AI_EXCLUDES, ["*.secret.py"]),
+    "devfocus.issues.syncMinutes": (60.0, 30),
+    "devfocus.issues.closedDays": (90.0, 30),
+    "devfocus.issues.kindMap": ((), {"spike": "feature", "Papercut": "bug"}),
+    "devfocus.issues.github.enabled": (False, True),
+    "devfocus.issues.github.apiUrl": ("https://api.github.com", "https://ghe.example.com/api/v3"),
+    "devfocus.issues.github.repositories": ((), ["acme/shop"]),
+    "devfocus.issues.github.query": ("", "assignee:@me is:open"),
+    "devfocus.issues.jira.url": ("", "https://acme.atlassian.net"),
+    "devfocus.issues.jira.email": ("", "dev@example.com"),
+    "devfocus.issues.jira.jql": ("", "project = SHOP"),
 }
 
 
 def _parsed(value: Any) -> Any:
     if isinstance(value, list):
         return tuple(value)
+    if isinstance(value, dict):  # an object of strings is kept as its sorted pairs
+        return tuple(sorted(value.items()))
     return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
@@ -463,3 +475,18 @@ def test_every_setting_type_has_a_reader():
     from devfocus.config import _STRUCTURE, setting_specs
 
     assert {spec.type for spec in setting_specs()} <= set(_STRUCTURE)
+
+
+def test_a_kind_map_naming_no_kind_is_refused_and_the_default_kept() -> None:
+    settings, problems = load_settings({"issues": {"kindMap": {"spike": "epic"}}})
+    assert settings.issues.kind_map == ()
+    assert [p.key for p in problems] == ["devfocus.issues.kindMap"]
+    assert "kinds among feature, bug, refactor, docs, test, chore (not epic)" in problems[0].message
+    settings, problems = load_settings({"issues": {"kindMap": ["bug"]}})
+    assert "an object of strings" in problems[0].message
+
+
+def test_groups_within_groups_are_read_and_a_bad_one_is_named() -> None:
+    settings, problems = load_settings({"issues": {"github": {"enabled": True}, "jira": "x"}})
+    assert settings.issues.github.enabled is True
+    assert [p.key for p in problems] == ["devfocus.issues.jira"]

@@ -10,13 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from devfocus.activity.records import TaskMark
+from devfocus.activity.records import SwitchNote, TaskMark
+from devfocus.activity.tasks import TaskLink
 from devfocus.app.userdata import ExportRefused, delete_all, export_to_file
 from devfocus.store.blockstore import silence_nudge, start_block
 from devfocus.store.database import Database
 from devfocus.store.events import count_events, write_events
 from devfocus.store.gitstore import ensure_repository, write_task
 from devfocus.store.insighthistory import save_day_rows, save_debt
+from devfocus.store.trackerstore import add_link, add_switch_note, write_issues
+from devfocus.trackers.imported import TrackerIssue
 from tests.unit.test_store import row
 
 
@@ -80,6 +83,27 @@ def test_delete_all_erases_every_table_and_leaves_no_copy(
     database.run(lambda engine: save_debt(engine, "/home/dev/shop", "2026-01-05", 9.0, 3, 10))
     figures = {"day": "2026-01-05", "events": 250, "commits": 0, "figures": "{}", "made_ms": 1}
     database.run(lambda engine: save_day_rows(engine, "rules", [figures]))
+    issue = TrackerIssue(
+        "github",
+        "acme/shop",
+        "#7",
+        "zebra-7781 crash",
+        "https://github.com/acme/shop/issues/7",
+        "bug",
+        "high",
+        "open",
+        True,
+        ("bug",),
+        1.0,
+        2.0,
+        None,
+        "zebra-7781 steps",
+    )
+    database.run(lambda engine: write_issues(engine, [issue]))
+    link = TaskLink("https://docs.example.org/zebra-7781", "notes", "user", 3.0)
+    database.run(lambda engine: add_link(engine, "/src/shop", "#7", link))
+    note = SwitchNote(4.0, "/src/shop", "other", "zebra-7781 call")
+    database.run(lambda engine: add_switch_note(engine, note, 4.0))
     erased = delete_all(database)
     assert erased.counts == {
         "events": 250,
@@ -93,6 +117,11 @@ def test_delete_all_erases_every_table_and_leaves_no_copy(
         "dayFigures": 1,
         "docstringDebt": 1,
         "aiAnswers": 0,
+        "trackerIssues": 1,
+        "trackerPulls": 0,
+        "trackerSyncs": 0,
+        "taskLinks": 1,
+        "switchNotes": 1,
     }
     assert (erased.events, erased.commits) == (250, 0)
     assert database.run(count_events) == 0

@@ -63,6 +63,7 @@ def test_the_status_is_sent_in_camel_case_with_git_only_when_known() -> None:
             "ref": "ABC-1",
             "label": status.task.label if status.task else "",
             "source": "manual",
+            "links": [],
         },
         "focusBlock": None,
         "goals": [],

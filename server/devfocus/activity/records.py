@@ -74,3 +74,18 @@ class TaskMark:
     branch: str | None
     title: str
     kind: str | None = None
+    ref: str | None = None  # the issue it is ("#123", "ABC-42"), when picked from the tracker's
+
+
+SWITCH_REASONS = ("interrupt", "meeting", "review", "blocked", "planned", "other")
+
+
+@dataclass(frozen=True, slots=True)
+class SwitchNote:
+    """Why the developer switched context at ``at`` (``devfocus.switch.annotate``): one of
+    :data:`SWITCH_REASONS`; ``other`` says it in ``note``."""
+
+    at: float
+    project: str | None  # where attention went
+    reason: str
+    note: str | None = None

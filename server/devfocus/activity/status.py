@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Literal
 from devfocus.activity.focusblock import FocusBlock
 from devfocus.activity.goals import GoalProgress
 from devfocus.activity.records import Context
-from devfocus.activity.tasks import Task
-from devfocus.activity.timeline import DEEP_WORK_MAX_GAP, Timeline, focus_between
+from devfocus.activity.tasks import Task, TaskLink
+from devfocus.activity.timeline import DEEP_WORK_MAX_GAP, Switch, Timeline, focus_between
 from devfocus.timeutil import overlap
 
 if TYPE_CHECKING:
@@ -35,6 +35,11 @@ class Status:
     git: GitAccess | None = None  # whether git features are on, and which repositories are not read
     focus_block: FocusBlock | None = None  # the one running, in any window
     goals: tuple[GoalProgress, ...] = ()  # progress toward each goal that is set
+    # Pages attached to the task (devfocus.task.link, the issue importer).
+    task_links: tuple[TaskLink, ...] = ()
+    # The latest context switch of the last hour, and the reason given for it, if any.
+    last_switch: Switch | None = None
+    last_switch_reason: str | None = None
     # A block that ended as planned and whose end no window has announced yet (not on the wire).
     ended_block: FocusBlock | None = None
     now: float = field(default=0.0, compare=False)  # when computed: for the block's countdown
@@ -85,7 +90,9 @@ def compute_status(
         deep_today += overlap(now - open_pause, now, day_start, now)
 
     # No upper bound: another window's clock may run a little ahead of this one.
-    recent = [s.at for s in timeline.switches if s.at >= now - 3600]
+    last_hour = [s for s in timeline.switches if s.at >= now - 3600]
+    recent = [s.at for s in last_hour]
+    last_switch = max(last_hour, key=lambda s: s.at) if last_hour else None
     changes = [min(recent) + 3600 - now] if recent else []
     if not active or tail is None:
         state: State = "paused" if paused else "idle"
@@ -99,6 +106,7 @@ def compute_status(
             False,
             deep_today,
             _soonest(changes),
+            last_switch=last_switch,
             now=now,
         )
     changes.append(idle_timeout - open_pause)  # becomes idle
@@ -117,6 +125,7 @@ def compute_status(
         deep_now,
         deep_today,
         _soonest(changes),
+        last_switch=last_switch,
         now=now,
     )
 

@@ -59,6 +59,11 @@ class Task:
     kind: str | None
     ref: str | None  # "ABC-123" or "#456"
     source: str  # "manual" | "branch" | "commit"
+    # Set when the ref is an issue imported from a tracker (devfocus.trackers): its priority
+    # ("high"), its page, and which tracker ("github" | "jira").
+    priority: str | None = None
+    url: str | None = None
+    tracker: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind is not None and self.kind not in KINDS:
@@ -68,8 +73,23 @@ class Task:
 
     @property
     def label(self) -> str:
-        """``ABC-123 login``, ``#456 crash`` or ``login``: what reports print and group by."""
-        return " ".join(part for part in (self.ref, self.title) if part)
+        """``ABC-123 login``, ``#456 crash`` or ``login``: what reports print and group by. An
+        imported issue's says its kind and priority: ``#123 Crash when saving (bug, high)``."""
+        text = " ".join(part for part in (self.ref, self.title) if part)
+        if self.tracker is None:
+            return text
+        facts = ", ".join(part for part in (self.kind, self.priority) if part)
+        return f"{text} ({facts})" if facts else text
+
+
+@dataclass(frozen=True, slots=True)
+class TaskLink:
+    """A page attached to a task: a pull request, a document, a research page."""
+
+    url: str
+    title: str
+    source: str  # "user" | "tracker" (the issue's page) | "pull" (a pull request naming it)
+    added: float
 
 
 # Conventional Commits types and branch prefixes, lower case. perf and style change no behaviour

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import tzinfo
 from typing import TYPE_CHECKING
 
-from devfocus.activity.records import Activity, TaskMark
+from devfocus.activity.records import Activity, SwitchNote, TaskMark
 from devfocus.app.baselines import KeptDays, figures_rules, past_days, read_debt, read_kept_days
 from devfocus.config import Settings
 from devfocus.git.model import Commit, RepoCommit
@@ -42,10 +42,13 @@ from devfocus.insights.insight import Insight
 from devfocus.insights.periods import Period, resolve_period
 from devfocus.store.events import load_activities
 from devfocus.store.gitstore import load_checkouts, load_commits, load_tasks, repository_emails
+from devfocus.store.trackerstore import load_issues, load_switch_notes
+from devfocus.trackers.imported import TaskCatalog
 
 if TYPE_CHECKING:
     from devfocus.store.database import Database
     from devfocus.store.sqlrows import Source
+    from devfocus.trackers.analytics import IssueReport
 
 HABIT_DAYS = 90  # commit habits (for scores) are learned from this much history before a commit
 # The baseline's commit score: the last this many of the developer's commits before the period
@@ -148,16 +151,22 @@ def make_report(
     rules_key = figures_rules(settings, tz)
     before_days = baseline_days(period.days[0])
 
-    def read(source: Source) -> tuple[list[Activity], GitHistory | None, _InsightData | None]:
+    def read(
+        source: Source,
+    ) -> tuple[list[Activity], GitHistory | None, _Tasks, _InsightData | None]:
         stored = load_activities(source, since, until)
         history = _read_history(source, git_since, until) if settings.git.enabled else None
+        tasks = _Tasks(
+            TaskCatalog(load_issues(source, with_body=False)),
+            load_switch_notes(source, period.start, period.end),
+        )
         if not insights:
-            return stored, history, None
+            return stored, history, tasks, None
         # The weeks before, as kept day by day: the baseline needs their figures, not events.
         kept = read_kept_days(source, before_days, rules_key, tz)
-        return stored, history, _InsightData(kept, read_debt(source, base_start, until))
+        return stored, history, tasks, _InsightData(kept, read_debt(source, base_start, until))
 
-    stored, history, extra = database.read(read)  # one connection
+    stored, history, tasks, extra = database.read(read)  # one connection
     activities = [*stored, *unwritten] if unwritten else stored
     sessions = settings.sessions
     idle, deep = sessions.idle_timeout_minutes * 60, sessions.deep_work_minutes * 60
@@ -180,7 +189,7 @@ def make_report(
             before = sorted(before, key=lambda i: i.commit.authored_at)[-BASELINE_COMMITS:]
         scores = commit_scores([*before, *mine], history.commits)
         base_scores = [scores[i.commit.sha] for i in before if i.commit.sha in scores]
-        commits = facts(mine, scores)
+        commits = facts(mine, scores, tasks.catalog)
         marks = tuple(history.marks)
     report = build_report(
         activities,
@@ -192,6 +201,8 @@ def make_report(
         project=project,
         commits=commits,
         marks=marks,
+        switch_notes=tasks.notes,
+        catalog=tasks.catalog,
     )
     if extra is None:
         return report
@@ -217,6 +228,14 @@ def make_report(
     ]
     found = _insights(report, activities, baseline, thresholds, tz, extra.debt, in_period)
     return replace(report, insights=found)
+
+
+@dataclass(frozen=True)
+class _Tasks:
+    """What the report's read brings for its tasks and switches."""
+
+    catalog: TaskCatalog  # the issues imported from trackers
+    notes: list[SwitchNote]  # the reasons given for switches in the period
 
 
 @dataclass(frozen=True)
@@ -293,3 +312,27 @@ def make_reports(
 
     keyed = aliases()
     return redacted(report, keyed), None if previous is None else redacted(previous, keyed)
+
+
+def make_issue_report(
+    database: Database,
+    period: Period,
+    *,
+    now: float,
+    tz: tzinfo | None = None,
+    project: str | None = None,
+) -> IssueReport:
+    """Issue analytics of ``period`` from the imported issues: every tracker's, or with
+    ``project`` (a repository root) the issues synced for it. Issues from before the period
+    count too: they make its backlog and the weeks its spikes are measured against."""
+    # Deferred: only an issue report loads the analytics.
+    from devfocus.trackers.analytics import issue_analytics
+
+    issues = database.read(load_issues)
+    if project is not None:
+        issues = [i for i in issues if i.project is not None and _within(i.project, project)]
+    scope = None
+    scopes = {i.scope for i in issues}
+    if len(scopes) == 1:
+        scope = scopes.pop()
+    return issue_analytics(issues, start=period.start, end=period.end, tz=tz, now=now, scope=scope)

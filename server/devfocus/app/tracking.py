@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from devfocus.activity.timeline import Timeline
     from devfocus.app.focusblocks import LiveFocus
     from devfocus.app.recorder import Recorder
+    from devfocus.app.taskbook import CatalogCache
     from devfocus.app.trustgate import TrustGate
     from devfocus.app.userdata import Erased, Exported
     from devfocus.insights.focusreport import Report
@@ -78,6 +79,7 @@ class TrackingService:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
         self._roots: tuple[str, ...] = ()
+        self._catalog: CatalogCache | None = None
         self._closed = False
         # Store-thread state: touched only by functions running on self._executor.
         self._database: Database | None = None
@@ -154,6 +156,25 @@ class TrackingService:
         return await self._in_store(
             self._report, records, now, period, project, compare=compare, redact=redact
         )
+
+    async def on_store(self, fn: Callable[[Database, list[Activity], float], T]) -> T:
+        """``fn(database, unwritten activity, now)`` on the store thread, once what the tracker
+        holds is written (tasks, links and switch notes are read and written this way)."""
+        now = self.clock()
+
+        def run(records: list[Record]) -> T:
+            self._write(records)
+            return fn(self._ensure_database(), self._unwritten(), now)
+
+        return await self._in_store(run, self.tracker.drain(now))
+
+    def project_of(self, path: str | None) -> str | None:
+        """The project root of ``path``, else of the first workspace folder."""
+        locator = self._ensure_recorder().locator
+        root = locator.project_root(path) if path else None
+        if root is None and self._roots:
+            root = locator.project_root(self._roots[0])
+        return root
 
     async def configure(self, settings: Settings, roots: Iterable[str] | None = None) -> None:
         """Apply new settings (and workspace roots): exclusions, timeouts, database."""
@@ -267,7 +288,33 @@ class TrackingService:
             paused=paused,
         )
         status = replace(status, task=current_task(status.context, self._task_marks(now)))
-        return self.focus.extend(status, timeline, now, day_start)
+        return self.focus.extend(self._task_details(status), timeline, now, day_start)
+
+    @property
+    def catalog(self) -> CatalogCache:
+        """The imported issues, for the status's task (made with the first use: the server's
+        start-up does not load the task rules)."""
+        if self._catalog is None:
+            from devfocus.app.taskbook import CatalogCache
+
+            self._catalog = CatalogCache()
+        return self._catalog
+
+    def _task_details(self, status: Status) -> Status:
+        """The status's task as the imported issue it names, with its links; the reason given
+        for the last switch."""
+        from devfocus.app.taskbook import with_task_details
+        from devfocus.store.errors import StoreError
+
+        if not self._readable() or (status.task is None and status.last_switch is None):
+            return status
+        try:
+            return self._ensure_database().run(
+                lambda engine: with_task_details(engine, status, self.catalog)
+            )
+        except StoreError as error:
+            log.debug("status without imported tasks: %s", error.message)
+            return status
 
     def _timeline(self, records: list[Record], since: float, now: float, what: str) -> Timeline:
         """All activity from ``since`` to ``now`` after ``records`` are written: what is stored
@@ -449,22 +496,30 @@ class TrackingService:
         await self._in_store(on_store)
 
     # -- the hand-set task ---------------------------------------------------------------------
-    async def set_task(self, title: str, kind: str | None, project: str | None) -> TaskSet:
-        """Set (or with an empty title, clear) the task of a project until its branch changes:
-        ``project`` is a path, else the first workspace folder."""
-        return await self._in_store(self._set_task, title, kind, project, self.clock())
+    async def set_task(
+        self, title: str, kind: str | None, project: str | None, ref: str | None = None
+    ) -> TaskSet:
+        """Set (or with an empty title and no ref, clear) the task of a project until its
+        branch changes: ``project`` is a path, else the first workspace folder. A ``ref`` that
+        names an imported issue gives the title and kind they leave out."""
+        return await self._in_store(self._set_task, title, kind, project, ref, self.clock())
 
-    def _set_task(self, title: str, kind: str | None, project: str | None, now: float) -> TaskSet:
+    def _set_task(
+        self, title: str, kind: str | None, project: str | None, ref: str | None, now: float
+    ) -> TaskSet:
         from devfocus.activity.records import TaskMark
         from devfocus.store.gitstore import write_task
 
-        locator = self._ensure_recorder().locator
-        root = locator.project_root(project) if project else None
-        if root is None and self._roots:
-            root = locator.project_root(self._roots[0])
-        branch = locator.branch_of(root) if root else None
-        task = TaskMark(now, root, branch, title, kind if title else None)
-        self._ensure_database().run(lambda engine: write_task(engine, task))
+        database = self._ensure_database()
+        root = self.project_of(project)
+        branch = self._ensure_recorder().locator.branch_of(root) if root else None
+        if ref is not None:
+            issue = database.read(self.catalog.get).find(ref, root)
+            if issue is not None:
+                title, kind = title or issue.title, kind or issue.kind
+            title = title or ref
+        task = TaskMark(now, root, branch, title, kind if title else None, ref if title else None)
+        database.run(lambda engine: write_task(engine, task))
         return TaskSet(title=title or None, kind=task.kind, project=root, branch=branch)
 
     # -- focus time per file ---------------------------------------------------------------------

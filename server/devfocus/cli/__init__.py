@@ -1,4 +1,5 @@
-"""Command line: ``devfocus serve | report | export | import | delete | doctor | docs | coach``.
+"""Command line: ``devfocus serve | report | issues | tasks | export | import | delete | doctor |
+docs | coach``.
 
 Each command is a module of this package with ``add_parser(subparsers)`` and ``run(args)``; the
 list below is the one place they are registered. A command's arguments are built only when it
@@ -14,11 +15,23 @@ import sys
 from collections.abc import Callable, Sequence
 
 from devfocus import __version__
-from devfocus.cli import ai, coach, data, docs, doctor, insights, output, report, serve, standup
+from devfocus.cli import (
+    ai,
+    coach,
+    data,
+    docs,
+    doctor,
+    insights,
+    issues,
+    output,
+    report,
+    serve,
+    standup,
+)
 from devfocus.cli.subcommands import Subcommands
 from devfocus.store.errors import StoreError
 
-COMMANDS = (serve, report, standup, insights, data, doctor, docs, coach, ai)
+COMMANDS = (serve, report, standup, insights, issues, data, doctor, docs, coach, ai)
 Run = Callable[[argparse.Namespace], int]
 
 

@@ -8,10 +8,12 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from devfocus.cli import output
+from devfocus.cli.issues import add_tracker_options
 from devfocus.cli.options import add_ai_options, add_database_option, settings_from
 
 if TYPE_CHECKING:
     from devfocus.cli.subcommands import Subcommands
+    from devfocus.config import Settings
 
 FORMATS = ("text", "json")
 
@@ -29,6 +31,7 @@ def _arguments(doctor: argparse.ArgumentParser) -> None:
     )
     add_database_option(doctor)
     add_ai_options(doctor)
+    add_tracker_options(doctor)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -55,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
     }
     with output.working("Asking the AI provider whether it answers"):
         result["ai"] = health.check_ai(settings)  # no network call unless one is configured
+    result["issues"] = _trackers(args, settings, database["ok"])
     # git and AI are optional: their absence or failure is reported, not a failure
     healthy = database["ok"] and not folder["problems"]
     result["healthy"] = healthy
@@ -101,8 +105,45 @@ def render_text(r: dict[str, Any]) -> str:
     for repo in git["repositories"]:  # not read is a choice git makes too, not a failure
         lines.append(f"  {repo['root']}: " + ("read" if repo["read"] else repo["reason"]))
     lines += render_ai(r["ai"])
+    from devfocus.app.trackerhealth import render_trackers  # here: only the doctor prints them
+
+    lines += render_trackers(r["issues"])
     lines += ["", "healthy" if r["healthy"] else "problems found (see ✗ above)"]
     return "\n".join(lines)
+
+
+def _trackers(args: argparse.Namespace, settings: Settings, readable: bool) -> list[Any]:
+    """The issue trackers the flags and variables configure, and their last syncs."""
+    # Imported here, for start-up time: only the doctor checks the trackers.
+    import os
+    from dataclasses import replace
+
+    from devfocus.app.issuesync import github_token
+    from devfocus.app.trackerhealth import check_trackers
+    from devfocus.cli.issues import tracker_settings
+
+    records: list[Any] = []
+    if readable:
+        # Imported here: only a database that answered is read for them.
+        from devfocus.app.datastore import open_database
+        from devfocus.app.issuesync import sync_records
+        from devfocus.store.errors import StoreError
+
+        try:
+            records = sync_records(open_database(settings))
+        except StoreError as error:
+            output.error(f"the issue trackers' syncs could not be read: {error.message}")
+    issues = tracker_settings(args, settings).issues
+    # On the command line GitHub counts as set up once something points at it.
+    asked = bool(
+        github_token(os.environ)
+        or args.github_api_url
+        or os.environ.get("DEVFOCUS_GITHUB_API_URL")
+        or args.github_repo
+        or any(r.tracker == "github" for r in records)
+    )
+    github = replace(issues.github, enabled=asked and not args.no_github)
+    return list(check_trackers(replace(issues, github=github), os.environ, records))
 
 
 def render_ai(ai: dict[str, Any]) -> list[str]:

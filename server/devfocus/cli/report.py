@@ -17,9 +17,11 @@ from devfocus.cli.process import collector_paused
 from devfocus.cli.reading import add_period_options, open_for_reading, period_from
 
 if TYPE_CHECKING:
+    from devfocus.app.datastore import Database
     from devfocus.cli.subcommands import Subcommands
     from devfocus.config import Settings
     from devfocus.insights.focusreport import Report
+    from devfocus.insights.periods import Period
     from devfocus.insights.standupnotes import Standup
 
 # As insights/render.py's FORMATS, which is not imported before `report` runs (start-up time).
@@ -56,6 +58,12 @@ def _arguments(report: argparse.ArgumentParser) -> None:
         "self-contained file with its charts; json (schema devfocus.report/2); csv, one row per "
         "session, switch, commit and insight",
     )
+    report.add_argument(
+        "--issues",
+        action="store_true",
+        help="issue analytics instead of the focus report: issues opened and closed per week, "
+        "the backlog, time to close, spikes and likely duplicates (default period: 90d)",
+    )
     add_narrate_options(report, "the report")
     add_session_options(report)
     add_history_options(report)
@@ -85,11 +93,13 @@ def run(args: argparse.Namespace) -> int:
     from devfocus.insights.render import render
 
     now = time.time()
-    period = period_from(args, "today", now)
+    period = period_from(args, "90d" if args.issues else "today", now)
     if period is None:
         return 2
     settings = settings_from(args)
     database, project = open_for_reading(settings, args)
+    if args.issues:
+        return issue_report(args, database, period, project, now)
     with output.working(f"Reading activity from {database.display}"), collector_paused():
         result, previous = make_reports(
             database,
@@ -103,6 +113,23 @@ def run(args: argparse.Namespace) -> int:
     if args.narrate or args.renarrate:
         result = narrated(result, settings, args.renarrate)
     sys.stdout.write(render(result, args.format, None, previous))
+    return 0
+
+
+def issue_report(
+    args: argparse.Namespace, database: Database, period: Period, project: str | None, now: float
+) -> int:
+    """``devfocus report --issues``: the imported issues' analytics, in the same formats."""
+    if args.compare or args.redact or args.narrate or args.renarrate:
+        output.error("--issues takes none of --compare, --redact, --narrate")
+        return 2
+    # Imported here, for start-up time: only an issue report loads the analytics.
+    from devfocus.app.reporting import make_issue_report
+    from devfocus.insights.issuereport import render_issue_report
+
+    with output.working(f"Reading issues from {database.display}"), collector_paused():
+        result = make_issue_report(database, period, now=now, project=project)
+    sys.stdout.write(render_issue_report(result, args.format))
     return 0
 
 

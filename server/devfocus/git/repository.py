@@ -118,3 +118,17 @@ def read_refs(repo: Repository) -> Refs:
 def user_email(repo: Repository) -> str | None:
     out = run_git(repo.root, "config", "--get", "user.email", ok_codes=(0, 1))
     return out.decode("utf-8", "replace").strip() or None
+
+
+def remote_urls(repo: Repository) -> list[str]:
+    """The URLs of the repository's remotes, ``origin`` first, then ``upstream``, then the rest
+    by name (read from its config: nothing is fetched)."""
+    out = run_git(repo.root, "config", "--get-regexp", r"^remote\..*\.url$", ok_codes=(0, 1))
+    found: dict[str, str] = {}
+    for line in out.decode("utf-8", "replace").splitlines():
+        key, _, url = line.partition(" ")
+        name = key.removeprefix("remote.").removesuffix(".url")
+        if url.strip():
+            found.setdefault(name, url.strip())
+    order = sorted(found, key=lambda name: (name != "origin", name != "upstream", name))
+    return [found[name] for name in order]

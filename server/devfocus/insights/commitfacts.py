@@ -17,6 +17,7 @@ from devfocus.activity.tasks import Task, session_task, task_from_branch, task_f
 from devfocus.activity.timeline import Segment, build_timeline
 from devfocus.git.model import RepoCheckout, RepoCommit
 from devfocus.git.sessions import CommitPoint, commit_sessions, history_activity
+from devfocus.trackers.imported import TaskCatalog
 
 ATTACH_AFTER = 300.0  # seconds: a commit this soon after a session's end still belongs to it
 
@@ -94,8 +95,12 @@ def my_commits(history: GitHistory, rules: HistoryRules) -> list[RepoCommit]:
 
 
 def facts(
-    commits: Iterable[RepoCommit], scores: Mapping[str, float] | None = None
+    commits: Iterable[RepoCommit],
+    scores: Mapping[str, float] | None = None,
+    catalog: TaskCatalog | None = None,
 ) -> list[CommitFact]:
+    """The commits as reports show them: each with its task (with ``catalog``, the imported
+    issue its message names) and score."""
     scores = scores or {}
     out = []
     for item in commits:
@@ -113,7 +118,7 @@ def facts(
                 deletions=c.deletions,
                 merge=c.merge,
                 reachable=item.reachable,
-                task=task_from_message(c.message),
+                task=_resolved(catalog, task_from_message(c.message), item.root),
                 score=scores.get(c.sha),
                 paths=tuple(f.path for f in c.files[:PATHS_KEPT]),
             )
@@ -149,9 +154,11 @@ def segment_tasks(
     session_bounds: Mapping[int, tuple[float, float]],
     commits: Sequence[CommitFact],
     marks: Sequence[TaskMark],
+    catalog: TaskCatalog | None = None,
 ) -> list[Task | None]:
     """The task of each segment (in time order): a task set by hand in its project until the
-    branch there changes, else the branch's, else what the session's commits say."""
+    branch there changes, else the branch's, else what the session's commits say; with
+    ``catalog``, the imported issue its ref names (title, kind, priority)."""
     by_session: dict[int, list[str]] = defaultdict(list)
     for index, (start, end) in session_bounds.items():
         # Only commits that name a kind of work or an issue say what a session was for; a
@@ -165,7 +172,7 @@ def segment_tasks(
             and (c.task.kind or c.task.ref)
         ]
     session_tasks: dict[int, Task | None] = {}
-    branch_tasks: dict[str | None, Task | None] = {}
+    branch_tasks: dict[tuple[str | None, str | None], Task | None] = {}
     pending = sorted(marks, key=lambda m: m.set_at)
     next_mark = 0
     active: dict[str | None, TaskMark | None] = {}
@@ -182,27 +189,35 @@ def segment_tasks(
         if mark is not None and mark.branch != branch:
             mark = active[project] = None  # the branch changed: the task set by hand ends
         if mark is not None:
-            out.append(Task(mark.title, mark.kind, None, "manual"))
+            out.append(_resolved(catalog, Task(mark.title, mark.kind, mark.ref, "manual"), project))
             continue
-        if branch not in branch_tasks:
-            branch_tasks[branch] = task_from_branch(branch)
-        task = branch_tasks[branch]
+        if (project, branch) not in branch_tasks:
+            branch_tasks[(project, branch)] = _resolved(catalog, task_from_branch(branch), project)
+        task = branch_tasks[(project, branch)]
         if task is None:
             if seg.session not in session_tasks:
-                session_tasks[seg.session] = session_task(None, None, by_session[seg.session])
+                found = session_task(None, None, by_session[seg.session])
+                session_tasks[seg.session] = _resolved(catalog, found, project)
             task = session_tasks[seg.session]
         out.append(task)
     return out
 
 
-def current_task(context: Context | None, marks: Sequence[TaskMark]) -> Task | None:
+def _resolved(catalog: TaskCatalog | None, task: Task | None, project: str | None) -> Task | None:
+    return task if catalog is None else catalog.resolve(task, project)
+
+
+def current_task(
+    context: Context | None, marks: Sequence[TaskMark], catalog: TaskCatalog | None = None
+) -> Task | None:
     """The task now in ``context``: the latest hand-set one for its project and branch, else
-    the branch's."""
+    the branch's; with ``catalog``, the imported issue its ref names."""
     if context is None:
         return None
+    task = task_from_branch(context.branch)
     for mark in sorted(marks, key=lambda m: m.set_at, reverse=True):
         if mark.project == context.project:
             if mark.title and mark.branch == context.branch:
-                return Task(mark.title, mark.kind, None, "manual")
+                task = Task(mark.title, mark.kind, mark.ref, "manual")
             break
-    return task_from_branch(context.branch)
+    return _resolved(catalog, task, context.project)

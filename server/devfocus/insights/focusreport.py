@@ -16,7 +16,9 @@ from devfocus.git.sessions import SOURCE as HISTORY_SOURCE
 from devfocus.insights.commitfacts import ATTACH_AFTER, CommitFact, segment_tasks
 from devfocus.insights.insight import Insight
 from devfocus.insights.periods import Period
+from devfocus.insights.switchreasons import SwitchNote, reason_counts
 from devfocus.timeutil import day_bounds
+from devfocus.trackers.imported import TaskCatalog
 
 HISTORY_LABEL = "(git history)"  # time inferred from commits: no editor, no language
 # Activity before a period that still shapes it (a session or deep-work run crossing its start).
@@ -171,6 +173,9 @@ class Report:
     focus_by_file: dict[str, float] = field(default_factory=dict)
     # Asked for (devfocus report --narrate): the period told in prose, beside the figures.
     narrative: Narrative | None = None
+    # Switches per reason (see insights.switchreasons), "unannotated" last; empty when no switch
+    # of the period was annotated, and then no report shows it.
+    switch_reasons: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -216,17 +221,20 @@ def build_report(
     project: str | None = None,
     commits: Sequence[CommitFact] = (),
     marks: Sequence[TaskMark] = (),
+    switch_notes: Sequence[SwitchNote] = (),
+    catalog: TaskCatalog | None = None,
 ) -> Report:
     """The report of ``period`` from ``activities`` (which should reach back
     :data:`LOOKBACK_SECONDS` before it). ``project`` restricts it to one project root; time is
     still computed over all projects first, so a pause spent elsewhere never counts.
     ``commits`` are the developer's (see :mod:`devfocus.insights.commitfacts`), ``marks`` the tasks
-    set by hand."""
+    set by hand, ``switch_notes`` the reasons given for switches, ``catalog`` the issues
+    imported from trackers (a task naming one shows its title, kind and priority)."""
     acts = list(activities)
     timeline = build_timeline(acts, idle_timeout=idle_timeout, deep_work=deep_work)
     lo, hi = period.start, period.end
     bounds = {s.index: (s.start, s.end) for s in timeline.sessions}
-    tasks = segment_tasks(timeline.segments, bounds, commits, marks)
+    tasks = segment_tasks(timeline.segments, bounds, commits, marks, catalog)
 
     clipped: list[Segment] = []
     labels: list[str | None] = []  # the task label of each clipped segment
@@ -307,6 +315,7 @@ def build_report(
         focus_by_hour=series.focus_by_hour,
         deep_work_by_hour=series.deep_by_hour,
         focus_by_file=totals.file_paths(),
+        switch_reasons=reason_counts(switches, switch_notes),
     )
 
 

@@ -20,7 +20,8 @@ from devfocus.insights.render_parts import COMPARED, evidence_text
 from devfocus.timeutil import iso_local
 
 COLUMNS = (
-    "record",  # period, comparison, day, project, session, deep_work, switch, commit, insight
+    "record",  # period, comparison, day, project, session, deep_work, switch, switch_reason,
+    # commit, insight
     "start",  # ISO 8601 local time with offset (a day: its date)
     "end",
     "seconds",  # focus seconds
@@ -28,7 +29,7 @@ COLUMNS = (
     "root",
     "branch",
     "task",
-    "count",  # sessions (period, day), switches (session)
+    "count",  # sessions (period, day), switches (session, switch_reason)
     "additions",
     "deletions",
     "score",
@@ -126,6 +127,10 @@ def render_csv(report: Report, tz: tzinfo | None = None, previous: Report | None
             "text": f"from {s.before.label()}",
         }
         for s in report.switches
+    ]
+    rows += [
+        {"record": "switch_reason", "count": count, "text": reason}
+        for reason, count in report.switch_reasons
     ]
     rows += [
         {

@@ -15,6 +15,7 @@ from devfocus.insights.charts import report_charts
 from devfocus.insights.focusreport import Report
 from devfocus.insights.render_parts import (
     LATEST_COMMITS,
+    SWITCH_REASONS_TITLE,
     TOP_ROWS,
     IdleDays,
     breakdowns,
@@ -28,6 +29,7 @@ from devfocus.insights.render_parts import (
     idle_text,
     previous_title,
     project_line,
+    reason_rows,
     span_text,
     summary_rows,
     when,
@@ -125,6 +127,9 @@ def render_html(
         )
         if len(shares) > TOP_ROWS:
             out.append(f'<p class="muted">… and {len(shares) - TOP_ROWS} more</p>')
+    if report.switch_reasons:
+        out.append(f"<h2>{_e(SWITCH_REASONS_TITLE)}</h2>")
+        out.append(_table(("reason", "switches", "share"), reason_rows(report), numeric=(1, 2)))
     multi_day = len(report.period.days) > 1
     if multi_day:
         out.append("<h2>By day</h2>")

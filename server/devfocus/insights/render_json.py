@@ -141,6 +141,10 @@ def report_json(
     }
     if report.narrative is not None:  # with --narrate only
         whole["narrative"] = narrative_json(report, tz)
+    if report.switch_reasons:  # when a switch of the period was annotated
+        whole["switchReasons"] = [
+            {"reason": reason, "count": count} for reason, count in report.switch_reasons
+        ]
     return whole
 
 

@@ -19,6 +19,7 @@ from devfocus.insights.charts import Chart, report_charts
 from devfocus.insights.focusreport import Report
 from devfocus.insights.render_parts import (
     LATEST_COMMITS,
+    SWITCH_REASONS_TITLE,
     TOP_ROWS,
     IdleDays,
     breakdowns,
@@ -32,6 +33,7 @@ from devfocus.insights.render_parts import (
     idle_text,
     previous_title,
     project_line,
+    reason_rows,
     span_text,
     summary_rows,
     when,
@@ -96,6 +98,12 @@ def render_markdown(
         lines += [
             f"| {md_escape(r.label)} | {duration(r.seconds)} | {r.share:.0%} |"
             for r in rows[:TOP_ROWS]
+        ]
+    if report.switch_reasons:
+        lines += ["", f"## {SWITCH_REASONS_TITLE}", "", "| reason | switches | share |"]
+        lines += ["|---|---:|---:|"]
+        lines += [
+            f"| {reason} | {count} | {share} |" for reason, count, share in reason_rows(report)
         ]
     multi_day = len(report.period.days) > 1
     if multi_day:

@@ -127,6 +127,18 @@ def bar(share: float) -> str:
     return "█" * filled + "░" * (_BAR - filled)
 
 
+SWITCH_REASONS_TITLE = "Switches by reason"
+
+
+def reason_rows(report: Report) -> list[tuple[str, int, str]]:
+    """(reason, switches, share of the switches) when a switch of the report was annotated."""
+    total = sum(count for _, count in report.switch_reasons)
+    return [
+        (reason, count, f"{count / total:.0%}" if total else "")
+        for reason, count in report.switch_reasons
+    ]
+
+
 def breakdowns(report: Report) -> list[tuple[str, Sequence[Share]]]:
     tables = [
         ("By task", report.by_task),

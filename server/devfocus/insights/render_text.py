@@ -8,6 +8,7 @@ from datetime import tzinfo
 from devfocus.insights.focusreport import Report
 from devfocus.insights.render_parts import (
     LATEST_COMMITS,
+    SWITCH_REASONS_TITLE,
     TOP_ROWS,
     IdleDays,
     bar,
@@ -22,6 +23,7 @@ from devfocus.insights.render_parts import (
     idle_text,
     previous_title,
     project_line,
+    reason_rows,
     span_text,
     summary_rows,
     task_suffix,
@@ -64,6 +66,12 @@ def render_text(report: Report, tz: tzinfo | None = None, previous: Report | Non
             )
         if len(rows) > TOP_ROWS:
             lines.append(f"  … and {len(rows) - TOP_ROWS} more")
+    if report.switch_reasons:
+        lines += ["", SWITCH_REASONS_TITLE]
+        lines += [
+            f"  {reason.ljust(11)}  {count:5d}  {share.rjust(4)}"
+            for reason, count, share in reason_rows(report)
+        ]
     multi_day = len(report.period.days) > 1
     if multi_day:
         lines += ["", "By day"]

@@ -29,15 +29,33 @@ from devfocus.lsp.names import (  # re-exported: the protocol is read from this 
     GENERATE_WORKSPACE,
     GIT_IMPORT,
     INSIGHTS,
+    ISSUES_SYNC,
     PAUSE,
     REPORT,
     RESUME,
     SET_TASK,
     STATUS,
     STATUS_COMMAND,
+    SWITCH_ANNOTATE,
+    TASK_LINK,
+    TASKS_LIST,
     WINDOW_STATE,
     WORKSPACE_TRUST,
     WRITE_COMMIT_WITH_AI,
+)
+from devfocus.lsp.taskmessages import (  # noqa: F401 (re-exported: the protocol is read here)
+    IssueSyncArguments,
+    IssueSyncResult,
+    LastSwitch,
+    SwitchAnnotateArguments,
+    SwitchNoteResult,
+    TaskLinkArguments,
+    TaskLinkResult,
+    TaskListArguments,
+    TaskListResult,
+    WireLink,
+    WireTask,
+    WireTrackerSync,
 )
 from devfocus.lsp.wire import OMITTED, JsonObject, JsonValue, choices, plain
 
@@ -120,6 +138,8 @@ class ReportArguments:
     # renarrate: ask the model again instead of the one kept for the period (implies narrate).
     narrate: bool = False
     renarrate: bool = False
+    # Issue analytics (devfocus.issues) for the period instead of the focus report.
+    issues: bool = False
 
     @classmethod
     def parse(cls, args: Sequence[object]) -> ReportArguments:
@@ -148,6 +168,11 @@ class ReportArguments:
         narrate, renarrate = options.get("narrate", False), options.get("renarrate", False)
         if not isinstance(narrate, bool) or not isinstance(renarrate, bool):
             raise ValueError("narrate and renarrate must be true or false")
+        issues = options.get("issues", False)
+        if not isinstance(issues, bool):
+            raise ValueError("issues must be true or false")
+        if issues and (period == "standup" or compare or narrate or renarrate):
+            raise ValueError("issues takes neither standup, compare nor narrate")
         return cls(
             period,
             fmt,
@@ -159,6 +184,7 @@ class ReportArguments:
             show,
             narrate=narrate or renarrate,
             renarrate=renarrate,
+            issues=issues,
         )
 
 
@@ -205,6 +231,8 @@ class TaskArguments:
     title: str | None = None
     kind: str | None = field(default=None, metadata=choices(task_kinds))
     project: str | None = None  # a path; the first workspace folder when absent
+    # The issue it is ("#123", "ABC-42"): an imported issue gives the title and kind.
+    ref: str | None = field(default=None, metadata=OMITTED)
 
     @classmethod
     def parse(cls, args: Sequence[object]) -> TaskArguments:
@@ -218,6 +246,9 @@ class TaskArguments:
         else:
             raise ValueError("expected one object {title, kind}")
         title, kind, project = options.get("title"), options.get("kind"), options.get("project")
+        ref = options.get("ref")
+        if ref is not None and (not isinstance(ref, str) or len(ref) > 200):
+            raise ValueError(f"{SET_TASK}: ref must be an issue key such as #123 or ABC-42")
         if title is not None and not isinstance(title, str):
             raise ValueError(f"{SET_TASK}: title must be a string")
         kinds = task_kinds()
@@ -225,7 +256,7 @@ class TaskArguments:
             raise ValueError(f"{SET_TASK}: kind must be one of {', '.join(kinds)}; got {kind!r}")
         if project is not None and not isinstance(project, str):
             raise ValueError(f"{SET_TASK}: project must be a path")
-        return cls(title, kind, project)
+        return cls(title, kind, project, ref.strip() or None if isinstance(ref, str) else None)
 
 
 @dataclass(frozen=True)
@@ -487,6 +518,11 @@ class StatusTask:
     ref: str | None
     label: str
     source: str  # "manual" | "branch" | "commit"
+    # An imported issue's: its priority, page and tracker ("github" | "jira").
+    priority: str | None = field(default=None, metadata=OMITTED)
+    url: str | None = field(default=None, metadata=OMITTED)
+    tracker: str | None = field(default=None, metadata=OMITTED)
+    links: tuple[WireLink, ...] = ()  # pages attached to it (devfocus.task.link, the importer)
 
 
 @dataclass(frozen=True)
@@ -589,6 +625,8 @@ class WireStatus:
     focus_block: WireFocusBlock | None = None  # the running focus block (any window's), or null
     goals: tuple[WireGoal, ...] = ()  # progress toward each goal that is set
     ai: AIState | None = field(default=None, metadata=OMITTED)  # only with a provider configured
+    # The latest context switch of the last hour (for "why did you switch?"), if any.
+    last_switch: LastSwitch | None = field(default=None, metadata=OMITTED)
 
     @classmethod
     def of(cls, status: Status, ai: Health | None = None) -> WireStatus:
@@ -612,13 +650,31 @@ class WireStatus:
             deep_work_seconds=int(status.deep_work_today_seconds),
             task=None
             if task is None
-            else StatusTask(task.title, task.kind, task.ref, task.label, task.source),
+            else StatusTask(
+                task.title,
+                task.kind,
+                task.ref,
+                task.label,
+                task.source,
+                task.priority,
+                task.url,
+                task.tracker,
+                tuple(WireLink(k.url, k.title, k.source) for k in status.task_links),
+            ),
             git=None if status.git is None else GitAccess.of(status.git),
             focus_block=None
             if status.focus_block is None
             else WireFocusBlock.of(status.focus_block, status.now),
             goals=tuple(WireGoal.of(goal) for goal in status.goals),
             ai=AIState.of(ai) if ai is not None else None,
+            last_switch=None
+            if status.last_switch is None
+            else LastSwitch(
+                iso_utc(status.last_switch.at),
+                status.last_switch.before.label(),
+                status.last_switch.after.label(),
+                status.last_switch_reason,
+            ),
         )
 
 
@@ -819,6 +875,10 @@ COMMANDS = (
     Command(FOCUS_START, FocusStartArguments, "FocusBlockResult"),
     Command(FOCUS_STOP, None, "FocusBlockResult"),
     Command(WRITE_COMMIT_WITH_AI, WriteCommitArguments, "CommitDraftAnswer"),
+    Command(ISSUES_SYNC, IssueSyncArguments, "IssueSyncResult"),
+    Command(TASKS_LIST, TaskListArguments, "TaskListResult"),
+    Command(TASK_LINK, TaskLinkArguments, "TaskLinkResult"),
+    Command(SWITCH_ANNOTATE, SwitchAnnotateArguments, "SwitchNoteResult"),
 )
 NOTIFICATIONS = (
     (STATUS, WireStatus),

@@ -17,7 +17,12 @@ from devfocus.store.tables import (
     FOCUS_BLOCKS,
     NUDGES,
     REPOSITORIES,
+    SWITCH_NOTES,
+    TASK_LINKS,
     TASKS,
+    TRACKER_ISSUES,
+    TRACKER_PULLS,
+    TRACKER_SYNCS,
 )
 
 _TABLES = (
@@ -34,13 +39,19 @@ _TABLES = (
     ("docstringDebt", DOCSTRING_DEBT),
     # Prose models wrote from the user's code and activity.
     ("aiAnswers", AI_CACHE),
+    # Imported from issue trackers, and what the user attached to tasks and switches.
+    ("trackerIssues", TRACKER_ISSUES),
+    ("trackerPulls", TRACKER_PULLS),
+    ("trackerSyncs", TRACKER_SYNCS),
+    ("taskLinks", TASK_LINKS),
+    ("switchNotes", SWITCH_NOTES),
 )
 
 
 def erase_all(engine: Engine) -> dict[str, int]:
     """Erase every event, repository, commit with its files, checkout, hand-set task, focus block,
-    nudge, day figure, docstring-debt row and
-    cached AI answer; returns
+    nudge, day figure, docstring-debt row, cached AI answer, imported issue and pull request,
+    sync record, task link and switch note; returns
     the rows erased per table. On SQLite the erased content is overwritten (``secure_delete``)
     and the write-ahead log emptied, so the file keeps no readable copy of it."""
     sqlite = engine.dialect.name == "sqlite"

@@ -388,6 +388,7 @@ def write_task(engine: Engine, task: TaskMark) -> None:
                 branch=task.branch,
                 title=task.title,
                 kind=task.kind,
+                ref=task.ref,
             )
         )
 
@@ -396,11 +397,11 @@ def load_tasks(source: Source, end: float) -> list[TaskMark]:
     """Tasks set by hand before ``end``, oldest first."""
     with reading(source) as query:
         rows = query(
-            "SELECT set_ms, project, branch, title, kind FROM tasks WHERE set_ms < :end "
+            "SELECT set_ms, project, branch, title, kind, ref FROM tasks WHERE set_ms < :end "
             "ORDER BY set_ms",
             {"end": epoch_ms(end)},
         )
-    return [TaskMark(s / 1000, p, b, title, kind) for s, p, b, title, kind in rows]
+    return [TaskMark(s / 1000, p, b, title, kind, ref) for s, p, b, title, kind, ref in rows]
 
 
 def write_branches(engine: Engine, repo_id: int, labels: Mapping[str, str]) -> None:
@@ -426,8 +427,8 @@ def write_branches(engine: Engine, repo_id: int, labels: Mapping[str, str]) -> N
 
 
 def history_export(engine: Engine) -> list[tuple[str, list[dict[str, Any]]]]:
-    """Every git-history table and the focus blocks, row by row, for ``devfocus export``
-    (camelCase keys)."""
+    """Every git-history table, the focus blocks, the imported issues, task links and switch
+    notes, row by row, for ``devfocus export`` (camelCase keys)."""
     from sqlalchemy import select
 
     from devfocus.config import camel_case
@@ -437,7 +438,11 @@ def history_export(engine: Engine) -> list[tuple[str, list[dict[str, Any]]]]:
         COMMITS,
         FOCUS_BLOCKS,
         REPOSITORIES,
+        SWITCH_NOTES,
+        TASK_LINKS,
         TASKS,
+        TRACKER_ISSUES,
+        TRACKER_PULLS,
     )
 
     out = []
@@ -449,6 +454,10 @@ def history_export(engine: Engine) -> list[tuple[str, list[dict[str, Any]]]]:
             ("checkouts", CHECKOUTS),
             ("tasks", TASKS),
             ("focusBlocks", FOCUS_BLOCKS),
+            ("trackerIssues", TRACKER_ISSUES),
+            ("trackerPulls", TRACKER_PULLS),
+            ("taskLinks", TASK_LINKS),
+            ("switchNotes", SWITCH_NOTES),
         ):
             rows = conn.execute(select(table).order_by(*table.primary_key.columns)).mappings()
             out.append((name, [{camel_case(k): v for k, v in row.items()} for row in rows]))

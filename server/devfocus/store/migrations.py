@@ -274,6 +274,103 @@ def _v6_ai_cache(meta: MetaData) -> None:
     )
 
 
+def _v7_trackers(meta: MetaData) -> None:
+    from sqlalchemy import BigInteger, Boolean, Column, Index, Integer, String, Table, Text
+
+    # An issue imported from a tracker (devfocus.trackers.imported.TrackerIssue). Re-syncs update
+    # the row in place. ``body`` is the first characters of its text (for likely duplicates).
+    Table(
+        "tracker_issues",
+        meta,
+        Column("tracker", String(16), primary_key=True),  # github | jira
+        Column("scope", String(255), primary_key=True),  # owner/name | the Jira site's host
+        Column("key", String(64), primary_key=True),  # #123 | ABC-42
+        Column("project", Text),  # the repository root it was synced for, POSIX path
+        Column("title", Text, nullable=False),
+        Column("url", Text, nullable=False),
+        Column("kind", String(16)),
+        Column("priority", String(32)),
+        Column("state", String(8), nullable=False),  # open | closed
+        Column("assigned_to_me", Boolean, nullable=False),
+        Column("labels", Text, nullable=False),  # JSON array
+        Column("created_ms", BigInteger, nullable=False),
+        Column("updated_ms", BigInteger, nullable=False),
+        Column("closed_ms", BigInteger),
+        Column("body", Text, nullable=False),
+        Index("ix_tracker_issues_updated_ms", "updated_ms"),
+    )
+    # A GitHub pull request seen among the issues: not a task; linked to the issues it names.
+    Table(
+        "tracker_pulls",
+        meta,
+        Column("scope", String(255), primary_key=True),
+        Column("number", Integer, primary_key=True, autoincrement=False),
+        Column("title", Text, nullable=False),
+        Column("url", Text, nullable=False),
+        Column("state", String(8), nullable=False),
+        Column("created_ms", BigInteger, nullable=False),
+        Column("updated_ms", BigInteger, nullable=False),
+        Column("closed_ms", BigInteger),
+        Column("issues", Text, nullable=False),  # JSON array of issue numbers
+    )
+    # Where a sync of one tracker scope got: when, what it found, the rate limit it saw, the
+    # last error, and the cursor of the next sync (ETags by page, ``since``).
+    Table(
+        "tracker_syncs",
+        meta,
+        Column("tracker", String(16), primary_key=True),
+        Column("scope", String(255), primary_key=True),
+        Column("project", Text),
+        Column("synced_ms", BigInteger),  # the last sync that finished
+        Column("attempted_ms", BigInteger, nullable=False),
+        Column("items", Integer, nullable=False, default=0),
+        Column("rate_remaining", Integer),
+        Column("rate_limit", Integer),
+        Column("rate_reset_ms", BigInteger),
+        Column("error", Text),
+        Column("cursor", Text, nullable=False),  # JSON
+    )
+    # A page attached to a task (devfocus.task.link; the importer's issue and pull request
+    # pages). ``task`` is the task's ref, or its title when it has none.
+    Table(
+        "task_links",
+        meta,
+        Column("id", _event_id(), primary_key=True, autoincrement=True),
+        Column("project", Text),
+        Column("task", Text, nullable=False),
+        Column("url", Text, nullable=False),
+        Column("title", Text, nullable=False),
+        Column("source", String(16), nullable=False),  # user | tracker | pull
+        Column("added_ms", BigInteger, nullable=False),
+        Index("ix_task_links_task", "task"),
+    )
+    # Why the developer switched context (devfocus.switch.annotate), at the switch's moment.
+    Table(
+        "switch_notes",
+        meta,
+        Column("id", _event_id(), primary_key=True, autoincrement=True),
+        Column("at_ms", BigInteger, nullable=False),  # the switch
+        Column("project", Text),  # where attention went
+        Column("reason", String(16), nullable=False),  # interrupt | meeting | ... | other
+        Column("note", Text),  # free text
+        Column("made_ms", BigInteger, nullable=False),
+        Index("ix_switch_notes_at_ms", "at_ms"),
+    )
+
+
+def _v8_task_refs(meta: MetaData) -> None:
+    from sqlalchemy import Column, Text
+
+    # The issue a task set by hand is (``#123``, ``ABC-42``): Pick Task sets imported issues.
+    meta.tables["tasks"].append_column(Column("ref", Text))
+
+
+def _v8_add_task_refs(conn: Connection) -> None:
+    from sqlalchemy import text
+
+    conn.execute(text("ALTER TABLE tasks ADD COLUMN ref TEXT"))
+
+
 def _event_id() -> TypeEngine[int]:
     """SQLite's 64-bit rowid is the id itself; elsewhere a BIGINT."""
     from sqlalchemy import BigInteger, Integer
@@ -288,6 +385,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "focus blocks and nudges", _v4_focus_blocks),
     Migration(5, "insight history: day figures for baselines, docstring debt", _v5_insight_history),
     Migration(6, "answers of AI models, by what they depend on", _v6_ai_cache),
+    Migration(
+        7, "issue trackers: issues, pull requests, syncs; task links; switch notes", _v7_trackers
+    ),
+    Migration(8, "tasks: the issue a task set by hand is", _v8_task_refs, _v8_add_task_refs),
 )
 
 

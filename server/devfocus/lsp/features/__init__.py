@@ -20,6 +20,7 @@ from devfocus.lsp.features.insights import InsightsFeature
 from devfocus.lsp.features.report import ReportFeature
 from devfocus.lsp.features.settings import SettingsFeature
 from devfocus.lsp.features.status import StatusFeature
+from devfocus.lsp.features.tasks import TasksFeature
 
 FEATURES: tuple[type[LanguageFeature], ...] = (
     SettingsFeature,
@@ -33,5 +34,6 @@ FEATURES: tuple[type[LanguageFeature], ...] = (
     GitFeature,
     HistoryFeature,
     HotspotFeature,
+    TasksFeature,
     DataFeature,
 )

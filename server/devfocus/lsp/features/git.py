@@ -84,7 +84,7 @@ class GitFeature(LanguageFeature):
         except ValueError as exc:
             raise JsonRpcInvalidParams(str(exc)) from exc
         task = await self.server.tracking.set_task(
-            (options.title or "").strip(), options.kind, options.project
+            (options.title or "").strip(), options.kind, options.project, options.ref
         )
         self.server.state_changed()
         return to_json(TaskResult(**task))

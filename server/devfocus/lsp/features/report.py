@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from devfocus.insights.standupnotes import Standup
     from devfocus.lsp.messages import ReportArguments
     from devfocus.lsp.server import DevFocusServer
+    from devfocus.trackers.analytics import IssueReport
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,8 @@ class ReportFeature(LanguageFeature):
             self.server.ai.prepare()  # the SDK loads while the report is made
         if options.period == STANDUP:
             return await self.standup(options, request)
+        if options.issues:
+            return await self.issue_report(options)
         # Deferred, as above.
         from devfocus.insights.render import render
         from devfocus.insights.render_json import report_json
@@ -82,6 +85,52 @@ class ReportFeature(LanguageFeature):
 
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(None, render, report, options.format, None, previous)
+
+    # -- issue analytics ---------------------------------------------------------------------------
+    async def issue_report(self, options: ReportArguments) -> JsonValue:
+        """Issue analytics (devfocus.issues) of the period, in the report's format, or written
+        to a file and shown."""
+        # Deferred, with the first issue report.
+        import asyncio
+
+        from devfocus.app.datastore import open_database
+        from devfocus.app.reporting import make_issue_report
+        from devfocus.insights.issuereport import render_issue_report
+        from devfocus.insights.issuereport_data import issues_json
+        from devfocus.insights.periods import requested_period
+        from devfocus.store.errors import StoreError
+
+        now = self.server.tracking.clock()
+        try:
+            period = requested_period(options.period, options.from_date, options.to_date, now)
+        except ValueError as exc:
+            raise JsonRpcInvalidParams(f"{REPORT}: {exc}") from exc
+        settings = self.server.settings
+        project = self.server.tracking.project_of(options.project) if options.project else None
+
+        def made() -> IssueReport:
+            database = open_database(settings)
+            try:
+                return make_issue_report(database, period, now=now, project=project)
+            finally:
+                database.close()
+
+        loop = asyncio.get_running_loop()
+        try:
+            report = await loop.run_in_executor(None, made)
+        except StoreError as error:
+            raise JsonRpcInternalError(f"{REPORT}: {error.message}") from error
+        if options.format == "json" and not options.open:
+            return issues_json(report)
+        if options.open and options.format not in ("html", "markdown"):
+            raise JsonRpcInvalidParams(
+                f"{REPORT}: open writes html or markdown, not {options.format}"
+            )
+        body = await loop.run_in_executor(None, render_issue_report, report, options.format)
+        if options.open:
+            suffix = "html" if options.format == "html" else "md"
+            return await self.show_file(f"issues-{period.name}", suffix, body)
+        return body
 
     # -- standup notes ----------------------------------------------------------------------------
     async def standup(
