@@ -97,9 +97,24 @@ def test_connect_github_syncs_the_issues_and_pick_task_sets_one(
             assert server_environment(second)["GITHUB_TOKEN"] == TOKEN
             wait_for(lambda: issues_stored(data) == 24, "the issues were not synced", 60)
             assert all(r.headers.get("authorization") == "<valid>" for r in github.requests)
-            user_settings = (tmp_path / "user-data" / "User" / "settings.json").read_text()
-            assert '"devfocus.issues.github.enabled": true' in user_settings
-            assert TOKEN not in user_settings
+            # code-server keeps what an extension writes to the user settings as the remote
+            # machine's (user-data/Machine), beside the browser side's own (user-data/User);
+            # VS Code writes them on its own schedule: wait for the file.
+            files = [
+                tmp_path / "user-data" / part / "settings.json" for part in ("Machine", "User")
+            ]
+
+            def settings_text() -> str:
+                return "\n".join(f.read_text() for f in files if f.exists())
+
+            written = wait_for(
+                lambda: (
+                    '"devfocus.issues.github.enabled": true' in (text := settings_text()) and text
+                ),
+                lambda: f"Connect GitHub did not turn GitHub on: {settings_text()}",
+                30,
+            )
+            assert TOKEN not in written
 
         with step("an edit on fix/1-crash shows issue #1 in the tooltip, with its page"):
             open_file(page, "app.py")

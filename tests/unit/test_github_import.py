@@ -150,11 +150,13 @@ def test_an_unchanged_resync_sends_only_conditional_requests() -> None:
         assert pages.calls == []
         _, pages = sync(api, again, full=True)
         full = server.requests[first + 1 :]
-    assert len(full) == 7  # 5 open pages, 1 closed, 1 since
+    # 5 open pages, 1 closed; not the `since` listing again: nothing is newer than last time
+    # and its ETag is known.
+    assert len(full) == 6
     assert all("if-none-match" in r.headers for r in full)
     assert pages.calls == []
-    assert len(pages.progress) == 7  # each unchanged page still moves the progress bar
-    assert api.not_modified == 8
+    assert len(pages.progress) == 6  # each unchanged page still moves the progress bar
+    assert api.not_modified == 7
 
 
 def test_a_304_without_a_link_header_goes_on_to_the_remembered_next_page() -> None:
@@ -206,7 +208,9 @@ def test_cancelling_between_pages_stops_the_walk() -> None:
                 on_page=lambda issues, pulls, page, pages: seen.append(page),
             )
     assert seen == [1, 2]
-    assert len(server.requests) == 2
+    # The next page is asked for while one is read: at most that one and the one after the
+    # cancel was seen are sent, never the rest of the 5.
+    assert len(server.requests) <= 4
 
 
 def test_a_rate_limit_in_the_middle_of_a_sync_is_reported_with_its_reset() -> None:
@@ -232,7 +236,9 @@ def test_a_rate_limit_in_the_middle_of_a_sync_is_reported_with_its_reset() -> No
                 now=NOW,
                 on_page=on_page,
             )
-    assert got == [1]  # what came before the limit was delivered
+    # What came before the limit was delivered: page 1, and page 2 when it was fetched ahead
+    # while page 1 was read (the limit then hits page 3).
+    assert got in ([1], [1, 2])
     assert caught.value.retry_at is not None and caught.value.retry_at >= mark + 3500
     assert "GitHub's rate limit is spent until" in caught.value.message
 

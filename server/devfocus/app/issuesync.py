@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 GITHUB_TOKEN_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN")
 JIRA_TOKEN_VARIABLE = "DEVFOCUS_JIRA_TOKEN"
 Progress = Callable[[str, int | None], None]  # (what is being done, percentage if known)
+WRITE_BATCH = 500  # issues and pull requests stored in one transaction
 
 
 @dataclass(frozen=True)
@@ -197,14 +198,25 @@ class IssueSync:
         cursor: dict[str, Any] = dict(record.cursor) if record is not None else {}
         client = self._client(target)
 
+        pending: tuple[list[TrackerIssue], list[PullRequest]] = ([], [])
+
+        def store() -> None:
+            issues, pulls = pending
+            if issues or pulls:
+                self.database.run(lambda engine: write_issues(engine, issues, pulls))
+                pending[0].clear()
+                pending[1].clear()
+
         def on_page(
             issues: list[TrackerIssue], pulls: list[PullRequest], page: int, pages: int | None
         ) -> None:
             result.issues += len(issues)
             result.pulls += len(pulls)
-            if issues or pulls:  # an unchanged page (304) has nothing to store
-                # Stored while the importer's own thread waits for the next page.
-                self.database.run(lambda engine: write_issues(engine, issues, pulls))
+            pending[0].extend(issues)
+            pending[1].extend(pulls)
+            # Stored a few pages at a time, while the importer's own thread fetches the next.
+            if len(pending[0]) + len(pending[1]) >= WRITE_BATCH:
+                store()
             progress(page, pages)
 
         error: str | None = None
@@ -216,6 +228,7 @@ class IssueSync:
             error = exc.message
             log.warning("issues: %s %s: %s", target.tracker, target.scope, exc.message)
         finally:
+            store()  # what arrived is kept, whatever stopped the sync
             result.requests = client.requests
             result.not_modified = client.not_modified
             rate = client.rate

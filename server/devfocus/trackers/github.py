@@ -15,10 +15,12 @@ with the issue numbers their text names.
 
 from __future__ import annotations
 
+import contextlib
+import queue
 import re
+import threading
 import urllib.parse
-from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -46,6 +48,7 @@ __all__ = [
 PUBLIC_API = "https://api.github.com"
 TOKEN_HINT = "run DevFocus: Connect GitHub or set GITHUB_TOKEN"
 PER_PAGE = 100
+AHEAD = 1  # pages waiting for the importer while the next is fetched, at most
 KEPT_PAGES = 400  # listing pages whose ETag a cursor remembers
 
 # issues, pull requests, page number (1-based, within one listing), pages of that listing
@@ -225,67 +228,87 @@ class _Walker:
         self.window = window
         self.kind_map = kind_map
         self.known: Mapping[str, Any] = old.get("pages") or {}
+        self.known_since: str | None = old.get("since")  # the newest item of the last sync
         self.pages: dict[str, dict[str, Any]] = {}
         self.newest: str | None = None
         self.on_page = on_page
         self.delivered: set[tuple[str, int, object]] = set()
 
     def walk(self, url: str, shape: str) -> None:
-        # The next page is asked for as soon as this one has arrived (its Link header says
-        # where it is), and this one is read while the server makes the next: still one
-        # request at a time, but GitHub's time and ours overlap.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="devfocus-github") as ahead:
-            page = 0
-            pages: int | None = None
+        page = 0
+        pages: int | None = None
+        for url_now, known, response in self._pages_from(url):
+            if self.api.cancelled():  # a page fetched ahead is not read after a cancel
+                raise Cancelled()
+            page += 1
+            if response.status == 304 and isinstance(known, Mapping):
+                self.pages[url_now] = dict(known)
+                self.newest = _later(self.newest, known.get("newest"))
+                pages = known.get("last") or pages
+                if self.on_page is not None:
+                    self.on_page([], [], page, pages)  # nothing new: progress all the same
+                continue
+            body = response.body
+            items = body.get("items") if shape == "search" and isinstance(body, dict) else body
+            if not isinstance(items, list):
+                raise TrackerError(f"GitHub answered with no list of issues ({url_now})")
+            issues, pulls, newest = self._read(items)
+            last = _page_number(response.links.get("last"))
+            pages = last or pages or (page if "next" not in response.links else None)
+            self.pages[url_now] = {
+                "etag": response.etag,
+                "next": response.links.get("next"),
+                "last": pages,
+                "newest": newest,
+            }
+            self.newest = _later(self.newest, newest)
+            if (issues or pulls) and self.on_page is not None:
+                self.on_page(issues, pulls, page, pages)
+
+    def _pages_from(self, url: str) -> Iterator[tuple[str, Mapping[str, Any], Response]]:
+        """The pages of the listing at ``url`` as they arrive: (url, what was known of it, the
+        answer). A thread asks for each next page as soon as the last one has arrived (its Link
+        header, or what is known of a 304, says where it is), while the caller reads and stores
+        the one before: still one request at a time, but the server's time and ours overlap.
+        The thread runs at most :data:`AHEAD` pages ahead of the caller, so a cancel stops
+        the walk within that many requests."""
+        arrived: queue.Queue[tuple[str, Mapping[str, Any], Response] | BaseException | None]
+        arrived = queue.Queue(maxsize=AHEAD)
+        stop = threading.Event()
+
+        def fetch_all() -> None:
+            seen = set(self.pages)
             next_url: str | None = url
-            fetching = self._fetch(ahead, next_url)
-            while fetching is not None and next_url is not None:
-                page += 1
-                url_now, known, response = next_url, *fetching.result()
-                if response.status == 304 and isinstance(known, Mapping):
-                    self.pages[url_now] = dict(known)
-                    self.newest = _later(self.newest, known.get("newest"))
-                    pages = known.get("last") or pages
-                    next_url = known.get("next")
-                    fetching = self._fetch(ahead, next_url)
-                    if self.on_page is not None:
-                        self.on_page([], [], page, pages)  # nothing new: progress all the same
-                    continue
-                next_url = response.links.get("next")
-                fetching = self._fetch(ahead, next_url)
-                body = response.body
-                items = body.get("items") if shape == "search" and isinstance(body, dict) else body
-                if not isinstance(items, list):
-                    raise TrackerError(f"GitHub answered with no list of issues ({url_now})")
-                issues, pulls, newest = self._read(items)
-                last = _page_number(response.links.get("last"))
-                pages = last or pages or (page if "next" not in response.links else None)
-                self.pages[url_now] = {
-                    "etag": response.etag,
-                    "next": response.links.get("next"),
-                    "last": pages,
-                    "newest": newest,
-                }
-                self.newest = _later(self.newest, newest)
-                if (issues or pulls) and self.on_page is not None:
-                    self.on_page(issues, pulls, page, pages)
+            try:
+                while next_url is not None and next_url not in seen and not stop.is_set():
+                    if self.api.cancelled():
+                        raise Cancelled()
+                    seen.add(next_url)
+                    known = self.known.get(next_url) or {}
+                    etag = known.get("etag") if isinstance(known, Mapping) else None
+                    response = self.api.get(next_url, etag=etag)
+                    arrived.put((next_url, known, response))
+                    if response.status == 304 and isinstance(known, Mapping):
+                        next_url = known.get("next")
+                    else:
+                        next_url = response.links.get("next")
+                arrived.put(None)
+            except BaseException as error:  # handed to the caller, who raises it
+                arrived.put(error)
 
-    def _fetch(
-        self, ahead: ThreadPoolExecutor, url: str | None
-    ) -> Future[tuple[Mapping[str, Any], Response]] | None:
-        """The page at ``url`` asked for on ``ahead`` (with its stored ETag); None when there
-        is none to ask for (the end, or a page walked already)."""
-        if url is None or url in self.pages:
-            return None
-        if self.api.cancelled():
-            raise Cancelled()
-        known = self.known.get(url) or {}
-        etag = known.get("etag") if isinstance(known, Mapping) else None
-
-        def fetch() -> tuple[Mapping[str, Any], Response]:
-            return known, self.api.get(url, etag=etag)
-
-        return ahead.submit(fetch)
+        fetcher = threading.Thread(target=fetch_all, name="devfocus-github", daemon=True)
+        fetcher.start()
+        try:
+            while (item := arrived.get()) is not None:
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            stop.set()
+            while fetcher.is_alive():  # let it finish its request, then end
+                with contextlib.suppress(queue.Empty):
+                    arrived.get(timeout=0.1)
+            fetcher.join()
 
     def prime(self, since: str | None, url_of: Callable[[str], str], shape: str = "list") -> None:
         """Walk the listing the next sync will ask for (changes since the newest item seen),
@@ -296,6 +319,8 @@ class _Walker:
             newest = _later(since, self.newest)
             if newest is None or newest == walked:
                 return
+            if newest == self.known_since and url_of(newest) in self.known:
+                return  # nothing newer than last time: its ETag is known already
             self.walk(url_of(newest), shape)
             walked = newest
 
