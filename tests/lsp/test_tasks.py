@@ -324,3 +324,19 @@ async def test_cancelling_the_progress_stops_the_sync_between_pages(
             assert len(slow.requests) - before < 10  # it stopped before the last page
         finally:
             await end_session(s)
+
+
+async def test_turning_github_on_while_the_server_runs_syncs_at_once(
+    request: pytest.FixtureRequest, shop: Path, data_dir: Path, github: GitHubServer
+) -> None:
+    s = await started(request, shop, data_dir, {})
+    try:
+        await s.command("devfocus.status")
+        assert github.requests == []  # nothing configured: nothing sent
+        s.client.set_configuration(settings_for(github), section="devfocus")
+        s.client.workspace_did_change_configuration(
+            types.DidChangeConfigurationParams(settings=None)
+        )
+        await wait_until(lambda: len(rows(s.db_path, "SELECT key FROM tracker_issues")) == 24)
+    finally:
+        await end_session(s)

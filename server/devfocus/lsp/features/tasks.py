@@ -41,11 +41,23 @@ class TasksFeature(LanguageFeature):
         self._syncing = asyncio.Lock()
         self._background: asyncio.Task[None] | None = None
         self._last_problem: str | None = None
+        self._started = False  # the services run: a sync may start
 
     # -- life cycle ------------------------------------------------------------------------------
     async def initialized(self) -> None:
+        self._started = True
+        self._sync_soon()
+
+    def settings_changed(self) -> None:
+        # A tracker turned on (or trust given) while the server runs syncs as a start would.
+        self._sync_soon()
+
+    def _sync_soon(self) -> None:
+        """Starts the sync a start makes (when it is due), unless one is on its way."""
         issues = self.server.settings.issues
-        if issues.github.enabled or issues.jira.url.strip():
+        if not self._started or not (issues.github.enabled or issues.jira.url.strip()):
+            return
+        if self._background is None or self._background.done():
             self._background = asyncio.create_task(self._sync_when_due())
 
     def shutdown(self) -> None:
