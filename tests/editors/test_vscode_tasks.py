@@ -10,6 +10,7 @@ Each step leaves a screenshot in ``.test-artifacts/vscode/test_vscode_tasks/``.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
@@ -133,9 +134,15 @@ def test_connect_github_syncs_the_issues_and_pick_task_sets_one(
             rows = page.locator(".quick-input-list .monaco-list-row")
             rows.filter(has_text="Crash when saving file 2").first.wait_for()
             page.keyboard.type("saving file 2")
-            page.locator(
-                ".quick-input-list .monaco-list-row.focused", has_text="file 2"
-            ).first.wait_for()
+            # "file 2" is also in "file 21" and "file 22": move to the row of #2 itself.
+            wanted = re.compile(r"#2 Crash when saving file 2(?!\d)")
+            focused = page.locator(".quick-input-list .monaco-list-row.focused")
+            for _ in range(12):
+                focused.first.wait_for()
+                if wanted.search(focused.first.inner_text()):
+                    break
+                page.keyboard.press("ArrowDown")
+            assert wanted.search(focused.first.inner_text()), focused.first.inner_text()
             page.keyboard.press("Enter")
             wait_for(
                 lambda: "#2 Crash when saving file 2" in tooltip(page),
