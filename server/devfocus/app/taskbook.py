@@ -81,8 +81,8 @@ def links_of(source: Source, task: Task) -> tuple[TaskLink, ...]:
             number = int(task.ref[1:])
             out += [
                 TaskLink(p.url, f"PR #{p.number} {p.title}", "pull", p.created)
-                for p in load_pulls(source)
-                if number in p.issues and task.url.startswith(_repo_url(p.url))
+                for p in load_pulls(source, naming=number)
+                if task.url.startswith(_repo_url(p.url))
             ]
     out += load_links(source, [task_key(task)]).get(task_key(task), [])
     unique: dict[str, TaskLink] = {}

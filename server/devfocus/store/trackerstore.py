@@ -162,14 +162,19 @@ def count_issues(source: Source, tracker: str, scope: str) -> int:
     return int(rows[0][0])
 
 
-def load_pulls(source: Source) -> list[PullRequest]:
+def load_pulls(source: Source, naming: int | None = None) -> list[PullRequest]:
+    """The pull requests stored (``naming``: only those that name issue number ``naming``)."""
+    sql = (
+        "SELECT scope, number, title, url, state, created_ms, updated_ms, closed_ms, issues "
+        "FROM tracker_pulls"
+    )
+    params: dict[str, Any] = {}
+    if naming is not None:
+        sql += " WHERE issues LIKE :digits"  # narrows the rows; the numbers are checked below
+        params["digits"] = f"%{naming}%"
     with reading(source) as query:
-        rows = query(
-            "SELECT scope, number, title, url, state, created_ms, updated_ms, closed_ms, issues "
-            "FROM tracker_pulls",
-            {},
-        )
-    return [
+        rows = query(sql, params)
+    pulls = [
         PullRequest(
             scope,
             int(number),
@@ -183,6 +188,7 @@ def load_pulls(source: Source) -> list[PullRequest]:
         )
         for scope, number, title, url, state, created, updated, closed, issues in rows
     ]
+    return pulls if naming is None else [p for p in pulls if naming in p.issues]
 
 
 # -- syncs --------------------------------------------------------------------------------------
@@ -271,13 +277,18 @@ def add_link(engine: Engine, project: str | None, task: str, link: TaskLink) -> 
 
 def load_links(source: Source, tasks: Iterable[str] | None = None) -> dict[str, list[TaskLink]]:
     """Links by task (every task's, or those of ``tasks``), oldest first."""
+    sql = "SELECT task, url, title, source, added_ms FROM task_links"
+    params: dict[str, Any] = {}
+    if tasks is not None:
+        params = {f"t{i}": task for i, task in enumerate(tasks)}
+        if not params:
+            return {}
+        sql += f" WHERE task IN ({', '.join(':' + name for name in params)})"
     with reading(source) as query:
-        rows = query("SELECT task, url, title, source, added_ms FROM task_links ORDER BY id", {})
-    wanted = None if tasks is None else set(tasks)
+        rows = query(sql + " ORDER BY id", params)
     out: dict[str, list[TaskLink]] = {}
     for task, url, title, link_source, added in rows:
-        if wanted is None or task in wanted:
-            out.setdefault(task, []).append(TaskLink(url, title, link_source, added / 1000))
+        out.setdefault(task, []).append(TaskLink(url, title, link_source, added / 1000))
     return out
 
 
