@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
+from pygls.uris import to_fs_path
 
 from devfocus.text import split_lines  # LSP's line breaks: \n, \r\n and \r only
 from tests.lsp.conftest import TIMEOUT, Session
@@ -177,6 +179,9 @@ class DocsClient:
         self.edit_requests.append(params)
         if self.refusal is not None:
             return types.ApplyWorkspaceEditResult(applied=False, failure_reason=self.refusal)
+        for uri in edits_by_uri(params.edit):
+            if uri not in self.texts:  # a file the editor has not open: edited as it is on disk
+                self.texts[uri] = Path(to_fs_path(uri) or uri).read_text(encoding="utf-8")
         apply_workspace_edit(params.edit, self.texts, self.encoding)
         return types.ApplyWorkspaceEditResult(applied=True)
 

@@ -31,7 +31,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,10 @@ OPERATIONS: dict[str, tuple[str, str]] = {
 MEMORY_LIMIT_BYTES = 2 * 1024**3
 RECYCLE_RSS_BYTES = 384 * 1024**2
 DEFAULT_TIMEOUT_SECONDS = 20.0
+# The first call of an operation in a process also pays for the process's start and the
+# operation's imports: libcst, which on the first start of the VS Code bundle waits for the
+# payload to be unpacked.
+FIRST_CALL_TIMEOUT_SECONDS = 90.0
 _HEADER = struct.Struct(">Q")
 TOO_DEEP = "it is nested or chained too deeply to parse"
 TOO_BIG = "parsing it needs more memory than DevFocus allows"
@@ -77,6 +81,8 @@ class _Running:
     process: subprocess.Popen[bytes]
     stderr: collections.deque[str]  # its last lines on stderr (why it died, if it said)
     drain: threading.Thread
+    # The modules of the operations it has answered (their imports are done).
+    imported: set[str] = field(default_factory=set)
 
 
 class ParserProcess:
@@ -112,6 +118,9 @@ class ParserProcess:
             running = self._ensure()
             process = running.process
             assert process.stdin is not None and process.stdout is not None
+            module = OPERATIONS[operation][0] if operation in OPERATIONS else operation
+            if module not in running.imported:
+                limit = max(limit, FIRST_CALL_TIMEOUT_SECONDS)
             deadline = time.monotonic() + limit
             try:
                 _write_frame(process.stdin.fileno(), request, deadline)
@@ -121,6 +130,7 @@ class ParserProcess:
                 raise WorkerFailed(f"gave up after {limit:g} s") from None
             except (EOFError, OSError):
                 raise WorkerFailed(self._death(running)) from None
+            running.imported.add(module)
             status, value, retire = _loads(frame)
             if retire:
                 self._stop(running, wait=True)
