@@ -50,6 +50,7 @@ BENCHMARKS = (
     "vsix_size",
     "ai_quality",
     "issues_sync",
+    "team_mode",
 )
 
 

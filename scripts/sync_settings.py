@@ -50,8 +50,11 @@ def json_schema(spec: SettingSpec) -> dict[str, Any]:
         folders = {"type": "array", "items": {"type": "string"}}
         schema = {"anyOf": [choice, folders], "default": spec.default}
     elif spec.type == StringPairs:
-        kinds = {"type": "string", "enum": list(KINDS)}
-        schema = {"type": "object", "additionalProperties": kinds, "default": dict(spec.default)}
+        # kindMap's values are task kinds; other objects of strings (team aliases) any text.
+        values: dict[str, Any] = {"type": "string"}
+        if spec.path[-1] == "kind_map":
+            values["enum"] = list(KINDS)
+        schema = {"type": "object", "additionalProperties": values, "default": dict(spec.default)}
     else:  # tuple[str, ...]
         schema = {"type": "array", "items": {"type": "string"}, "default": list(spec.default)}
     schema["markdownDescription"] = spec.description

@@ -36,7 +36,19 @@ class PostgresServer:
             self.root.chmod(0o755)
             shutil.chown(self.root, "postgres", "postgres")
         self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
+        self._require_passwords()
         self.start()
+
+    def _require_passwords(self) -> None:
+        """Every role but ``postgres`` signs in with its real password over TCP, so the tests of
+        team roles check what a member's connection really may do. The file keeps its owner:
+        it is rewritten in place."""
+        hba = self.data / "pg_hba.conf"
+        hba.write_text(
+            "local all all trust\n"
+            "host all postgres 127.0.0.1/32 trust\n"
+            "host all all 127.0.0.1/32 scram-sha-256\n"
+        )
 
     def _run(self, tool: str, *args: str) -> None:
         subprocess.run(

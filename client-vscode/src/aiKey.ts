@@ -1,7 +1,12 @@
 // The AI provider's API key: asked once, kept in VS Code's SecretStorage, and handed to the server
-// in its environment when it starts (the server reads keys only from its environment). The key is
-// never logged, never written to settings, never shown. No `vscode` import: the editor's secret
-// storage, prompts and settings come in through small interfaces, so the node tests cover it all.
+// in its environment when it starts (secretEnv.ts; the server reads keys only from its
+// environment). The key is never logged, never written to settings, never shown. No `vscode`
+// import: the editor's secret storage, prompts and settings come in through small interfaces, so
+// the node tests cover it all.
+
+import { SecretEnvironment, SecretStore } from './secretEnv';
+
+export type { SecretStore } from './secretEnv';
 
 /** The providers that take a key (`devfocus.ai.provider` other than `none`). */
 export const KEY_PROVIDERS = ['anthropic', 'openai', 'openai-compatible'] as const;
@@ -69,13 +74,6 @@ export function keyProblem(value: string): string | null {
   return /\s/.test(key) ? 'An API key has no spaces or line breaks.' : null;
 }
 
-/** VS Code's SecretStorage, as far as the keys use it. */
-export interface SecretStore {
-  get(name: string): PromiseLike<string | undefined>;
-  store(name: string, value: string): PromiseLike<void>;
-  delete(name: string): PromiseLike<void>;
-}
-
 /** The AI settings in effect for the window. */
 export interface KeySettings {
   /** `devfocus.ai.provider` of the window. */
@@ -102,76 +100,48 @@ export interface KeyPrompts {
 }
 
 /** The key for the server, and the two commands. */
-export class AIKeys {
-  /** What the running server was given (variable names and keys), to know when it must start
-   * again: kept in memory only, like the server's own environment. */
-  private handed: Record<string, string> | undefined;
-  private checks: Promise<void> = Promise.resolve();
-
+export class AIKeys extends SecretEnvironment {
   constructor(
-    private readonly secrets: SecretStore,
+    secrets: SecretStore,
     private readonly settings: () => KeySettings,
     private readonly prompts: KeyPrompts,
     /** Starts the server again (it asks for environment() while starting). */
-    private readonly restart: () => Promise<void>,
+    restart: () => Promise<void>,
     /** The output channel: names and variables only, never a key. */
-    private readonly log: (message: string) => void,
-  ) {}
-
-  /** The variables to add to the server's environment at this start. */
-  async environment(): Promise<Record<string, string>> {
-    const { provider, apiKeyEnv } = this.settings();
-    let env: Record<string, string> = {};
-    try {
-      env = await this.wanted();
-    } catch (error) {
-      // The server starts without AI rather than not at all.
-      this.log(`could not read the AI key from VS Code's secret storage: ${errorText(error)}`);
-    }
-    if (isKeyProvider(provider)) {
-      const variable = keyVariable(provider, apiKeyEnv);
-      if (!variable) {
-        this.log(
-          `devfocus.ai.apiKeyEnv is not a variable name (${JSON.stringify(apiKeyEnv)}): no ` +
-            'stored key is handed to the server',
-        );
-      } else if (env[variable]) {
-        this.log(
-          `the stored ${PROVIDER_NAMES[provider]} API key is in the server's environment as ` +
-            variable,
-        );
-      }
-    }
-    this.handed = env;
-    return env;
+    log: (message: string) => void,
+  ) {
+    super(secrets, restart, log, {
+      what: 'the AI key',
+      changed: 'the AI key or provider changed: restarting the server',
+    });
   }
 
-  /** Starts the server again when what it would be given differs from what it has: after a
-   * key is set or cleared (here or in another window) or the provider settings change. One
-   * check at a time, so a change seen twice (the command, then SecretStorage's own event)
-   * restarts once. True if it restarted. */
-  refresh(evenIfNotStarted = false): Promise<boolean> {
-    const check = this.checks.then(async () => {
-      const before = this.handed;
-      const now = await this.wanted();
-      // A server that never got as far as its environment (it could not start) is started
-      // again only for the commands, not for every settings change.
-      if (before === undefined ? !evenIfNotStarted : sameEnvironment(before, now)) {
-        return false;
-      }
-      this.log('the AI key or provider changed: restarting the server');
-      await this.restart();
-      return true;
-    });
-    this.checks = check.then(
-      () => undefined,
-      (error: unknown) => this.log(`could not check the AI key: ${errorText(error)}`),
-    );
-    return check.catch(() => false);
+  /** The names the keys are kept under, one per provider. */
+  owns(name: string): boolean {
+    return KEY_PROVIDERS.some((provider) => secretName(provider) === name);
+  }
+
+  protected override announce(env: Record<string, string>): void {
+    const { provider, apiKeyEnv } = this.settings();
+    if (!isKeyProvider(provider)) {
+      return;
+    }
+    const variable = keyVariable(provider, apiKeyEnv);
+    if (!variable) {
+      this.log(
+        `devfocus.ai.apiKeyEnv is not a variable name (${JSON.stringify(apiKeyEnv)}): no ` +
+          'stored key is handed to the server',
+      );
+    } else if (env[variable]) {
+      this.log(
+        `the stored ${PROVIDER_NAMES[provider]} API key is in the server's environment as ` +
+          variable,
+      );
+    }
   }
 
   /** The environment the settings and the stored key call for now. */
-  private async wanted(): Promise<Record<string, string>> {
+  protected async wanted(): Promise<Record<string, string>> {
     const { provider, apiKeyEnv } = this.settings();
     const key = isKeyProvider(provider) ? await this.secrets.get(secretName(provider)) : undefined;
     return keyEnvironment(provider, apiKeyEnv, key);
@@ -195,8 +165,7 @@ export class AIKeys {
     if (!typed?.trim() || keyProblem(typed) !== null) {
       return false;
     }
-    await this.secrets.store(secretName(provider), typed.trim());
-    this.log(`${PROVIDER_NAMES[provider]} API key stored in VS Code's secret storage`);
+    await this.keep(secretName(provider), typed.trim(), `${PROVIDER_NAMES[provider]} API key`);
     if (inEffect.includes(provider)) {
       await this.refresh(true);
       void this.prompts.tell(
@@ -242,23 +211,13 @@ export class AIKeys {
     if (!provider) {
       return false;
     }
-    await this.secrets.delete(secretName(provider));
-    this.log(`${PROVIDER_NAMES[provider]} API key removed from VS Code's secret storage`);
+    await this.forget(secretName(provider), `${PROVIDER_NAMES[provider]} API key`);
     await this.refresh(true);
     void this.prompts.tell(`DevFocus: the ${PROVIDER_NAMES[provider]} API key was removed.`);
     return true;
   }
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 function unique<T>(values: T[]): T[] {
   return [...new Set(values)];
-}
-
-function sameEnvironment(a: Record<string, string>, b: Record<string, string>): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => b[k] === a[k]);
 }

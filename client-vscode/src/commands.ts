@@ -17,6 +17,7 @@ import {
   INSIGHTS,
   PAUSE,
   REPORT,
+  ReportArguments,
   ReportFile,
   RESUME,
   SET_TASK,
@@ -30,6 +31,17 @@ import { ServerManager } from './server';
 import { FocusStatusBar } from './statusBar';
 import { isWireStatus } from './status';
 import { TaskCommands } from './taskCommands';
+import {
+  TEAM_PREVIEW,
+  TEAM_PREVIEW_COMMAND,
+  TEAM_PUSH,
+  TEAM_PUSH_COMMAND,
+  TEAM_REPORT_COMMAND,
+  isPreviewResult,
+  isPushResult,
+  maskUrl,
+  pushMessage,
+} from './team';
 import {
   ANNOTATE_SWITCH_COMMAND,
   LINK_PAGE_COMMAND,
@@ -75,6 +87,9 @@ export class Commands {
       'devfocus.showWeeklyReport': () => this.report('week'),
       'devfocus.showStandup': () => this.report('standup'),
       'devfocus.showIssueReport': () => this.report('issues'),
+      [TEAM_REPORT_COMMAND]: () => this.report('team'),
+      [TEAM_PUSH_COMMAND]: () => this.teamPush(),
+      [TEAM_PREVIEW_COMMAND]: () => this.teamPreview(),
       'devfocus.showInsights': () => this.insights.pick((period) => this.run(INSIGHTS, { period })),
       'devfocus.exportData': () => this.exportData(),
       'devfocus.pauseTracking': () => this.tracking('pause'),
@@ -98,6 +113,11 @@ export class Commands {
     command: C,
     ...args: ArgumentsOf<C>
   ): Promise<CommandResults[C] | undefined> {
+    return (await this.execute(command, args)) as CommandResults[C] | undefined;
+  }
+
+  /** Runs any server command, its answer unchecked (the caller checks its shape). */
+  private async execute(command: string, args: unknown[]): Promise<unknown> {
     const client = this.server.client;
     if (!client || !this.server.running) {
       const choice = await vscode.window.showErrorMessage(
@@ -113,12 +133,10 @@ export class Commands {
       return undefined;
     }
     try {
-      return (await client.sendRequest(ExecuteCommandRequest.type, {
-        command,
-        arguments: args,
-      })) as CommandResults[C];
+      return await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      // A connection URL in the server's words never shows its password.
+      const message = maskUrl(error instanceof Error ? error.message : String(error));
       this.log.error(`${command} failed: ${message}`);
       void vscode.window.showErrorMessage(`DevFocus: ${message}`);
       return undefined;
@@ -126,21 +144,67 @@ export class Commands {
   }
 
   /** The report rendered, with its charts: the server writes it (HTML; the standup notes as
-   * Markdown) and asks to show it, which lands in the report panel (see ReportViews). */
-  private async report(period: 'today' | 'week' | 'standup' | 'issues'): Promise<void> {
+   * Markdown) and asks to show it, which lands in the report panel (see ReportViews). The team
+   * report is the team database's week, built the same way. */
+  private async report(period: 'today' | 'week' | 'standup' | 'issues' | 'team'): Promise<void> {
     // The issue analytics look back 90 days: weeks opened and closed, the backlog, time to close.
-    const args =
-      period === 'issues'
-        ? { period: '90d' as const, issues: true, format: 'html' as const, open: true }
-        : { period, format: 'html' as const, open: true };
+    let args: ReportArguments;
+    if (period === 'issues') {
+      args = { period: '90d', issues: true, format: 'html', open: true };
+    } else if (period === 'team') {
+      args = { period: 'week', team: true, format: 'html', open: true };
+    } else {
+      args = { period, format: 'html', open: true };
+    }
+    const title =
+      period === 'team' ? 'DevFocus: building the team report' : 'DevFocus: building the report';
     const file = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: 'DevFocus: building the report' },
+      { location: vscode.ProgressLocation.Window, title },
       () => this.run(REPORT, args),
     );
     if (isWrittenReport(file) && !file.shown) {
       // The server could not ask (or was not answered): open its file here.
       await this.reports.showFile(vscode.Uri.file(file.path));
+    } else if (typeof file === 'string' && file) {
+      // A server that answers with the report's text rather than a file.
+      await showMarkdown(file);
     }
+  }
+
+  /** Push Team Aggregates Now: what went, what waits, and why not. */
+  private async teamPush(): Promise<void> {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: 'DevFocus: pushing team aggregates' },
+      () => this.execute(TEAM_PUSH, []),
+    );
+    if (result === undefined) {
+      return; // not running, or failed: already said
+    }
+    if (!isPushResult(result)) {
+      this.log.error(`${TEAM_PUSH} answered something unexpected`);
+      void vscode.window.showErrorMessage('DevFocus: the server did not say what it pushed.');
+      return;
+    }
+    const { warning, text } = pushMessage(result);
+    if (warning) {
+      void vscode.window.showWarningMessage(text);
+    } else {
+      void vscode.window.showInformationMessage(text);
+    }
+  }
+
+  /** Preview What the Team Sees: the server's Markdown, in the Markdown preview. */
+  private async teamPreview(): Promise<void> {
+    const result = await this.execute(TEAM_PREVIEW, []);
+    if (result === undefined) {
+      return;
+    }
+    if (!isPreviewResult(result)) {
+      this.log.error(`${TEAM_PREVIEW} answered something unexpected`);
+      void vscode.window.showErrorMessage('DevFocus: the server sent no preview.');
+      return;
+    }
+    await showMarkdown(result.text);
   }
 
   private async tracking(action: 'pause' | 'resume'): Promise<void> {
@@ -281,6 +345,8 @@ export class Commands {
       'devfocus.showWeeklyReport',
       'devfocus.showStandup',
       'devfocus.showInsights',
+      // A server reading a team database sends the team's figures (null while too few share).
+      ...(current && 'teamDeepShareToday' in current ? [TEAM_REPORT_COMMAND] : []),
       paused ? 'devfocus.resumeTracking' : 'devfocus.pauseTracking',
       PICK_TASK_COMMAND,
       'devfocus.setCurrentTask',
@@ -305,5 +371,16 @@ export class Commands {
     if (picked) {
       await vscode.commands.executeCommand(picked.id);
     }
+  }
+}
+
+/** `text` (Markdown) in an untitled document, shown in the Markdown preview. */
+async function showMarkdown(text: string): Promise<void> {
+  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
+  try {
+    await vscode.commands.executeCommand('markdown.showPreview', document.uri);
+  } catch {
+    // No Markdown preview in this editor: the text itself.
+    await vscode.window.showTextDocument(document);
   }
 }

@@ -9,11 +9,9 @@ import {
   KeyPrompts,
   KeyProvider,
   KeySettings,
-  KEY_PROVIDERS,
   PROVIDER_NAMES,
   SET_KEY_COMMAND,
   keyProblem,
-  secretName,
 } from './aiKey';
 import { Commands } from './commands';
 import {
@@ -21,7 +19,6 @@ import {
   CONNECT_JIRA_COMMAND,
   DISCONNECT_GITHUB_COMMAND,
   DISCONNECT_JIRA_COMMAND,
-  TRACKERS,
   TRACKER_NAMES,
   TrackerPrompts,
   TrackerSettings,
@@ -29,8 +26,15 @@ import {
   emailProblem,
   siteProblem,
   tokenProblem,
-  tokenSecretName,
 } from './trackers';
+import {
+  CONNECT_TEAM_COMMAND,
+  DISCONNECT_TEAM_COMMAND,
+  TEAM_PREVIEW_COMMAND,
+  TeamConnection,
+  TeamPrompts,
+  teamUrlProblem,
+} from './team';
 import { SYNC_ISSUES_COMMAND } from './tasks';
 import { RUNNING_CONTEXT } from './manifest';
 import { onInterpreterChange } from './python';
@@ -78,8 +82,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     (message) => log.info(message),
     process.env,
   );
+  // And the team database's URL (with its password), which the administrator handed out.
+  const team: TeamConnection = new TeamConnection(
+    context.secrets,
+    teamPrompts(),
+    (): Promise<void> => server.restart(),
+    (message) => log.info(message),
+    process.env,
+  );
+  const secrets = [keys, tokens, team];
   const server = new ServerManager(context, log, {
-    environment: async () => ({ ...(await keys.environment()), ...(await tokens.environment()) }),
+    environment: async () => {
+      let env: Record<string, string> = {};
+      for (const secret of secrets) {
+        env = { ...env, ...(await secret.environment()) };
+      }
+      return env;
+    },
     starting: () => {
       void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, false);
       statusBar.starting();
@@ -106,8 +125,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
   manager = server;
   context.subscriptions.push(server);
-  const keyNames = new Set(KEY_PROVIDERS.map(secretName));
-  const tokenNames = new Set(TRACKERS.map(tokenSecretName));
   context.subscriptions.push(
     vscode.commands.registerCommand(SET_KEY_COMMAND, () => keys.set()),
     vscode.commands.registerCommand(CLEAR_KEY_COMMAND, () => keys.clear()),
@@ -115,13 +132,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(CONNECT_JIRA_COMMAND, () => tokens.connect('jira')),
     vscode.commands.registerCommand(DISCONNECT_GITHUB_COMMAND, () => tokens.disconnect('github')),
     vscode.commands.registerCommand(DISCONNECT_JIRA_COMMAND, () => tokens.disconnect('jira')),
-    // Secrets are shared by every window: a key or token set or cleared in another one reaches
-    // this window's server too.
+    vscode.commands.registerCommand(CONNECT_TEAM_COMMAND, () => team.connect()),
+    vscode.commands.registerCommand(DISCONNECT_TEAM_COMMAND, () => team.disconnect()),
+    // Secrets are shared by every window: a key, token or URL set or cleared in another one
+    // reaches this window's server too.
     context.secrets.onDidChange((event) => {
-      if (keyNames.has(event.key)) {
-        void keys.refresh();
-      } else if (tokenNames.has(event.key)) {
-        void tokens.refresh();
+      for (const secret of secrets) {
+        if (secret.owns(event.key)) {
+          void secret.refresh();
+        }
       }
     }),
   );
@@ -319,6 +338,31 @@ function trackerPrompts(): TrackerPrompts {
       ),
     sync: async () => {
       await vscode.commands.executeCommand(SYNC_ISSUES_COMMAND);
+    },
+  };
+}
+
+/** What Connect and Disconnect Team Database ask and say, with VS Code's widgets. */
+function teamPrompts(): TeamPrompts {
+  return {
+    askUrl: () =>
+      Promise.resolve(
+        vscode.window.showInputBox({
+          title: 'DevFocus: team database URL',
+          prompt:
+            "The connection URL your team's administrator gave you " +
+            "(postgresql://name:password@host:port/database). Kept in VS Code's secret storage " +
+            'and handed to the DevFocus server when it starts; never written to your settings.',
+          placeHolder: 'postgresql://name:password@host:5432/database',
+          password: true,
+          ignoreFocusOut: true,
+          validateInput: (value) => (value.trim() ? teamUrlProblem(value) : null),
+        }),
+      ),
+    tell: (message, ...buttons) =>
+      Promise.resolve(vscode.window.showInformationMessage(message, ...buttons)),
+    preview: async () => {
+      await vscode.commands.executeCommand(TEAM_PREVIEW_COMMAND);
     },
   };
 }

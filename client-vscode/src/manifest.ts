@@ -53,6 +53,10 @@ export const COMMANDS: readonly PaletteCommand[] = [
   { id: 'devfocus.importGitHistory', title: 'Import Git History', when: running },
   { id: 'devfocus.syncIssues', title: 'Sync Issues', when: running },
   { id: 'devfocus.deleteMyData', title: 'Delete My Data', when: running },
+  // Team mode: the team's report and what this machine shares with it.
+  { id: 'devfocus.teamReport', title: 'Team Report', when: running },
+  { id: 'devfocus.teamPush', title: 'Push Team Aggregates Now', when: running },
+  { id: 'devfocus.teamPreview', title: 'Preview What the Team Sees', when: running },
   // Stored in VS Code's secret storage, so they work before the server runs (and restart it).
   { id: 'devfocus.ai.setApiKey', title: 'Set AI API Key' },
   { id: 'devfocus.ai.clearApiKey', title: 'Clear AI API Key' },
@@ -61,6 +65,9 @@ export const COMMANDS: readonly PaletteCommand[] = [
   { id: 'devfocus.connectJira', title: 'Connect Jira' },
   { id: 'devfocus.disconnectGitHub', title: 'Disconnect GitHub' },
   { id: 'devfocus.disconnectJira', title: 'Disconnect Jira' },
+  // The team database's URL, kept the same way (and it restarts the server too).
+  { id: 'devfocus.connectTeam', title: 'Connect Team Database' },
+  { id: 'devfocus.disconnectTeam', title: 'Disconnect Team Database' },
   { id: 'devfocus.showOutput', title: 'Show Output' },
   { id: 'devfocus.restartServer', title: 'Restart Server' },
   { id: 'devfocus.showMenu', title: 'Show Menu' },

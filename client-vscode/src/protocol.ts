@@ -188,6 +188,8 @@ export interface ReportArguments {
   renarrate?: boolean;
   /** Issue analytics (devfocus.issues) for the period instead of the focus report. */
   issues?: boolean;
+  /** The team's report (devfocus.team.databaseUrl) for the period instead of the focus report. */
+  team?: boolean;
 }
 
 /**
@@ -383,6 +385,8 @@ export interface WireStatus {
   ai?: AIState;
   /** The latest context switch of the last hour (for "why did you switch?"), if any. */
   lastSwitch?: LastSwitch;
+  /** The team's share of today's (UTC) focus in deep work, with a team database configured. */
+  teamDeepShareToday?: number;
 }
 
 /** One repository's part of `devfocus.git.import`. */

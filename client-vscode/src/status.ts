@@ -164,6 +164,7 @@ function tooltipLines(
   lines.push(...focusBlockLines(status));
   lines.push(`Today's focus: **${formatDuration(status.todaySeconds)}**`);
   lines.push(`Deep work today: ${formatDuration(status.deepWorkSeconds)}`);
+  lines.push(...teamLines(status.teamDeepShareToday));
   const switches = status.switchesLastHour;
   lines.push(`Context switches in the last hour: ${switches}`);
   lines.push(`Current task: ${status.task ? escapeMarkdown(status.task.label) : 'none'}`);
@@ -187,6 +188,15 @@ function tooltipLines(
 export function timeOfDay(ms: number): string {
   const at = new Date(ms);
   return `${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
+}
+
+/** The team's share of focus in deep work today, which a server with a team database sends
+ * when the team is large enough to show it (absent or null otherwise: no line). */
+export function teamLines(share: number | null | undefined): string[] {
+  if (typeof share !== 'number' || !Number.isFinite(share)) {
+    return [];
+  }
+  return [`Team deep work today: ${Math.round(Math.min(1, Math.max(0, share)) * 100)}%`];
 }
 
 /** The running block: when it ends (the item itself counts down) and the switches during it. */

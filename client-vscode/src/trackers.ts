@@ -1,10 +1,10 @@
 // The issue trackers' tokens: asked once (Connect GitHub, Connect Jira), kept in VS Code's
 // SecretStorage, and handed to the server in its environment when it starts, as the AI key is
-// (the server reads tokens only from its environment). A token is never logged, never written to
-// settings, never shown. No `vscode` import: secrets, prompts and settings come in through small
-// interfaces, so the node tests cover it all.
+// (secretEnv.ts; the server reads tokens only from its environment). A token is never logged, never
+// written to settings, never shown. No `vscode` import: secrets, prompts and settings come in
+// through small interfaces, so the node tests cover it all.
 
-import { SecretStore } from './aiKey';
+import { SecretEnvironment, SecretStore } from './secretEnv';
 
 export const TRACKERS = ['github', 'jira'] as const;
 export type Tracker = (typeof TRACKERS)[number];
@@ -123,34 +123,30 @@ export interface TrackerPrompts {
 export const SYNC_BUTTON = 'Sync Issues';
 
 /** The trackers' tokens for the server, and Connect / Disconnect. */
-export class TrackerTokens {
-  /** What the running server was given (variables and tokens): in memory only. */
-  private handed: Record<string, string> | undefined;
-  private checks: Promise<void> = Promise.resolve();
-
+export class TrackerTokens extends SecretEnvironment {
   constructor(
-    private readonly secrets: SecretStore,
+    secrets: SecretStore,
     private readonly settings: () => TrackerSettings,
     private readonly prompts: TrackerPrompts,
     /** Starts the server again (it asks for environment() while starting). */
-    private readonly restart: () => Promise<void>,
+    restart: () => Promise<void>,
     /** The output channel: names and variables only, never a token. */
-    private readonly log: (message: string) => void,
+    log: (message: string) => void,
     /** The editor's own environment: a variable there reaches the server without a token here. */
     private readonly inherited: Readonly<Record<string, string | undefined>> = {},
-  ) {}
+  ) {
+    super(secrets, restart, log, {
+      what: 'the tracker tokens',
+      changed: 'a tracker token changed: restarting the server',
+    });
+  }
 
-  /** The variables to add to the server's environment at this start. */
-  async environment(): Promise<Record<string, string>> {
-    let env: Record<string, string> = {};
-    try {
-      env = await this.wanted();
-    } catch (error) {
-      // The server starts without the stored tokens rather than not at all.
-      this.log(
-        `could not read the tracker tokens from VS Code's secret storage: ${errorText(error)}`,
-      );
-    }
+  /** The names the tokens are kept under, one per tracker. */
+  owns(name: string): boolean {
+    return TRACKERS.some((tracker) => tokenSecretName(tracker) === name);
+  }
+
+  protected override announce(env: Record<string, string>): void {
     for (const tracker of TRACKERS) {
       const variable = TOKEN_VARIABLES[tracker];
       if (env[variable]) {
@@ -161,29 +157,6 @@ export class TrackerTokens {
         );
       }
     }
-    this.handed = env;
-    return env;
-  }
-
-  /** Starts the server again when what it would be given differs from what it has (a token
-   * connected or removed here or in another window). One check at a time, so the command and
-   * SecretStorage's own event restart once. True if it restarted. */
-  refresh(evenIfNotStarted = false): Promise<boolean> {
-    const check = this.checks.then(async () => {
-      const before = this.handed;
-      const now = await this.wanted();
-      if (before === undefined ? !evenIfNotStarted : sameEnvironment(before, now)) {
-        return false;
-      }
-      this.log('a tracker token changed: restarting the server');
-      await this.restart();
-      return true;
-    });
-    this.checks = check.then(
-      () => undefined,
-      (error: unknown) => this.log(`could not check the tracker tokens: ${errorText(error)}`),
-    );
-    return check.catch(() => false);
   }
 
   /** Whether a token of `tracker` is stored. */
@@ -191,7 +164,7 @@ export class TrackerTokens {
     return Boolean(await this.secrets.get(tokenSecretName(tracker)));
   }
 
-  private async wanted(): Promise<Record<string, string>> {
+  protected async wanted(): Promise<Record<string, string>> {
     const tokens: Partial<Record<Tracker, string | undefined>> = {};
     for (const tracker of TRACKERS) {
       tokens[tracker] = await this.secrets.get(tokenSecretName(tracker));
@@ -237,9 +210,8 @@ export class TrackerTokens {
     for (const [setting, value] of writes) {
       await this.prompts.write(setting, value);
     }
-    await this.secrets.store(tokenSecretName(tracker), typed.trim());
     const name = TRACKER_NAMES[tracker];
-    this.log(`${name} token stored in VS Code's secret storage`);
+    await this.keep(tokenSecretName(tracker), typed.trim(), `${name} token`);
     await this.refresh(true);
     let message =
       `DevFocus: ${name} (${host}) is connected. The token is kept in VS Code's secret ` +
@@ -265,8 +237,7 @@ export class TrackerTokens {
       void this.prompts.tell(`DevFocus: no ${name} token is stored.${still}`);
       return false;
     }
-    await this.secrets.delete(tokenSecretName(tracker));
-    this.log(`${name} token removed from VS Code's secret storage`);
+    await this.forget(tokenSecretName(tracker), `${name} token`);
     await this.refresh(true);
     void this.prompts.tell(
       `DevFocus: the ${name} token was removed. Issues already imported stay until Delete My ` +
@@ -274,13 +245,4 @@ export class TrackerTokens {
     );
     return true;
   }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function sameEnvironment(a: Record<string, string>, b: Record<string, string>): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => b[k] === a[k]);
 }

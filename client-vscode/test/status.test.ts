@@ -16,6 +16,7 @@ import {
   present,
   sessionAnchor,
   SET_AI_KEY_COMMAND,
+  teamLines,
 } from '../src/status';
 import { WireStatus } from '../src/protocol';
 
@@ -366,5 +367,28 @@ describe('AI in the tooltip', () => {
     });
     assert.equal(noModel.length, 2); // a key would not help
     assert.match(noModel[1], /AI: openai\\-compatible — not set up/);
+  });
+});
+
+describe('the team in the tooltip', () => {
+  it('shows the team’s deep-work share today, under your own deep work', () => {
+    const tooltip = present(status({ teamDeepShareToday: 0.4239 }), NOW, undefined).tooltip;
+    const own = tooltip.indexOf('Deep work today: 52m');
+    assert.ok(own >= 0, tooltip.join('\n'));
+    assert.equal(tooltip[own + 1], 'Team deep work today: 42%');
+  });
+  it('says nothing without a team database, or while the team is too small to show', () => {
+    assert.deepEqual(teamLines(undefined), []);
+    assert.deepEqual(teamLines(null), []);
+    const tooltip = present(status(), NOW, undefined).tooltip;
+    assert.ok(!tooltip.some((l) => l.includes('Team')));
+    // A server may send null rather than leave the field out.
+    const sent = { ...status(), teamDeepShareToday: null } as unknown as WireStatus;
+    assert.ok(!present(sent, NOW, undefined).tooltip.some((l) => l.includes('Team')));
+  });
+  it('keeps the share between 0% and 100%', () => {
+    assert.deepEqual(teamLines(0), ['Team deep work today: 0%']);
+    assert.deepEqual(teamLines(1.2), ['Team deep work today: 100%']);
+    assert.deepEqual(teamLines(Number.NaN), []);
   });
 });

@@ -548,6 +548,51 @@ class IssueSettings:
     jira: JiraSettings = field(default_factory=JiraSettings)
 
 
+TEAM_SHARE_LEVELS = ("totals", "totals+projects", "totals+tasks", "totals+projects+tasks")
+TEAM_URL_ENV = "DEVFOCUS_TEAM_URL"
+
+
+@dataclass(frozen=True)
+class TeamSettings:
+    database_url: str = _setting(
+        "",
+        "The team's PostgreSQL (`postgresql://you@host/team`), as the team's administrator "
+        "handed it out, without its password: that comes from `DEVFOCUS_TEAM_URL` (the whole "
+        "URL), `PGPASSWORD` or `~/.pgpass` (VS Code: **DevFocus: Connect Team Database**). Empty: "
+        "nothing is shared. Only the aggregates `share` allows ever leave the machine.",
+        scope="machine",
+    )
+    share: str = _setting(
+        "totals",
+        "What goes to the team database, per hour: `totals` (focus, deep work, switches, "
+        "sessions); `+projects` and `+tasks` add the time per project or task name (see "
+        "`aliases`). Never file names, code or commit messages. "
+        "`devfocus team preview` shows what would be shared.",
+        choices=TEAM_SHARE_LEVELS,
+        scope="machine",
+    )
+    share_name: bool = _setting(
+        False,
+        "Show your own rows under your name in the team report. Off: you are only part of the "
+        "team's totals, which hide any group smaller than the team's minimum size.",
+        scope="machine",
+    )
+    aliases: tuple[tuple[str, str], ...] = _setting(
+        (),
+        "Names to share instead of project and task names, for example "
+        '`{"acme-secret": "client work"}`. A project is shared by its folder\'s name, never its '
+        "path.",
+        scope="machine",
+    )
+    push_minutes: float = _setting(
+        10.0,
+        "How often the language server pushes new aggregates (minutes); "
+        "`devfocus team push` pushes at once.",
+        minimum=1,
+        maximum=1440,
+    )
+
+
 @dataclass(frozen=True)
 class Settings:
     tracking: TrackingSettings = field(default_factory=TrackingSettings)
@@ -562,6 +607,7 @@ class Settings:
     nudges: NudgeSettings = field(default_factory=NudgeSettings)
     ai: AISettings = field(default_factory=AISettings)
     issues: IssueSettings = field(default_factory=IssueSettings)
+    team: TeamSettings = field(default_factory=TeamSettings)
 
 
 @dataclass(frozen=True)

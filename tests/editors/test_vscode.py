@@ -175,8 +175,14 @@ def test_the_lightbulb_writes_a_docstring_to_disk(workbench: Workbench) -> None:
             if "Generate docstring for" in (focused.get_attribute("aria-label") or ""):
                 break
             page.keyboard.press("ArrowDown")
+        chosen = focused.get_attribute("aria-label") or ""
+        assert "Generate docstring for" in chosen, f"the menu's keyboard focus is on {chosen!r}"
         page.keyboard.press("Enter")
-        page.locator(".monaco-editor .view-line", has_text='"""').nth(1).wait_for()
+        page.locator(".action-widget").first.wait_for(state="hidden", timeout=10_000)
+        # Resolving the action waits at most the docs parser's first-call bound (libcst's
+        # import), 90 s.
+        docstring = page.locator(".monaco-editor .view-line", has_text='"""').nth(1)
+        docstring.wait_for(timeout=95_000)
         page.keyboard.press("Control+S")
     with step("the docstring is in the file on disk"):
         source = wait_for(

@@ -178,6 +178,7 @@ class Steps:
         self.folder = folder
         self.prefix = prefix
         self.page: Any = None  # screenshots start once the window has a page
+        self.logs: Path | None = None  # the window's log folder, once code-server runs
         self.count = 0
         self.last_shot: Path | None = None
 
@@ -193,8 +194,22 @@ class Steps:
             raise StepFailed(
                 f"step {name!r} failed: {type(error).__name__}: {first_line}\n"
                 f"last screenshot: {self.last_shot or 'none (no window yet)'}"
+                f"{self.log_tail()}"
             ) from error
         self.screenshot(_slug(name), numbered=True)
+
+    def log_tail(self, lines: int = 25) -> str:
+        """The last ``lines`` of the extension's DevFocus output channel, for a failure's
+        message: a CI run keeps the message, not the screenshots."""
+        if self.logs is None:
+            return ""
+        found = sorted(self.logs.glob("**/*DevFocus*.log"), key=lambda p: p.stat().st_mtime)
+        if not found:
+            return "\nno DevFocus output channel log was written"
+        tail = found[-1].read_text(errors="replace").splitlines()[-lines:]
+        return f"\nthe DevFocus output channel's last lines ({found[-1].name}):\n" + "\n".join(
+            f"  {line}" for line in tail
+        )
 
     def screenshot(self, name: str, *, numbered: bool = False) -> None:
         if self.page is None:
@@ -230,6 +245,7 @@ def vscode_window(
     folders, the packaged extension alone, ``settings`` over USER_SETTINGS. Workspace Trust is
     off unless ``workspace_trust``."""
     with contextlib.ExitStack() as stack:
+        steps.logs = home / "user-data" / "logs"
         with steps.step("start code-server with the packaged extension"):
             url = stack.enter_context(
                 running_code_server(

@@ -16,7 +16,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "server" / "devfocus"
-PURE = ["activity", "insights", "git", "docs", "ai", "trackers", "timeutil.py"]
+PURE = ["activity", "insights", "git", "docs", "ai", "trackers", "team", "timeutil.py"]
 FORBIDDEN = ("pygls", "lsprotocol", "sqlalchemy")
 
 # Which part of devfocus may import which. A part is a subpackage or a top-level module of
@@ -34,16 +34,19 @@ MAY_IMPORT: dict[str, set[str]] = {
     "insights": {"activity", "git", "text", "timeutil", "trackers"},
     # issue trackers: their issues as tasks (pure), and the HTTP their importers speak
     "trackers": {"activity", "devfocus", "text", "timeutil"},
+    # team mode: a member's hourly aggregates and the team's report (pure)
+    "team": {"activity", "insights", "text", "timeutil"},
     # the core's data on disk: settings and the database
     "config": {"activity", "text", "timeutil"},  # activity: the task kinds a kindMap may name
-    "store": {"activity", "config", "git", "text", "timeutil", "trackers"},
+    "store": {"activity", "config", "git", "team", "text", "timeutil", "trackers"},
     # the AI layer: prompts from the core's facts, replies checked against them, the providers
     "ai": CORE | {"config"},
     # services: the core wired to the database, git, the disk and the network
-    "app": CORE | {"ai", "config", "store", "devfocus", "trackers"},
+    "app": CORE | {"ai", "config", "store", "devfocus", "team", "trackers"},
     # adapters for the editor and the terminal: they reach the database through app only
-    "lsp": CORE | {"ai", "app", "config", "devfocus", "trackers"},
-    "cli": CORE | {"ai", "app", "config", "devfocus", "lsp"},  # lsp: `devfocus serve` starts it
+    "lsp": CORE | {"ai", "app", "config", "devfocus", "team", "trackers"},
+    "cli": CORE
+    | {"ai", "app", "config", "devfocus", "lsp", "team"},  # lsp: `devfocus serve` starts it
     "__main__": {"cli"},
     # the package's own start: run from the VS Code extension, it finds the bundled libraries
     "devfocus": {"bundled"},
@@ -56,6 +59,9 @@ MAY_IMPORT: dict[str, set[str]] = {
 MAY_ALSO_IMPORT: dict[str, set[str]] = {
     # The errors the services raise: catching one needs its class (SQLAlchemy stays unloaded).
     "devfocus.store.errors": {"lsp", "cli"},
+    # The team database's administration (devfocus team init|add|remove|status): it keeps no
+    # local state, so the command talks to the team database itself.
+    "devfocus.store.teamdb": {"cli"},
 }
 # Where an import inside a function must say why on the line above or on its own line.
 DEFERRED_NEEDS_A_REASON = ["lsp", "cli"]

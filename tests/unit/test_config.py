@@ -78,6 +78,11 @@ INSIGHT_SETTINGS: dict[str, tuple[Any, Any]] = {
     "devfocus.issues.jira.url": ("", "https://acme.atlassian.net"),
     "devfocus.issues.jira.email": ("", "dev@example.com"),
     "devfocus.issues.jira.jql": ("", "project = SHOP"),
+    "devfocus.team.databaseUrl": ("", "postgresql://ann@db.example.com/team"),
+    "devfocus.team.share": ("totals", "totals+projects"),
+    "devfocus.team.shareName": (False, True),
+    "devfocus.team.aliases": ((), {"acme-secret": "client work"}),
+    "devfocus.team.pushMinutes": (10.0, 30),
 }
 
 

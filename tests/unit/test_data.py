@@ -104,6 +104,13 @@ def test_delete_all_erases_every_table_and_leaves_no_copy(
     database.run(lambda engine: add_link(engine, "/src/shop", "#7", link))
     note = SwitchNote(4.0, "/src/shop", "other", "zebra-7781 call")
     database.run(lambda engine: add_switch_note(engine, note, 4.0))
+    # Aggregates staged for a team database, and where sharing stood.
+    from devfocus.store.teamoutbox import stage, write_state
+    from devfocus.team.figures import HourRow
+
+    hour = HourRow(3600.0, "project", "zebra-7781", 1800, 900, 0, 0)
+    database.run(lambda engine: stage(engine, [hour], 0.0, 7200.0, now=5.0))
+    database.run(lambda engine: write_state(engine, {"share": "totals+projects"}))
     erased = delete_all(database)
     assert erased.counts == {
         "events": 250,
@@ -122,6 +129,8 @@ def test_delete_all_erases_every_table_and_leaves_no_copy(
         "trackerSyncs": 0,
         "taskLinks": 1,
         "switchNotes": 1,
+        "teamOutbox": 1,
+        "teamState": 1,
     }
     assert (erased.events, erased.commits) == (250, 0)
     assert database.run(count_events) == 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from typing import TYPE_CHECKING
 
@@ -124,23 +124,40 @@ def _newest_first(commit: Commit) -> float:
     return -commit.committed_at
 
 
-def make_report(
+@dataclass(frozen=True)
+class ReportInputs:
+    """What a report of a period is made of, read in one transaction: the activity (with what
+    git history says where the editor saw nothing), the developer's commits, the tasks set by
+    hand, the reasons given for switches and the imported issues."""
+
+    period: Period
+    activities: list[Activity]
+    commits: list[CommitFact]
+    marks: tuple[TaskMark, ...]
+    switch_notes: list[SwitchNote]
+    catalog: TaskCatalog
+    idle_timeout: float  # seconds
+    deep_work: float  # seconds
+    # For the insights: the figures of the weeks before and the history they are measured with.
+    extra: _InsightData | None = None
+    history: GitHistory | None = None
+    everything: list[RepoCommit] = field(default_factory=list)
+    history_rules: HistoryRules | None = None
+    base_scores: list[float] = field(default_factory=list)
+
+
+def read_inputs(
     database: Database,
-    period_name: str | Period,
+    period: Period,
     settings: Settings,
     *,
     now: float,
     tz: tzinfo | None = None,
-    project: str | None = None,
     unwritten: Sequence[Activity] = (),
     insights: bool = True,
-) -> Report:
-    """The report for ``period_name`` from the database, plus activity not written yet, plus
-    what git history says where the editor saw nothing; with ``insights``, what the detectors
-    find in it against the 4 weeks before (read in the same transaction)."""
-    period = (
-        period_name if isinstance(period_name, Period) else resolve_period(period_name, now, tz)
-    )
+) -> ReportInputs:
+    """The inputs of the report of ``period`` (see :class:`ReportInputs`); with ``insights``,
+    what its insights need as well."""
     since = period.start - LOOKBACK_SECONDS
     git_since = since - HABIT_DAYS * 86400
     base_start, base_end = baseline_window(period.days[0], tz)
@@ -191,38 +208,77 @@ def make_report(
         base_scores = [scores[i.commit.sha] for i in before if i.commit.sha in scores]
         commits = facts(mine, scores, tasks.catalog)
         marks = tuple(history.marks)
+    return ReportInputs(
+        period,
+        activities,
+        commits,
+        marks,
+        tasks.notes,
+        tasks.catalog,
+        idle,
+        deep,
+        extra,
+        history,
+        everything,
+        rules,
+        base_scores,
+    )
+
+
+def make_report(
+    database: Database,
+    period_name: str | Period,
+    settings: Settings,
+    *,
+    now: float,
+    tz: tzinfo | None = None,
+    project: str | None = None,
+    unwritten: Sequence[Activity] = (),
+    insights: bool = True,
+) -> Report:
+    """The report for ``period_name`` from the database, plus activity not written yet, plus
+    what git history says where the editor saw nothing; with ``insights``, what the detectors
+    find in it against the 4 weeks before (read in the same transaction)."""
+    period = (
+        period_name if isinstance(period_name, Period) else resolve_period(period_name, now, tz)
+    )
+    given = read_inputs(
+        database, period, settings, now=now, tz=tz, unwritten=unwritten, insights=insights
+    )
+    activities, extra, history = given.activities, given.extra, given.history
     report = build_report(
         activities,
         period,
-        idle_timeout=idle,
-        deep_work=deep,
+        idle_timeout=given.idle_timeout,
+        deep_work=given.deep_work,
         now=now,
         tz=tz,
         project=project,
-        commits=commits,
-        marks=marks,
-        switch_notes=tasks.notes,
-        catalog=tasks.catalog,
+        commits=given.commits,
+        marks=given.marks,
+        switch_notes=given.switch_notes,
+        catalog=given.catalog,
     )
     if extra is None:
         return report
+    base_start, base_end = baseline_window(period.days[0], tz)
     thresholds = insight_rules(settings)
     figures = past_days(
         database,
         extra.kept,
         settings,
-        commits=everything,
+        commits=given.everything,
         checkouts=history.checkouts if history is not None else (),
-        history_rules=rules,
+        history_rules=given.history_rules,
         work_week=thresholds.work_week,
         tz=tz,
     )
     baseline = baseline_of(
-        figures, base_start, base_end, late_hour=thresholds.late_hour, scores=base_scores
+        figures, base_start, base_end, late_hour=thresholds.late_hour, scores=given.base_scores
     )
     in_period = [
         i
-        for i in everything
+        for i in given.everything
         if period.start <= i.commit.authored_at < period.end
         and (project is None or _within(i.root, project))
     ]

@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from devfocus.store.database import Database
 
 FORMATS = ("csv", "json")
+# What a JSON export says it is, and the version of its layout this DevFocus writes: an import
+# refuses an export of a newer version (a CSV export's columns are its layout).
+EXPORT_FORMAT = "devfocus-export"
+EXPORT_VERSION = 1
 
 
 class ExportedEvent(TypedDict):
@@ -120,7 +124,7 @@ def write_export(
             if on_event is not None:
                 on_event()
         return Exported(written)
-    out.write('{"format": "devfocus-export", "version": 1, ')
+    out.write(f'{{"format": "{EXPORT_FORMAT}", "version": {EXPORT_VERSION}, ')
     out.write(f'"exportedAt": {json.dumps(iso_ms(int(time.time() * 1000)))}, ')
     out.write('"events": [')
     for i, row in enumerate(rows):

@@ -27,11 +27,12 @@ from devfocus.cli import (
     report,
     serve,
     standup,
+    team,
 )
 from devfocus.cli.subcommands import Subcommands
 from devfocus.store.errors import StoreError
 
-COMMANDS = (serve, report, standup, insights, issues, data, doctor, docs, coach, ai)
+COMMANDS = (serve, report, standup, insights, issues, data, doctor, docs, coach, ai, team)
 Run = Callable[[argparse.Namespace], int]
 
 

@@ -1,9 +1,10 @@
 """``devfocus export``, ``devfocus import`` and ``devfocus delete``: the user's data, out of the
-store, into it from git history, and erased."""
+store, into it from git history or from an export made elsewhere, and erased."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from devfocus.cli.process import collector_paused
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from devfocus.app.importing import FileImport
     from devfocus.cli.subcommands import Subcommands
 
 EXPORT_FORMATS = ("csv", "json")
@@ -25,7 +27,8 @@ def add_parser(subparsers: Subcommands) -> None:
     subparsers.add_parser("export", help="export every stored event", arguments=_export_arguments)
     subparsers.add_parser(
         "import",
-        help="import the git history of the repositories at PATH",
+        help="import the git history of the repositories at PATH, or merge the export FILE "
+        "made by `devfocus export` (on another machine, say)",
         arguments=_import_arguments,
     )
     subparsers.add_parser("delete", help="erase all stored activity", arguments=_delete_arguments)
@@ -38,7 +41,20 @@ def _export_arguments(export: argparse.ArgumentParser) -> None:
 
 
 def _import_arguments(ingest: argparse.ArgumentParser) -> None:
-    ingest.add_argument("path", nargs="*", default=["."], help="repositories (default: .)")
+    ingest.add_argument(
+        "path",
+        nargs="*",
+        default=["."],
+        metavar="PATH|FILE",
+        help="a folder: the git repositories there (default: .); a file: an export (JSON or "
+        "CSV) to merge",
+    )
+    ingest.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text (the default), or json: what was imported, for scripts",
+    )
     add_database_option(ingest)
 
 
@@ -50,7 +66,7 @@ def _delete_arguments(delete: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     commands: dict[str, Callable[[argparse.Namespace], int]] = {
         "export": export,
-        "import": import_history,
+        "import": import_paths,
         "delete": delete,
     }
     return commands[args.command](args)
@@ -100,7 +116,94 @@ def _output(
 
 
 # -- import ------------------------------------------------------------------------------------
-def import_history(args: argparse.Namespace) -> int:
+def import_paths(args: argparse.Namespace) -> int:
+    """Each regular file an export to merge, anything else a folder of git repositories."""
+    files = [p for p in args.path if os.path.isfile(p)]
+    folders = [p for p in args.path if p not in files]
+    reports: list[dict[str, Any]] = []
+    failed = 0
+    if files:
+        failed += import_exports(args, files, reports)
+    if folders:
+        failed += import_history(args, folders, reports)
+    if args.format == "json":
+        import json  # here, for start-up time, as the other imports of this command
+
+        print(json.dumps({"imports": reports}, indent=2, ensure_ascii=False))
+    return 1 if failed else 0
+
+
+def import_exports(
+    args: argparse.Namespace, files: list[str], reports: list[dict[str, Any]]
+) -> int:
+    """Merge each export file; returns how many could not be imported."""
+    # Imported here, for start-up time: the store is for this command only.
+    from devfocus.app.datastore import open_database
+    from devfocus.app.importing import NotImportable, import_export
+
+    database = open_database(settings_from(args))
+    failed = 0
+    for path in files:
+        bar = output.progress_bar(" events", label=os.path.basename(path))
+
+        def progress(done: int, total: int, bar: output.ProgressBar = bar) -> None:
+            if bar.total != total:
+                bar.total = total
+            bar.update(done - bar.n)
+
+        try:
+            with bar, collector_paused():
+                result = import_export(database, path, progress)
+        except NotImportable as refused:
+            failed += 1
+            output.error(f"{path}: not imported: {refused}")
+            reports.append({"file": path, "error": str(refused)})
+            continue
+        reports.append(result.as_json())
+        if args.format != "json":
+            _print_import(result)
+    database.close()
+    return failed
+
+
+def _print_import(result: FileImport) -> None:
+    events = result.events
+    print(
+        f"{result.path}: {output.plural(events.new, 'new event')}, {events.present} already "
+        f"present, {events.updated} updated, {events.refused} refused ({result.seconds:.2f} s)"
+    )
+    for reason in events.reasons:
+        print(f"  refused {reason}")
+    if events.refused > len(events.reasons):
+        print(f"  … and {events.refused - len(events.reasons)} more refused")
+    if result.history:
+        parts = [
+            f"{_HISTORY_NAMES.get(name, name)} {counts.new} new, {counts.present} already present"
+            + (f", {counts.refused} refused" if counts.refused else "")
+            for name, counts in result.history.items()
+        ]
+        print(f"  git history: {'; '.join(parts)}")
+        for counts in result.history.values():
+            for reason in counts.reasons:
+                print(f"  refused {reason}")
+    if result.not_merged:
+        left = ", ".join(f"{rows} {name}" for name, rows in result.not_merged.items())
+        print(f"  not merged (only events and git history are): {left}")
+
+
+_HISTORY_NAMES = {
+    "repositories": "repositories",
+    "commits": "commits",
+    "commitFiles": "commit files",
+    "checkouts": "checkouts",
+    "tasks": "tasks",
+}
+
+
+def import_history(
+    args: argparse.Namespace, paths: list[str], reports: list[dict[str, Any]]
+) -> int:
+    """Ingest the git history of the repositories at ``paths``; returns how many failed."""
     # Imported here, for start-up time: git and the store are for this command only.
     from pathlib import Path
 
@@ -113,9 +216,9 @@ def import_history(args: argparse.Namespace) -> int:
         output.error("git is not installed (no `git` on PATH)")
         return 1
     settings = settings_from(args)
-    repos = find_repositories([Path(p) for p in args.path])
+    repos = find_repositories([Path(p) for p in paths])
     if not repos:
-        output.error(f"no git repository at {', '.join(args.path)}")
+        output.error(f"no git repository at {', '.join(paths)}")
         return 1
     database = open_database(settings)
     ingester = Ingester(database)
@@ -133,6 +236,18 @@ def import_history(args: argparse.Namespace) -> int:
         if result.problem is not None:
             failed += 1
             print(f"{repo.key}: {result.problem}", file=sys.stderr)
+            reports.append({"repository": repo.key, "error": result.problem})
+            continue
+        reports.append(
+            {
+                "repository": repo.key,
+                "newCommits": result.new_commits,
+                "checkouts": result.checkouts,
+                "unreachable": result.unreachable,
+                "seconds": round(result.seconds, 3),
+            }
+        )
+        if args.format == "json":
             continue
         extra = f", {result.unreachable} no longer on a branch" if result.unreachable else ""
         print(
@@ -140,7 +255,7 @@ def import_history(args: argparse.Namespace) -> int:
             f"{output.plural(result.checkouts, 'checkout')}{extra} ({result.seconds:.2f} s)"
         )
     database.close()
-    return 1 if failed else 0
+    return failed
 
 
 # -- delete ------------------------------------------------------------------------------------

@@ -64,6 +64,16 @@ def _arguments(report: argparse.ArgumentParser) -> None:
         help="issue analytics instead of the focus report: issues opened and closed per week, "
         "the backlog, time to close, spikes and likely duplicates (default period: 90d)",
     )
+    report.add_argument(
+        "--team",
+        action="store_true",
+        help="the team's report from the team database (--team-url, else $DEVFOCUS_TEAM_URL): "
+        "focus and deep work per day, switches per focused hour, trends, your place (default "
+        "period: thisweek)",
+    )
+    report.add_argument(
+        "--team-url", metavar="URL", help="the team database (default: $DEVFOCUS_TEAM_URL)"
+    )
     add_narrate_options(report, "the report")
     add_session_options(report)
     add_history_options(report)
@@ -93,10 +103,12 @@ def run(args: argparse.Namespace) -> int:
     from devfocus.insights.render import render
 
     now = time.time()
-    period = period_from(args, "90d" if args.issues else "today", now)
+    period = period_from(args, "90d" if args.issues else "thisweek" if args.team else "today", now)
     if period is None:
         return 2
     settings = settings_from(args)
+    if args.team:
+        return team_report(args, settings, period, now)
     database, project = open_for_reading(settings, args)
     if args.issues:
         return issue_report(args, database, period, project, now)
@@ -113,6 +125,31 @@ def run(args: argparse.Namespace) -> int:
     if args.narrate or args.renarrate:
         result = narrated(result, settings, args.renarrate)
     sys.stdout.write(render(result, args.format, None, previous))
+    return 0
+
+
+def team_report(args: argparse.Namespace, settings: Settings, period: Period, now: float) -> int:
+    """``devfocus report --team``: the team database's aggregates, in the report formats."""
+    if args.issues or args.compare or args.redact or args.narrate or args.renarrate:
+        output.error("--team takes none of --issues, --compare, --redact, --narrate")
+        return 2
+    # Imported here, for start-up time: only a team report reaches the team database.
+    from devfocus.app.teamshare import make_team_report, team_url
+    from devfocus.config import TEAM_URL_ENV
+    from devfocus.store.errors import StoreError
+    from devfocus.team.teamreport import render_team_report
+
+    url = args.team_url or team_url(settings)
+    if not url:
+        output.error(f"no team database: give --team-url URL or set ${TEAM_URL_ENV}")
+        return 2
+    try:
+        with output.working("Reading the team's figures"):
+            result = make_team_report(url, period, now=now)
+    except StoreError as error:  # the team database's, in one line
+        output.error(str(error))
+        return 1
+    sys.stdout.write(render_team_report(result, args.format))
     return 0
 
 

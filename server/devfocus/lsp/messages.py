@@ -140,6 +140,8 @@ class ReportArguments:
     renarrate: bool = False
     # Issue analytics (devfocus.issues) for the period instead of the focus report.
     issues: bool = False
+    # The team's report (devfocus.team.databaseUrl) for the period instead of the focus report.
+    team: bool = False
 
     @classmethod
     def parse(cls, args: Sequence[object]) -> ReportArguments:
@@ -173,6 +175,11 @@ class ReportArguments:
             raise ValueError("issues must be true or false")
         if issues and (period == "standup" or compare or narrate or renarrate):
             raise ValueError("issues takes neither standup, compare nor narrate")
+        team = options.get("team", False)
+        if not isinstance(team, bool):
+            raise ValueError("team must be true or false")
+        if team and (issues or period == "standup" or compare or narrate or renarrate or redact):
+            raise ValueError("team takes none of issues, standup, compare, narrate, redact")
         return cls(
             period,
             fmt,
@@ -185,6 +192,7 @@ class ReportArguments:
             narrate=narrate or renarrate,
             renarrate=renarrate,
             issues=issues,
+            team=team,
         )
 
 
@@ -627,9 +635,13 @@ class WireStatus:
     ai: AIState | None = field(default=None, metadata=OMITTED)  # only with a provider configured
     # The latest context switch of the last hour (for "why did you switch?"), if any.
     last_switch: LastSwitch | None = field(default=None, metadata=OMITTED)
+    # The team's share of today's (UTC) focus in deep work, with a team database configured.
+    team_deep_share_today: float | None = field(default=None, metadata=OMITTED)
 
     @classmethod
-    def of(cls, status: Status, ai: Health | None = None) -> WireStatus:
+    def of(
+        cls, status: Status, ai: Health | None = None, team_deep_share: float | None = None
+    ) -> WireStatus:
         # Deferred: loaded with the first status.
         from devfocus.timeutil import iso_utc
 
@@ -675,6 +687,7 @@ class WireStatus:
                 status.last_switch.after.label(),
                 status.last_switch_reason,
             ),
+            team_deep_share_today=None if team_deep_share is None else round(team_deep_share, 3),
         )
 
 

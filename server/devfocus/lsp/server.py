@@ -65,6 +65,8 @@ class DevFocusServer(LanguageServer):
         self.git = GitService(self.settings, trust=self.trust)
         self._ai: AIService | None = None  # made with the first use
         self._editor_insights: EditorInsights | None = None  # made with the first use
+        # The team's share of today's focus in deep work, from the last push (None: no team).
+        self.team_deep_share_today: float | None = None
         # uri → group → the diagnostics it last published there (see publish_diagnostics_of).
         self._diagnostics: dict[str, dict[str, list[types.Diagnostic]]] = {}
         self._closed = False

@@ -20,6 +20,8 @@ from devfocus.store.tables import (
     SWITCH_NOTES,
     TASK_LINKS,
     TASKS,
+    TEAM_OUTBOX,
+    TEAM_STATE,
     TRACKER_ISSUES,
     TRACKER_PULLS,
     TRACKER_SYNCS,
@@ -45,13 +47,16 @@ _TABLES = (
     ("trackerSyncs", TRACKER_SYNCS),
     ("taskLinks", TASK_LINKS),
     ("switchNotes", SWITCH_NOTES),
+    # The aggregates waiting for (or already in) a team database, and where sharing stood.
+    ("teamOutbox", TEAM_OUTBOX),
+    ("teamState", TEAM_STATE),
 )
 
 
 def erase_all(engine: Engine) -> dict[str, int]:
     """Erase every event, repository, commit with its files, checkout, hand-set task, focus block,
     nudge, day figure, docstring-debt row, cached AI answer, imported issue and pull request,
-    sync record, task link and switch note; returns
+    sync record, task link, switch note and team aggregate; returns
     the rows erased per table. On SQLite the erased content is overwritten (``secure_delete``)
     and the write-ahead log emptied, so the file keeps no readable copy of it."""
     sqlite = engine.dialect.name == "sqlite"

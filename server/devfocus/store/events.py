@@ -7,6 +7,7 @@ engine; everything else goes through SQLAlchemy Core, imported by the functions 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from devfocus.activity.records import Activity, Context, Kind
@@ -166,3 +167,101 @@ def delete_events(engine: Engine) -> int:
 
     with writing(engine) as conn:
         return int(conn.execute(delete(EVENTS)).rowcount or 0)
+
+
+# -- merging events from elsewhere (``devfocus import FILE``) -----------------------------------
+# What makes two rows with the same id the same event: a growing span keeps these.
+_IDENTITY = ("start_ms", "kind", "project", "path")
+
+
+class MergedEvents:
+    """What :func:`merge_events` did with a batch: ``clashes`` are the ids already used by a
+    different event (nothing written for them)."""
+
+    __slots__ = ("clashes", "new", "present", "updated")
+
+    def __init__(self) -> None:
+        self.new = 0
+        self.present = 0
+        self.updated = 0
+        self.clashes: list[int] = []
+
+
+_as_tuple = itemgetter(*COLUMNS)
+
+
+def _same(a: Any, b: Any) -> bool:
+    return (a or None) == (b or None) if isinstance(a, str) or isinstance(b, str) else a == b
+
+
+def merge_events(engine: Engine, rows: Sequence[Mapping[str, Any]]) -> MergedEvents:
+    """Merge rows (every column of :data:`COLUMNS`) written elsewhere, in one transaction: a row
+    whose id is absent is inserted; one stored with the same content is left alone (present, as
+    is one stored as long or longer); one whose span grew (same start, kind, project and path,
+    a later end) is rewritten as :func:`write_events` rewrites a growing span (updated); one
+    whose id holds a different event is a clash, and is left alone."""
+    from sqlalchemy import bindparam, update
+
+    from devfocus.store.gitstore import insert_rows
+    from devfocus.store.tables import EVENTS
+
+    merged = MergedEvents()
+    if not rows:
+        return merged
+    with writing(engine) as conn:
+        known = _stored_events(conn, [row["id"] for row in rows])
+        fresh: dict[int, tuple[Any, ...]] = {}
+        grown: dict[int, dict[str, Any]] = {}
+        for row in rows:
+            event_id = row["id"]
+            stored = known.get(event_id)
+            try:
+                incoming = _as_tuple(row)
+            except KeyError:  # a row from before lines_bulk existed
+                incoming = tuple(row.get(c, 0 if c == "lines_bulk" else None) for c in COLUMNS)
+            if stored is None:
+                fresh[event_id] = incoming
+                known[event_id] = incoming
+                merged.new += 1
+                continue
+            old = dict(zip(COLUMNS, stored, strict=True))
+            if not all(_same(old[c], row[c]) for c in _IDENTITY):
+                merged.clashes.append(event_id)
+            elif row["end_ms"] > old["end_ms"]:
+                known[event_id] = incoming
+                if event_id in fresh:  # the same id twice in one batch: insert the longer
+                    fresh[event_id] = incoming
+                else:
+                    grown[event_id] = {c: row[c] for c in _GROWING}
+                merged.updated += 1
+            else:
+                merged.present += 1
+        if fresh:
+            insert_rows(conn, EVENTS, COLUMNS, list(fresh.values()))
+        if grown:
+            conn.execute(
+                update(EVENTS)
+                .where(EVENTS.c.id == bindparam("b_id"))
+                .values({c: bindparam(f"b_{c}") for c in _GROWING}),
+                [
+                    {"b_id": i, **{f"b_{c}": v for c, v in values.items()}}
+                    for i, values in grown.items()
+                ],
+            )
+    return merged
+
+
+def _stored_events(conn: Any, ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
+    """id → the stored row (a tuple in :data:`COLUMNS` order) of those of ``ids`` stored."""
+    from sqlalchemy import select
+
+    from devfocus.store.tables import EVENTS
+
+    columns = [EVENTS.c[name] for name in COLUMNS]
+    unique = list(dict.fromkeys(ids))
+    found: dict[int, tuple[Any, ...]] = {}
+    for i in range(0, len(unique), 500):  # below every database's bound-parameter limit
+        chunk = unique[i : i + 500]
+        for row in conn.execute(select(*columns).where(EVENTS.c.id.in_(chunk))):
+            found[row[0]] = tuple(row)
+    return found

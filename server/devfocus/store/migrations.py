@@ -371,6 +371,37 @@ def _v8_add_task_refs(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE tasks ADD COLUMN ref TEXT"))
 
 
+def _v9_team_outbox(meta: MetaData) -> None:
+    from sqlalchemy import BigInteger, Column, Index, Integer, String, Table, Text
+
+    # The aggregates computed for a team database (devfocus.team.figures.HourRow) and whether
+    # they reached it: ``pending`` rows go up, ``pushed`` ones are there, ``gone`` ones are
+    # to be deleted there (their hour no longer has them). Kept until pushed, so a crash, an
+    # outage or a retry loses nothing; the team database's upsert makes a push idempotent.
+    Table(
+        "team_outbox",
+        meta,
+        Column("hour_ms", BigInteger, primary_key=True, autoincrement=False),  # UTC hour start
+        Column("label_kind", String(8), primary_key=True),  # "" | project | task
+        Column("label", Text, primary_key=True),
+        Column("focus_s", Integer, nullable=False),
+        Column("deep_s", Integer, nullable=False),
+        Column("switches", Integer, nullable=False),
+        Column("sessions", Integer, nullable=False),
+        Column("state", String(8), nullable=False),  # pending | pushed | gone
+        Column("changed_ms", BigInteger, nullable=False),
+        Index("ix_team_outbox_state", "state"),
+    )
+    # Where sharing stands: the team database last pushed to, the share level, how far the
+    # aggregates were computed, the last push and its error.
+    Table(
+        "team_state",
+        meta,
+        Column("key", String(32), primary_key=True),
+        Column("value", Text, nullable=False),
+    )
+
+
 def _event_id() -> TypeEngine[int]:
     """SQLite's 64-bit rowid is the id itself; elsewhere a BIGINT."""
     from sqlalchemy import BigInteger, Integer
@@ -389,6 +420,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         7, "issue trackers: issues, pull requests, syncs; task links; switch notes", _v7_trackers
     ),
     Migration(8, "tasks: the issue a task set by hand is", _v8_task_refs, _v8_add_task_refs),
+    Migration(9, "team sharing: the outbox of hourly aggregates, its state", _v9_team_outbox),
 )
 
 

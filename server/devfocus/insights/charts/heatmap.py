@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from devfocus.insights.charts.svg import ACCENT, WIDTH, Chart, document, duration, num, text
 from devfocus.insights.focusreport import HourMatrix, Report
 from devfocus.text import plural
@@ -24,6 +26,31 @@ def heatmap_chart(report: Report) -> Chart | None:
     peak = max(max(row) for row in matrix)
     if peak <= 0:
         return None
+    parts, best = hour_grid(
+        matrix,
+        peak,
+        lambda day, hour, seconds: (
+            f"{WEEKDAYS[day]} {hour:02d}:00–{hour + 1:02d}:00: {what} {duration(seconds)}"
+        ),
+    )
+    height = TOP + 7 * CELL_HEIGHT + 16
+    day, hour = best
+    total = sum(map(sum, matrix))
+    active = sum(1 for row in matrix for s in row if s > 0)
+    desc = (
+        f"{what.capitalize()} by hour of day (columns, 00 to 23) and weekday (rows, Monday "
+        f"first): {duration(total)} over {plural(active, 'hour')} of the week; the most on "
+        f"{WEEKDAYS[day]} {hour:02d}:00–{hour + 1:02d}:00 ({duration(peak)}). Darker is more."
+    )
+    title = f"When {what} happens: hour × weekday"
+    return document("heatmap", WIDTH, height, title, desc, "".join(parts))
+
+
+def hour_grid(
+    matrix: HourMatrix, peak: float, tip: Callable[[int, int, float], str]
+) -> tuple[list[str], tuple[int, int]]:
+    """The SVG of a weekday × hour grid (hour labels, weekday labels, one cell per hour, darker
+    for more, ``tip(day, hour, seconds)`` on hover) and the (day, hour) of its busiest cell."""
     cell = (WIDTH - LEFT - 20) / 24
     parts = []
     for hour in range(0, 24, 3):
@@ -50,19 +77,8 @@ def heatmap_chart(report: Report) -> Chart | None:
                 parts.append(f'<rect class="empty" {box}/>')
                 continue
             strength = 0.15 + 0.85 * seconds / peak
-            tip = f"{WEEKDAYS[day]} {hour:02d}:00–{hour + 1:02d}:00: {what} {duration(seconds)}"
             parts.append(
                 f'<rect class="cell" {box} fill="{ACCENT}" fill-opacity="{strength:.2f}">'
-                f"<title>{text(tip)}</title></rect>"
+                f"<title>{text(tip(day, hour, seconds))}</title></rect>"
             )
-    height = TOP + 7 * CELL_HEIGHT + 16
-    day, hour = best
-    total = sum(map(sum, matrix))
-    active = sum(1 for row in matrix for s in row if s > 0)
-    desc = (
-        f"{what.capitalize()} by hour of day (columns, 00 to 23) and weekday (rows, Monday "
-        f"first): {duration(total)} over {plural(active, 'hour')} of the week; the most on "
-        f"{WEEKDAYS[day]} {hour:02d}:00–{hour + 1:02d}:00 ({duration(peak)}). Darker is more."
-    )
-    title = f"When {what} happens: hour × weekday"
-    return document("heatmap", WIDTH, height, title, desc, "".join(parts))
+    return parts, best

@@ -21,6 +21,7 @@ from devfocus.lsp.features.report import ReportFeature
 from devfocus.lsp.features.settings import SettingsFeature
 from devfocus.lsp.features.status import StatusFeature
 from devfocus.lsp.features.tasks import TasksFeature
+from devfocus.lsp.features.team import TeamFeature
 
 FEATURES: tuple[type[LanguageFeature], ...] = (
     SettingsFeature,
@@ -35,5 +36,6 @@ FEATURES: tuple[type[LanguageFeature], ...] = (
     HistoryFeature,
     HotspotFeature,
     TasksFeature,
+    TeamFeature,
     DataFeature,
 )

@@ -56,6 +56,8 @@ class ReportFeature(LanguageFeature):
             return await self.standup(options, request)
         if options.issues:
             return await self.issue_report(options)
+        if options.team:
+            return await self.team_report(options)
         # Deferred, as above.
         from devfocus.insights.render import render
         from devfocus.insights.render_json import report_json
@@ -130,6 +132,49 @@ class ReportFeature(LanguageFeature):
         if options.open:
             suffix = "html" if options.format == "html" else "md"
             return await self.show_file(f"issues-{period.name}", suffix, body)
+        return body
+
+    # -- the team's report --------------------------------------------------------------------
+    async def team_report(self, options: ReportArguments) -> JsonValue:
+        """The team's report (devfocus.team.databaseUrl) of the period, in the report's format,
+        or written to a file and shown."""
+        # Deferred, with the first team report.
+        import asyncio
+
+        from devfocus.app.teamshare import make_team_report, team_url
+        from devfocus.insights.periods import requested_period
+        from devfocus.store.errors import StoreError
+        from devfocus.team.teamreport import render_team_report
+        from devfocus.team.teamreport_data import team_json
+
+        url = team_url(self.server.settings)
+        if url is None:
+            raise JsonRpcInvalidParams(
+                f"{REPORT}: no team database: set devfocus.team.databaseUrl (VS Code: DevFocus: "
+                "Connect Team Database)"
+            )
+        now = self.server.tracking.clock()
+        try:
+            period = requested_period(options.period, options.from_date, options.to_date, now)
+        except ValueError as exc:
+            raise JsonRpcInvalidParams(f"{REPORT}: {exc}") from exc
+        if options.open and options.format not in ("html", "markdown"):
+            raise JsonRpcInvalidParams(
+                f"{REPORT}: open writes html or markdown, not {options.format}"
+            )
+        loop = asyncio.get_running_loop()
+        try:
+            report = await loop.run_in_executor(
+                None, lambda: make_team_report(url, period, now=now)
+            )
+        except StoreError as error:  # the team database's problems, in one line
+            raise JsonRpcInternalError(f"{REPORT}: {error}") from error
+        if options.format == "json" and not options.open:
+            return team_json(report)
+        body = await loop.run_in_executor(None, render_team_report, report, options.format)
+        if options.open:
+            suffix = "html" if options.format == "html" else "md"
+            return await self.show_file(f"team-{period.name}", suffix, body)
         return body
 
     # -- standup notes ----------------------------------------------------------------------------

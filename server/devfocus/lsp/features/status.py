@@ -46,6 +46,7 @@ _STATE_FIELDS = (
     "task",
     "git",
     "ai",
+    "teamDeepShareToday",
 )
 
 
@@ -203,7 +204,7 @@ class StatusFeature(LanguageFeature):
             log.warning("could not carry out the answer to a nudge: %s", error)
 
     def _send_if_due(self, status: Status) -> None:
-        wire = _wire(status, self.server.ai.health())
+        wire = _wire(status, self.server.ai.health(), self.server.team_deep_share_today)
         now = time.monotonic()
         last = self._sent
         changed = (
@@ -229,7 +230,11 @@ class StatusFeature(LanguageFeature):
 
     # -- commands ------------------------------------------------------------------------------
     async def status_command(self, *args: object) -> JsonValue:
-        return _wire(self._with_git(await self.server.tracking.status()), self.server.ai.health())
+        return _wire(
+            self._with_git(await self.server.tracking.status()),
+            self.server.ai.health(),
+            self.server.team_deep_share_today,
+        )
 
     async def pause_command(self, *args: object) -> JsonValue:
         self.server.tracking.tracker.pause(time.time())
@@ -250,11 +255,11 @@ def _block_key(wire: JsonObject) -> tuple[JsonValue, JsonValue] | None:
     return (block.get("start"), block.get("end")) if isinstance(block, dict) else None
 
 
-def _wire(status: Status, ai: Health) -> JsonObject:
+def _wire(status: Status, ai: Health, team_deep_share: float | None = None) -> JsonObject:
     # Deferred, for start-up time: the typed messages load with the first command.
     from devfocus.lsp.messages import WireStatus
 
-    wire = to_json(WireStatus.of(status, ai))
+    wire = to_json(WireStatus.of(status, ai, team_deep_share))
     assert isinstance(wire, dict)  # a dataclass is always an object
     return wire
 
