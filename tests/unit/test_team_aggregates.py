@@ -78,3 +78,14 @@ def test_label_kinds_of_each_share_level() -> None:
     assert label_kinds("totals+projects") == (TOTALS, PROJECT)
     assert label_kinds("totals+tasks") == (TOTALS, TASK)
     assert label_kinds("totals+projects+tasks") == (TOTALS, PROJECT, TASK)
+
+
+def test_a_long_task_label_is_cut_to_what_the_team_database_keeps() -> None:
+    activities = [edit(0, 30)]
+    timeline = build_timeline(activities, idle_timeout=IDLE, deep_work=DEEP)
+    long = Task("x" * 500, "feature", None, "branch")
+    _, rows = rows_of(
+        activities, kinds=label_kinds("totals+tasks"), tasks=[long] * len(timeline.segments)
+    )
+    (task_row,) = [r for r in rows if r.label_kind == TASK]
+    assert len(task_row.label) == 200 and task_row.label.endswith("…")

@@ -16,8 +16,10 @@ from collections.abc import Mapping, Sequence
 from devfocus.activity.tasks import Task
 from devfocus.activity.timeline import Segment, Timeline
 from devfocus.team.figures import PROJECT, TASK, TOTALS, HourRow
+from devfocus.text import clip
 
 HOUR = 3600.0
+LABEL_LENGTH = 200  # the team database's limit on a label (a long issue title is cut)
 
 
 def hour_start(t: float) -> float:
@@ -95,11 +97,11 @@ def _labels(
     labels = [(TOTALS, "")]
     if PROJECT in kinds and segment.context is not None:
         name = project_label(segment.context.project)
-        labels.append((PROJECT, alias.get(name, name)))
+        labels.append((PROJECT, clip(alias.get(name, name), LABEL_LENGTH)))
     if TASK in kinds and task is not None:
         label = task.label
         shared = alias.get(label) or (alias.get(task.ref) if task.ref else None) or label
-        labels.append((TASK, shared))
+        labels.append((TASK, clip(shared, LABEL_LENGTH)))
     return labels
 
 
