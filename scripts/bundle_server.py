@@ -65,6 +65,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SUPPORTED = ("3.10", "3.11", "3.12", "3.13", "3.14")
 # pyproject.toml's optional dependencies the extension ships with.
 EXTRAS = ("ai",)
+# Shipped besides them: psycopg's pure-Python build, for a team database (and a PostgreSQL
+# devfocus.database.url). It loads the system's libpq; the `postgres` extra's binary build would
+# add a compiled copy of libpq and OpenSSL per Python version and platform (4 MB each).
+ALSO = ("psycopg>=3.1",)
 # Left out: SQLAlchemy 2.0's asyncio support, which DevFocus does not use (2.1 made it an
 # extra, so a pip install on Python 3.11+ has none either); one compiled copy per version.
 EXCLUDED = ("greenlet",)
@@ -74,6 +78,11 @@ LAZY = ("libcst", "jedi")
 # Not needed to run the server: byte code (Python writes its own), installers' scripts and the
 # test suites some libraries ship inside their packages.
 STRIP_DIRS = ("__pycache__", "tests")
+# Left out of the bundle: jedi's stubs of third-party packages (typeshed's `stubs`, 1.4 MB of
+# the payload, a tenth of the extension). The standard library's stay; for a third-party call,
+# jedi infers from the package itself where it can read it, else the docstring leaves the
+# return type out. A pip install keeps them.
+UNBUNDLED = ("jedi/third_party/typeshed/stubs",)
 STRIP_SUFFIXES = (".pyc", ".pyo")
 PAYLOAD = "payload.tar.xz"
 # The byte code of the start-up modules for two versions, in import order: xz streams one after
@@ -230,7 +239,7 @@ def resolve(wheel: Path, target: Target, pythons: list[str], work: Path) -> dict
     for python in pythons:
         tree = work / f"cp{python.replace('.', '')}"
         try:
-            uv_install(tree, target, python, requirement)
+            uv_install(tree, target, python, requirement, *ALSO)
         except RuntimeError as error:
             print(f"  skipping Python {python} on {target.name}: {str(error).splitlines()[-1]}")
             shutil.rmtree(tree, ignore_errors=True)
@@ -248,7 +257,7 @@ def resolve(wheel: Path, target: Target, pythons: list[str], work: Path) -> dict
             continue
         again = work / f"pinned-{python}"
         try:
-            uv_install(again, target, python, "--constraint", str(pins), requirement)
+            uv_install(again, target, python, "--constraint", str(pins), requirement, *ALSO)
         except RuntimeError:
             shutil.rmtree(again, ignore_errors=True)
             continue
@@ -264,7 +273,7 @@ def resolve(wheel: Path, target: Target, pythons: list[str], work: Path) -> dict
                     uv_install(tree, target, python, "--no-deps", f"{dist.name}=={dist.version}")
         for dist in distributions(tree).values():
             drop_hashes(dist.info / "RECORD")
-        for name in ("bin", "include", "share"):  # what an installer puts beside the packages
+        for name in ("bin", "include", "share", *UNBUNDLED):  # beside the packages; see above
             shutil.rmtree(tree / name, ignore_errors=True)
         for path in list(tree.rglob("*")):
             if path.is_file() and path.suffix in STRIP_SUFFIXES:
@@ -343,6 +352,7 @@ def lazy_distributions(dists: dict[str, Distribution], target: Target, python: s
 
     base = requirements("devfocus")
     extras = [name for extra in EXTRAS for name in requirements("devfocus", extra)]
+    extras += [canonicalize_name(Requirement(line).name) for line in ALSO]
     startup = {"devfocus"} | closure([n for n in base if n not in LAZY])
     lazy = closure([n for n in base if n in LAZY] + [n for n in extras if n not in base])
     return lazy - startup

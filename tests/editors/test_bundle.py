@@ -106,6 +106,8 @@ def test_the_manifest_lists_versions_wheels_and_what_waits_in_the_payload(built:
     early, late = set(stages["early"]["modules"]), set(stages["late"]["modules"])
     assert {"sqlalchemy", "pathspec"} <= early
     assert {"libcst", "jedi", "anthropic", "openai", "pydantic_core", "yaml"} <= late
+    # The team database's driver: pure Python (the system's libpq), never a compiled copy.
+    assert "psycopg" in late and not {"psycopg_binary", "psycopg_c"} & (early | late)
     libs = {p.name for p in (built / "libs").iterdir()}
     # Plain: what answers `initialize`, and what finds where the rest goes.
     assert {"devfocus", "pygls", "lsprotocol", "cattrs", "platformdirs"} <= libs

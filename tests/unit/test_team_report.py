@@ -258,7 +258,8 @@ def test_focus_per_member_fires_from_twenty_percent() -> None:
 
 def test_the_full_report_insights() -> None:
     assert [i.text for i in report().insights] == [
-        "Switching is up across the team on Mondays: 5.0 per focused hour vs 2.0 on other days.",
+        # Over both periods' days: Mondays 160 switches in 45 focused hours, the rest 400 in 180.
+        "Switching is up across the team on Mondays: 3.6 per focused hour vs 2.2 on other days.",
         "Deep work share fell from 60% to 50%.",
         "Focus per member is down 22% on the period before.",
     ]
@@ -523,3 +524,20 @@ def test_an_empty_report_in_every_format() -> None:
     assert data["place"] is None and data["insights"] == []
     rows = list(csv.DictReader(io.StringIO(render_team_report(r, "csv"))))
     assert rows[0]["record"] == "summary" and rows[0]["focus_seconds"] == "0"
+
+
+def test_a_weeks_report_finds_a_weekday_habit_with_the_week_before() -> None:
+    def week(first: date, monday_switches: int) -> TeamFigures:
+        days = tuple(
+            TeamDay(
+                first + timedelta(days=n), 4, 10 * 3600, 3600, monday_switches if n == 0 else 10, 4
+            )
+            for n in range(5)
+        )
+        return TeamFigures(t(first), t(first + timedelta(days=7)), 3, days)
+
+    this_week, last_week = week(START, 40), week(START - timedelta(days=7), 40)
+    assert team_analytics(this_week).insights == ()  # one Monday alone is no habit
+    found = team_analytics(this_week, last_week).insights
+    assert [i.key for i in found] == ["switchWeekday"]
+    assert "Mondays: 4.0 per focused hour vs 1.0 on other days" in found[0].text

@@ -94,9 +94,15 @@ def connect(url: str, *, timeout: float = 5) -> psycopg.Connection:
     :class:`TeamError` saying why there is none."""
     try:
         import psycopg
-    except ImportError as error:  # the optional dependency: pip install 'devfocus[postgres]'
+    except ModuleNotFoundError as error:  # pip install 'devfocus[postgres]' adds it
         raise TeamError(
             "the team database needs psycopg: pip install 'devfocus[postgres]'"
+        ) from error
+    except ImportError as error:  # psycopg without its binary build, and no libpq here
+        raise TeamError(
+            "the team database needs PostgreSQL's client library, libpq, which was not found: "
+            "install it (Debian, Ubuntu: apt install libpq5; Fedora: dnf install libpq; macOS: "
+            "brew install libpq; Windows: PostgreSQL's installer) and restart DevFocus"
         ) from error
     try:
         return psycopg.connect(

@@ -234,8 +234,12 @@ def team_analytics(
     days = _days(calendar, figures.days)
     totals = _totals(figures.days, calendar)
     before = None
+    # A weekday's habit needs more than one of it: a week's report reads the week before too.
+    habit = list(days)
     if previous is not None and previous.days:
-        before = _totals(previous.days, period_days(previous.start, previous.end))
+        earlier = period_days(previous.start, previous.end)
+        before = _totals(previous.days, earlier)
+        habit = [*_days(earlier, previous.days), *days]
     trends = _trends(totals, before)
     focus, deep, switches = _hours(figures.hours)
     empty = not (figures.days or figures.hours or figures.labels or figures.named) and (
@@ -257,7 +261,7 @@ def team_analytics(
         labels=_labels(figures, totals.focus_seconds),
         named=_named(figures),
         place=figures.place,
-        insights=tuple(_insights(days, trends)),
+        insights=tuple(_insights(habit, trends)),
         empty=empty,
     )
 
@@ -375,6 +379,8 @@ def _named(figures: TeamFigures) -> tuple[NamedRow, ...]:
 
 
 def _insights(days: Sequence[DayFigures], trends: Sequence[Trend]) -> list[TeamInsight]:
+    """The team-level insights: a weekday whose switching stands out (over ``days``, the period
+    and the one before it), and the trends that moved past their thresholds."""
     out = []
     if (weekday := switching_weekday(days)) is not None:
         name, rate, others = weekday
