@@ -31,6 +31,7 @@ import {
   CONNECT_TEAM_COMMAND,
   DISCONNECT_TEAM_COMMAND,
   TEAM_PREVIEW_COMMAND,
+  TEAM_PUSH_COMMAND,
   TeamConnection,
   TeamPrompts,
   teamUrlProblem,
@@ -363,6 +364,9 @@ function teamPrompts(): TeamPrompts {
       Promise.resolve(vscode.window.showInformationMessage(message, ...buttons)),
     preview: async () => {
       await vscode.commands.executeCommand(TEAM_PREVIEW_COMMAND);
+    },
+    share: async () => {
+      await vscode.commands.executeCommand(TEAM_PUSH_COMMAND);
     },
   };
 }

@@ -21,6 +21,7 @@ export const TEAM_SECRET = 'devfocus.team.url';
 export const TEAM_VARIABLE = 'DEVFOCUS_TEAM_URL';
 
 export const PREVIEW_BUTTON = 'Preview What the Team Sees';
+export const SHARE_BUTTON = 'Start Sharing';
 
 const SCHEMES = ['postgresql:', 'postgres:', 'postgresql+psycopg:'];
 const EXAMPLE = 'postgresql://name:password@host:5432/database';
@@ -101,6 +102,8 @@ export interface TeamPrompts {
   tell(message: string, ...buttons: string[]): Promise<string | undefined>;
   /** Preview What the Team Sees, offered once connected. */
   preview(): Promise<void>;
+  /** The first push (Push Team Aggregates Now): nothing goes before the person chooses it. */
+  share(): Promise<void>;
 }
 
 /** The team database's URL for the server, and Connect / Disconnect Team Database. */
@@ -157,10 +160,19 @@ export class TeamConnection extends SecretEnvironment {
     await this.refresh(true);
     const message =
       `DevFocus: connected to the team database ${describeAddress(address)}. The URL is kept ` +
-      "in VS Code's secret storage, and the server uses it. Only the aggregates " +
-      'devfocus.team.share allows are pushed: never file names, code or commit messages.';
-    if ((await this.prompts.tell(message, PREVIEW_BUTTON)) === PREVIEW_BUTTON) {
+      "in VS Code's secret storage. Nothing is pushed until you choose Start Sharing (or Push " +
+      'Team Aggregates Now); then only the aggregates devfocus.team.share allows go, never ' +
+      'file names, code or commit messages.';
+    let choice = await this.prompts.tell(message, PREVIEW_BUTTON, SHARE_BUTTON);
+    if (choice === PREVIEW_BUTTON) {
       await this.prompts.preview();
+      choice = await this.prompts.tell(
+        'DevFocus: share these aggregates with the team from now on?',
+        SHARE_BUTTON,
+      );
+    }
+    if (choice === SHARE_BUTTON) {
+      await this.prompts.share();
     }
     return true;
   }

@@ -4,6 +4,7 @@ import { Launch, serverEnvironment } from '../src/launch';
 import { SecretStore } from '../src/secretEnv';
 import {
   PREVIEW_BUTTON,
+  SHARE_BUTTON,
   TEAM_SECRET,
   TeamConnection,
   TeamPrompts,
@@ -89,6 +90,7 @@ class Harness {
   readonly logged: string[] = [];
   restarts = 0;
   previews = 0;
+  shares = 0;
   /** The environment each start got. */
   readonly starts: Record<string, string>[] = [];
   readonly team: TeamConnection;
@@ -102,6 +104,9 @@ class Harness {
       },
       preview: async () => {
         this.previews += 1;
+      },
+      share: async () => {
+        this.shares += 1;
       },
     };
     this.team = new TeamConnection(
@@ -135,12 +140,23 @@ describe('Connect Team Database', () => {
     assert.equal(h.previews, 0);
     assert.ok(!h.visible().includes(PASSWORD));
   });
-  it('offers the preview of what the team sees', async () => {
+  it('offers the preview of what the team sees, and shares only when asked', async () => {
     const h = new Harness();
     h.urls = [URL];
-    h.buttons = [PREVIEW_BUTTON];
+    h.buttons = [PREVIEW_BUTTON, undefined];
     assert.equal(await h.team.connect(), true);
     assert.equal(h.previews, 1);
+    assert.equal(h.shares, 0); // the preview's question dismissed: nothing pushed
+    assert.match(h.told[0], /Nothing is pushed until you choose Start Sharing/);
+  });
+  it('starts sharing after the preview, or at once', async () => {
+    for (const buttons of [[PREVIEW_BUTTON, SHARE_BUTTON], [SHARE_BUTTON]]) {
+      const h = new Harness();
+      h.urls = [URL];
+      h.buttons = [...buttons];
+      assert.equal(await h.team.connect(), true);
+      assert.equal(h.shares, 1);
+    }
   });
   it('stores nothing when the box is cancelled, empty or not a PostgreSQL URL', async () => {
     const h = new Harness();

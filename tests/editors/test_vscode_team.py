@@ -91,6 +91,20 @@ def share_today(url: str) -> None:
         teamdb.upsert_hours(conn, [row], share="totals", by_name=False)
 
 
+def last_push(admin_url: str, member: str) -> object:
+    """When ``member`` last pushed, as the team database recorded it (None: never)."""
+    import psycopg
+
+    from devfocus.store import teamdb
+
+    with psycopg.connect(teamdb.plain_url(admin_url)) as conn:
+        found = conn.execute(
+            "SELECT last_push FROM devfocus_team.members WHERE member = %s", (member,)
+        ).fetchone()
+    assert found is not None, f"{member} is not in the team"
+    return found[0]
+
+
 def test_connect_team_database_shows_the_team_in_the_tooltip_and_its_report(
     browser: Any,
     vscode_install: VSCodeInstall,
@@ -151,10 +165,18 @@ def test_connect_team_database_shows_the_team_in_the_tooltip_and_its_report(
             toast.first.wait_for()
             assert password not in toast.first.inner_text()
 
+        with step("nothing of this member goes before Start Sharing, which pushes it"):
+            # The server does not push for a member who has not chosen to (the toast says so).
+            assert "Nothing is pushed until you choose Start Sharing" in toast.first.inner_text()
+            assert last_push(admin_url, f"{team}_alice") is None
+            toast.first.get_by_role("button", name="Start Sharing").click()
+            done = re.compile(r"pushed .* to the team database|team database is up to date")
+            page.locator(".notification-toast", has_text=done).first.wait_for()
+            assert last_push(admin_url, f"{team}_alice") is not None
+
         with step("the tooltip shows the team's deep work today"):
-            # The server pushes this member's aggregates when it starts, then reads today's
-            # team figures: the three others' half of focus in deep work, and this member's
-            # few seconds of none.
+            # Today's team figures: the three others' half of focus in deep work, and this
+            # member's few seconds of none.
             shown = wait_for(
                 lambda: SHARE_LINE.search(text := tooltip(page)) and text,
                 lambda: f"the tooltip never showed the team's deep work: {tooltip(page)!r}",

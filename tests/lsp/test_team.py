@@ -52,16 +52,26 @@ async def member(
     await end_session(s)
 
 
-async def test_the_server_pushes_on_start_and_the_status_shows_the_teams_deep_share(
+async def test_nothing_goes_before_the_member_pushes_once_and_the_status_shows_the_team(
     member: Session, team: Team
 ) -> None:
+    # The team's figures are read at once (reading shares nothing) ...
     status = await member.statuses.wait_for(lambda s: getattr(s, "teamDeepShareToday", None))
     assert status.teamDeepShareToday == 0.5
-    rows = teamdb.connect(team.url).execute(
-        "SELECT sum(focus_seconds) FROM devfocus_team.hourly WHERE member = %s",
-        (team.role("ann"),),
-    )
-    assert rows.fetchone()[0] == 59 * 60 + 50
+    await member.wait_for_log("nothing is shared with this team until you push once yourself")
+    assert own_focus(team) is None  # ... but nothing of Ann's went
+    pushed = await member.command("devfocus.team.push")
+    assert pushed["pushed"] == 1 and pushed["pending"] == 0 and pushed["error"] is None
+    assert own_focus(team) == 59 * 60 + 50
+
+
+def own_focus(team: Team) -> int | None:
+    with teamdb.connect(team.url) as conn:
+        found = conn.execute(
+            "SELECT sum(focus_seconds) FROM devfocus_team.hourly WHERE member = %s",
+            (team.role("ann"),),
+        ).fetchone()
+    return found[0] if found else None
 
 
 async def test_push_preview_and_the_team_report_as_commands(member: Session) -> None:

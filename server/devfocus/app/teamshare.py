@@ -108,17 +108,26 @@ class TeamShare:
 
     # -- push ------------------------------------------------------------------------------
     def push(
-        self, settings: Settings, url: str, *, now: float, full: bool = False, rejoin: bool = True
+        self, settings: Settings, url: str, *, now: float, full: bool = False, asked: bool = True
     ) -> PushResult:
-        """Recompute, stage and push. ``full`` recomputes the whole backfill window; without
-        ``rejoin`` (the background job) nothing is pushed to a database the member left."""
+        """Recompute, stage and push. ``full`` recomputes the whole backfill window. Without
+        ``asked`` (the background job), nothing goes to a database the member has not pushed to
+        themselves yet, after seeing what would go, or has left."""
         from devfocus.store import teamoutbox as outbox
         from devfocus.store.engine import display_url
 
         target = display_url(url)
         state = self.database.run(outbox.read_state)
-        if state.get("left") == target and not rejoin:
+        if not asked and state.get("left") == target:
             return PushResult(0, 0, 0, skipped="you left this team (devfocus team push rejoins)")
+        if not asked and state.get("database") != target:
+            return PushResult(
+                0,
+                0,
+                0,
+                skipped="nothing is shared with this team until you push once yourself "
+                "(devfocus team preview, then devfocus team push; VS Code: Start Sharing)",
+            )
         share = settings.team.share
         kinds = label_kinds(share)
         if state.get("database") != target:

@@ -1,6 +1,6 @@
 """Team mode in the editor: a push of the member's aggregates every ``devfocus.team.pushMinutes``
-(and ``devfocus.team.push`` at once), ``devfocus.team.preview``, and the team's deep-work share
-of today for the status.
+once they have pushed themselves (``devfocus.team.push``, after ``devfocus.team.preview``: nothing
+leaves before), and the team's deep-work share of today for the status.
 
 Pushing runs on a thread of its own with its own database connection. A team database that cannot
 be reached is said once, and the aggregates wait in the local outbox until it is back.
@@ -79,7 +79,7 @@ class TeamFeature(LanguageFeature):
             failed = True
             try:
                 async with self._pushing:
-                    result = await self._push(full=False, rejoin=False)
+                    result = await self._push(full=False, asked=False)
                 self._announce(result)
                 failed = result.error is not None
             except asyncio.CancelledError:
@@ -93,7 +93,7 @@ class TeamFeature(LanguageFeature):
             else:
                 delay, retry = every, RETRY_SECONDS
 
-    async def _push(self, *, full: bool, rejoin: bool) -> PushResult:
+    async def _push(self, *, full: bool, asked: bool) -> PushResult:
         # Deferred, as above.
         from devfocus.app.datastore import open_database
         from devfocus.app.teamshare import TeamShare, team_url, today_deep_share
@@ -106,11 +106,13 @@ class TeamFeature(LanguageFeature):
         def work() -> tuple[PushResult, float | None]:
             database = open_database(settings)
             try:
-                result = TeamShare(database).push(settings, url, now=now, full=full, rejoin=rejoin)
+                result = TeamShare(database).push(settings, url, now=now, full=full, asked=asked)
             finally:
                 database.close()
-            if result.error is not None or result.skipped is not None:
+            if result.error is not None:
                 return result, None
+            # Reading the team's figures shares nothing: a member who has not pushed yet sees
+            # them too.
             return result, today_deep_share(url, now)
 
         result, share = await asyncio.to_thread(work)
@@ -151,7 +153,7 @@ class TeamFeature(LanguageFeature):
             )
         full = bool(args and isinstance(args[0], dict) and args[0].get("all") is True)
         async with self._pushing:
-            result = await self._push(full=full, rejoin=True)
+            result = await self._push(full=full, asked=True)
         self._run_soon()  # the client shows this push's outcome: no message of our own
         return {
             "pushed": result.pushed,
