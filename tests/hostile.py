@@ -91,7 +91,7 @@ class Hostile:
         env: dict[str, str] | None = None,
     ) -> subprocess.CompletedProcess[str]:
         """git run plainly, as the developer (or a probe) would, saying who runs it."""
-        return subprocess.run(
+        done = subprocess.run(
             ["git", *args],
             cwd=self.root,
             env=self.environment(actor, date, env),
@@ -100,8 +100,14 @@ class Hostile:
             capture_output=True,
             text=True,
             timeout=TIMEOUT,
-            check=check,
         )
+        if check and done.returncode:
+            # What git said, in the failure: a setup that fails once must say why.
+            raise AssertionError(
+                f"git {' '.join(args)} in {self.root} exited with {done.returncode}: "
+                f"{done.stderr.strip() or done.stdout.strip()}"
+            )
+        return done
 
     def environment(
         self, actor: str, date: str | None = None, extra: dict[str, str] | None = None

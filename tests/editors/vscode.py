@@ -430,8 +430,10 @@ def status_tooltip(page: Any, text: str = "DevFocus", attempts: int = 3) -> Any:
         page.mouse.move(0, 0)
         page.locator(STATUS_ITEM).hover()
         try:
-            shown.first.wait_for(timeout=20_000)
-            return shown.first
+            # The newest: a hover of an earlier state (shown while the server started) can
+            # linger in the page beside the one just opened.
+            shown.last.wait_for(timeout=20_000)
+            return shown.last
         except Exception:
             if attempt == attempts - 1:
                 raise
