@@ -70,7 +70,12 @@ def workbench(
     data = home / "data"
     env = {**os.environ, "DEVFOCUS_DATA_DIR": str(data), "HOME": str(home)}
     steps = Steps(vscode_artifacts)
-    with vscode_window(browser, vscode_install, workspace, home, env, steps) as page:
+    # The LSP messages in the output channel, whose tail a failing step quotes: which request
+    # was sent, and whether and when it was answered.
+    settings = {"devfocus.trace.server": "messages"}
+    with vscode_window(
+        browser, vscode_install, workspace, home, env, steps, settings=settings
+    ) as page:
         yield Workbench(page, workspace, data, steps)
 
 
@@ -168,21 +173,24 @@ def test_the_lightbulb_writes_a_docstring_to_disk(workbench: Workbench) -> None:
         clip = region(page, top_left, menu, pad=12)
         marketplace_shot(page, "quick-fix", clip, hide=WORKBENCH_HOVERS)
     with step("apply Generate docstring and save"):
-        # Pick it with the keyboard: while the menu opens, an overlay takes the pointer's
-        # clicks.
-        focused = page.locator(".action-widget .monaco-list-row.focused")
-        for _ in range(10):
-            if "Generate docstring for" in (focused.get_attribute("aria-label") or ""):
-                break
-            page.keyboard.press("ArrowDown")
-        chosen = focused.get_attribute("aria-label") or ""
-        assert "Generate docstring for" in chosen, f"the menu's keyboard focus is on {chosen!r}"
-        page.keyboard.press("Enter")
-        page.locator(".action-widget").first.wait_for(state="hidden", timeout=10_000)
-        # Resolving the action waits at most the docs parser's first-call bound (libcst's
-        # import), 90 s.
         docstring = page.locator(".monaco-editor .view-line", has_text='"""').nth(1)
-        docstring.wait_for(timeout=95_000)
+        choose_generate_docstring(page)
+        try:
+            # Resolving the action waits at most the docs parser's first-call bound (libcst's
+            # import), 90 s.
+            docstring.wait_for(timeout=95_000)
+        except Exception:
+            # Seen only in a full CI run, twice: the chosen fix closed its menu and changed
+            # nothing. A person would choose it again; so does the test, once, from the
+            # keyboard (the failure then says the second choice did nothing either).
+            if docstring.count() == 0:
+                go_to_line(page, 4)
+                page.keyboard.press("Control+.")
+                page.locator(
+                    ".action-widget .monaco-list-row", has_text="Generate docstring for"
+                ).first.wait_for()
+                choose_generate_docstring(page)
+                docstring.wait_for(timeout=95_000)
         page.keyboard.press("Control+S")
     with step("the docstring is in the file on disk"):
         source = wait_for(
@@ -195,6 +203,20 @@ def test_the_lightbulb_writes_a_docstring_to_disk(workbench: Workbench) -> None:
         docstring = ast.get_docstring(function) or ""
         assert "prices" in docstring and "discount" in docstring
         assert "# checked" in source  # the earlier typing is saved too, untouched
+
+
+def choose_generate_docstring(page: Any) -> None:
+    """Pick "Generate docstring for…" in the open quick-fix menu with the keyboard (while the
+    menu opens, an overlay takes the pointer's clicks) and wait for the menu to close."""
+    focused = page.locator(".action-widget .monaco-list-row.focused")
+    for _ in range(10):
+        if "Generate docstring for" in (focused.get_attribute("aria-label") or ""):
+            break
+        page.keyboard.press("ArrowDown")
+    chosen = focused.get_attribute("aria-label") or ""
+    assert "Generate docstring for" in chosen, f"the menu's keyboard focus is on {chosen!r}"
+    page.keyboard.press("Enter")
+    page.locator(".action-widget").first.wait_for(state="hidden", timeout=10_000)
 
 
 def test_pausing_shows_the_paused_look(workbench: Workbench) -> None:

@@ -198,7 +198,7 @@ class Steps:
             ) from error
         self.screenshot(_slug(name), numbered=True)
 
-    def log_tail(self, lines: int = 25) -> str:
+    def log_tail(self, lines: int = 40) -> str:
         """The last ``lines`` of the extension's DevFocus output channel, for a failure's
         message: a CI run keeps the message, not the screenshots."""
         if self.logs is None:
