@@ -252,18 +252,6 @@ GROUP BY me.focus, me.deep
 HAVING count(*) >= {_MIN_SIZE}
 $$;
 
-CREATE FUNCTION devfocus_team.leave() RETURNS bigint
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, devfocus_team AS $$
-DECLARE
-    deleted bigint;
-BEGIN
-    DELETE FROM devfocus_team.hourly WHERE member = session_user;
-    GET DIAGNOSTICS deleted = ROW_COUNT;
-    DELETE FROM devfocus_team.members WHERE member = session_user;
-    RETURN deleted;
-END
-$$;
-
 -- An admin removes a member with their data, which the admin may not read.
 CREATE FUNCTION devfocus_team.drop_member(who name) RETURNS bigint
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, devfocus_team AS $$
@@ -275,6 +263,12 @@ BEGIN
     DELETE FROM devfocus_team.members WHERE member = who;
     RETURN deleted;
 END
+$$;
+
+-- A member leaves with their data, as an admin would remove them (run as the owner, who may).
+CREATE FUNCTION devfocus_team.leave() RETURNS bigint
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, devfocus_team AS $$
+SELECT devfocus_team.drop_member(session_user)
 $$;
 
 -- The monthly partitions of a partitioned hourly table covering [first, last]; nothing when

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from devfocus.insights.charts.heatmap import CELL_HEIGHT, WEEKDAYS, hour_grid
 from devfocus.insights.charts.heatmap import TOP as HEAT_TOP
-from devfocus.insights.charts.projects import tick_step
+from devfocus.insights.charts.projects import LEFT, PLOT_HEIGHT, TOP, DayBars
 from devfocus.insights.charts.svg import (
     ACCENT,
     OTHER,
@@ -21,10 +21,6 @@ from devfocus.insights.charts.svg import (
 from devfocus.team.teamstats import HourMatrix, TeamReport
 from devfocus.text import plural
 
-LEFT = 56
-RIGHT = 20
-TOP = 44
-PLOT_HEIGHT = 180
 FOCUS, DEEP = OTHER, ACCENT
 
 
@@ -40,23 +36,9 @@ def days_chart(report: TeamReport) -> Chart | None:
     if report.totals.focus_seconds <= 0:
         return None
     tallest = max(d.focus_seconds for d in days)
-    step = tick_step(tallest / 3600)
-    top = step * 3600 * max(1, -(-tallest // (step * 3600)))  # the next tick at or above
-    plot = WIDTH - LEFT - RIGHT
-    slot = plot / len(days)
-    bar = max(1.0, min(36.0, slot * 0.7))
-    scale = PLOT_HEIGHT / top
-    base = TOP + PLOT_HEIGHT
-    parts = []
-    tick = 0.0
-    while tick <= top + 1e-6:
-        y = base - tick * scale
-        parts.append(
-            f'<line class="grid" x1="{LEFT}" y1="{num(y)}" x2="{num(LEFT + plot)}" y2="{num(y)}"/>'
-            f'<text class="muted" x="{LEFT - 6}" y="{num(y + 4)}" text-anchor="end">'
-            f"{tick / 3600:g}h</text>"
-        )
-        tick += step * 3600
+    frame = DayBars.of(tallest, len(days))
+    plot, slot, bar, scale, base = frame.plot, frame.slot, frame.bar, frame.scale, frame.base
+    parts = frame.grid()
     hidden_rule = f"hidden: fewer than {plural(report.min_group_size, 'member')}"
     every = max(1, -(-len(days) * 46 // plot))  # a day label every n bars, ~46 px apart
     for i, d in enumerate(days):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from devfocus.insights.charts.svg import (
     OTHER,
     WIDTH,
@@ -31,6 +33,44 @@ def tick_step(top_hours: float) -> float:
     return 48.0
 
 
+@dataclass(frozen=True)
+class DayBars:
+    """The frame of a chart of one bar per day, in hours: the plot's width, each day's slot and
+    bar, seconds to pixels, the baseline, and the axis's round top and step (seconds)."""
+
+    plot: float
+    slot: float
+    bar: float
+    scale: float
+    base: float
+    top: float
+    step: float
+
+    @classmethod
+    def of(cls, tallest: float, days: int) -> DayBars:
+        """For ``days`` bars, the tallest ``tallest`` seconds."""
+        step = tick_step(tallest / 3600) * 3600
+        top = step * max(1, -(-tallest // step))  # the next tick at or above
+        plot = WIDTH - LEFT - RIGHT
+        slot = plot / days
+        bar = max(1.0, min(36.0, slot * 0.7))
+        return cls(plot, slot, bar, PLOT_HEIGHT / top, TOP + PLOT_HEIGHT, top, step)
+
+    def grid(self) -> list[str]:
+        """A grid line and its label in hours at each step of the axis."""
+        parts = []
+        tick = 0.0
+        while tick <= self.top + 1e-6:
+            y = self.base - tick * self.scale
+            parts.append(
+                f'<line class="grid" x1="{LEFT}" y1="{num(y)}" x2="{num(LEFT + self.plot)}" '
+                f'y2="{num(y)}"/><text class="muted" x="{LEFT - 6}" y="{num(y + 4)}" '
+                f'text-anchor="end">{tick / 3600:g}h</text>'
+            )
+            tick += self.step
+        return parts
+
+
 def projects_chart(report: Report) -> Chart | None:
     """None for a report of one day (its timeline says more) or one without focus."""
     days = report.by_day
@@ -39,23 +79,9 @@ def projects_chart(report: Report) -> Chart | None:
     projects = report.by_project
     palette = colours(len(projects))
     tallest = max(d.focus_seconds for d in days) or 1.0
-    step = tick_step(tallest / 3600)
-    top = step * 3600 * max(1, -(-tallest // (step * 3600)))  # the next tick at or above
-    plot = WIDTH - LEFT - RIGHT
-    slot = plot / len(days)
-    bar = max(1.0, min(36.0, slot * 0.7))
-    scale = PLOT_HEIGHT / top
-    base = TOP + PLOT_HEIGHT
-    parts = []
-    tick = 0.0
-    while tick <= top + 1e-6:
-        y = base - tick * scale
-        parts.append(
-            f'<line class="grid" x1="{LEFT}" y1="{num(y)}" x2="{num(LEFT + plot)}" y2="{num(y)}"/>'
-            f'<text class="muted" x="{LEFT - 6}" y="{num(y + 4)}" text-anchor="end">'
-            f"{tick / 3600:g}h</text>"
-        )
-        tick += step * 3600
+    frame = DayBars.of(tallest, len(days))
+    plot, slot, bar, scale, base = frame.plot, frame.slot, frame.bar, frame.scale, frame.base
+    parts = frame.grid()
     every = max(1, -(-len(days) * 46 // plot))  # a day label every n bars, ~46 px apart
     for i, d in enumerate(days):
         x = LEFT + i * slot + (slot - bar) / 2
